@@ -1,0 +1,136 @@
+// Hardware IR: designs, modules, nets, expressions, processes, instances.
+//
+// A small vocabulary in the spirit of Yosys RTLIL, but structured (if/case statements,
+// expression trees) so the Verilog writer can print readable code. Elaboration builds it through
+// the helpers in builder.h, which check widths as they go: an expression whose operand widths
+// disagree is an elaboration bug and throws std::logic_error, so the printed Verilog is width-
+// clean (Verilator -Wall) by construction. Names are requests until legalize() settles them.
+#pragma once
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace zasgen::rtl {
+
+struct Module;
+
+enum class NetKind { Input, Output, Wire };
+
+// How a net gets its value; decides `wire` vs `reg` in the printed Verilog.
+enum class Driver { None, Port, Assign, Process, Instance };
+
+struct Net {
+  std::string name;  // requested name; legalize() turns it into the printed one
+  int width = 1;
+  NetKind kind = NetKind::Wire;
+  Driver driver = Driver::None;
+  bool has_reset = false;   // register with an asynchronous active-low reset value
+  uint64_t reset_value = 0;
+  std::string comment;      // printed after the declaration
+};
+
+struct Expr;
+using ExprP = std::shared_ptr<const Expr>;
+
+enum class Op {
+  Net, Const, Slice, Concat, Repeat,
+  Not, RedAnd, RedOr, RedXor, LNot,
+  Add, Sub, Mul, And, Or, Xor, Eq, Ne, Lt, Le, Gt, Ge, Shl, Shr, LAnd, LOr,
+  Mux,
+  // Signed operations print $signed(); builder.h only lets them appear as the whole right-hand
+  // side of an assignment to a net of exactly their width, where Verilog's context rules cannot
+  // turn them unsigned.
+  SMul, SLt, SGe, SShr,
+};
+
+struct Expr {
+  Op op = Op::Const;
+  int width = 1;
+  Net* net = nullptr;  // Op::Net
+  uint64_t value = 0;        // Op::Const (bits above 64 are zero)
+  int lo = 0;                // Op::Slice: lowest bit; Op::Repeat: count
+  std::vector<ExprP> args;
+};
+
+// Left-hand side of an assignment: a net or a constant slice of it.
+struct Lhs {
+  Net* net = nullptr;
+  int lo = 0;
+  int width = 0;
+};
+
+struct Stmt;
+using Block = std::vector<Stmt>;
+
+struct CaseItem {
+  std::vector<uint64_t> labels;
+  Block body;
+};
+
+struct Stmt {
+  enum class Kind { Assign, If, Case } kind = Kind::Assign;
+  Lhs lhs;  // Assign
+  ExprP rhs;
+  ExprP cond;  // If: condition; Case: subject
+  Block then_body, else_body;
+  std::vector<CaseItem> items;  // Case
+  Block default_body;
+};
+
+struct Process {
+  enum class Kind { Comb, Seq } kind = Kind::Comb;
+  const Net* clock = nullptr;
+  const Net* reset_n = nullptr;  // asynchronous, active low; registers with has_reset use it
+  std::string comment;
+  Block body;
+};
+
+struct ContAssign {
+  Lhs lhs;
+  ExprP rhs;
+};
+
+struct Connection {
+  std::string port;
+  ExprP expr;  // for output ports, an Op::Net or Op::Slice of a net
+};
+
+struct Instance {
+  std::string module;
+  std::string name;
+  std::string comment;
+  std::vector<Connection> conns;
+};
+
+struct PortSig {
+  std::string name;
+  int width;
+  bool output;
+};
+
+struct Module {
+  std::string name;
+  std::vector<std::string> comment;  // header lines
+  std::vector<std::unique_ptr<Net>> nets;  // creation order; ports are among them
+  std::vector<Net*> ports;                 // declaration order
+  std::vector<ContAssign> assigns;
+  std::deque<Process> processes;    // deques: builders keep references while adding more
+  std::deque<Instance> instances;
+  // A leaf module written as text (from templates/); its ports are still listed for checks.
+  std::string verbatim;
+  bool is_verbatim() const { return !verbatim.empty(); }
+  const Net* port(const std::string& n) const;
+};
+
+struct Design {
+  std::string top;
+  std::string source;  // config file name for headers
+  std::vector<std::unique_ptr<Module>> modules;  // dependency order: leaves first
+  const Module* find(const std::string& name) const;
+  Module* find(const std::string& name);
+};
+
+}  // namespace zasgen::rtl
