@@ -184,12 +184,14 @@ E red_xor(const E& e) {
   return e.width() == 1 ? e : E(node(Op::RedXor, 1, {e.ptr()}));
 }
 
-E add(const E& e, uint64_t k) { return e + lit(e.width(), k); }
-E sub(const E& e, uint64_t k) { return e - lit(e.width(), k); }
+// Comparisons with constants fold when the answer does not depend on e (Verilator warns about
+// constant comparisons, and they read badly).
+E add(const E& e, uint64_t k) { return k == 0 ? e : e + lit(e.width(), k); }
+E sub(const E& e, uint64_t k) { return k == 0 ? e : e - lit(e.width(), k); }
 E eq(const E& e, uint64_t k) { return e == lit(e.width(), k); }
 E ne(const E& e, uint64_t k) { return e != lit(e.width(), k); }
-E lt(const E& e, uint64_t k) { return e < lit(e.width(), k); }
-E ge(const E& e, uint64_t k) { return e >= lit(e.width(), k); }
+E lt(const E& e, uint64_t k) { return k == 0 ? lit(1, 0) : e < lit(e.width(), k); }
+E ge(const E& e, uint64_t k) { return k == 0 ? lit(1, 1) : e >= lit(e.width(), k); }
 
 E operator~(const E& a) {
   need(a, "~");
@@ -380,6 +382,11 @@ void ModuleBuilder::assign(const E& lhs, const E& rhs) {
   Lhs l = to_lhs(lhs);
   mark_driver(l.net, Driver::Assign);
   m_->assigns.push_back({l, rhs.ptr()});
+}
+
+void ModuleBuilder::unused(const std::string& name, const E& bits) {
+  need(bits, "unused");
+  wire("unused_" + name, red_xor(bits));
 }
 
 E ModuleBuilder::mul(const std::string& name, const E& a, const E& b) {

@@ -158,7 +158,8 @@ void check_module(const Module& m, const Design& d, std::vector<std::string>& pr
       if (count > 1) multi.push_back(b);
       auto rd = u.read.find(net);
       const bool is_read = rd != u.read.end() && rd->second[b];
-      if (net->kind != NetKind::Output && !is_read) unread.push_back(b);
+      const bool sink = net->name.rfind("unused_", 0) == 0;
+      if (net->kind != NetKind::Output && !is_read && !sink) unread.push_back(b);
     }
     if (!undriven.empty())
       problems.push_back(

@@ -118,6 +118,10 @@ class ModuleBuilder {
               const std::string& comment = "");
 
   void assign(const E& lhs, const E& rhs);
+  // Marks bits the design computes but does not need (e.g. the low bits of a reciprocal
+  // multiplication): they feed a wire named unused_<name>, which Verilator's default
+  // --unused-regexp and the structural checks recognise as intentional.
+  void unused(const std::string& name, const E& bits);
 
   // Context-sensitive operations, each into a new wire of exactly the result width.
   E mul(const std::string& name, const E& a, const E& b);   // unsigned, wa + wb bits

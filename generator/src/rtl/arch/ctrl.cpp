@@ -1,0 +1,194 @@
+// The controller (ARCH 5, 6): runs the tiles of a run, owns the two partial-sum sets (which
+// one computes, which is being drained, which hold data), starts drains and clears, and keeps
+// the performance counters, classifying every busy cycle by what held it up.
+#include <fmt/format.h>
+
+#include "elab.h"
+#include "zasgen/util.h"
+
+namespace zasgen::rtl::arch {
+
+const Module& build_ctrl(Elab& e) {
+  const Dims& d = e.dims;
+  const int L = d.lanes, T = d.taps;
+  const int tapw = clog2(T + 1);
+  Module& mod = e.module("ctrl", {"Controller: run and tile sequencing, partial-sum sets, counters."});
+  ModuleBuilder m(mod);
+  E clk = m.input("clk");
+  E rst_n = m.input("rst_n");
+  E start = m.input("start");
+  E groups = m.input("groups", d.groups);
+  E kvalid = m.input("kvalid", d.kvalid);
+  E first = m.input("first");
+  E last = m.input("last");
+  E lane_idle = m.input("lane_idle", L);
+  E lane_issue = m.input("lane_issue", L);
+  E lane_wstall = m.input("lane_wstall", L);
+  E lane_bubble = m.input("lane_bubble", L);
+  E lane_taps = m.input("lane_taps", L * tapw);
+  E d_busy = m.input("d_busy");
+  E d_start = m.output("d_start");
+  E d_set = m.output("d_set");
+  E d_group = m.output("d_group", d.group_idx);
+  E d_kvalid = m.output("d_kvalid", d.kvalid);
+  E clr_start = m.output("clr_start");
+  E clr_mask = m.output("clr_mask", 2);
+  E run_start = m.output("run_start");
+  E busy = m.output("busy");
+  E tile_start = m.output("tile_start");
+  E c_set = m.output("c_set");
+  E done = m.output("done");
+  // Counters.
+  E p_cycles = m.output("perf_cycles", 64);
+  E p_nnz = m.output("perf_nnz", 32);
+  E p_macs = m.output("perf_macs", 64);
+  E p_active = m.output("perf_active", 32);
+  E p_weight = m.output("perf_weight", 32);
+  E p_decode = m.output("perf_decode", 32);
+  E p_drain = m.output("perf_drain", 32);
+  E p_clear = m.output("perf_clear", 32);
+  E p_lane = m.output("perf_lane", 32);
+  E p_tail = m.output("perf_tail", 32);
+  E p_dcyc = m.output("perf_drain_cycles", 32);
+
+  enum : uint64_t { kIdle = 0, kPrep = 1, kClear = 2, kWait = 3, kRun = 4, kFinish = 5 };
+  E state = m.reg_reset("state", 3, kIdle);
+  E cset = m.reg_reset("cset", 1, 0);
+  E dirty = m.reg_reset("dirty", 2, 3);  // after reset the SRAMs hold anything
+  E g = m.reg_reset("g", d.groups, 0);
+  E pend = m.reg_reset("pend", 1, 0);
+  E pend_set = m.reg_reset("pend_set", 1, 0);
+  E pend_group = m.reg_reset("pend_group", d.group_idx, 0);
+  E pend_kv = m.reg_reset("pend_kv", d.kvalid, 0);
+  E dset_q = m.reg_reset("dset_q", 1, 0);
+  E cmask_q = m.reg_reset("cmask_q", 2, 0);
+
+  E s_idle = m.wire("s_idle", eq(state, kIdle));
+  E s_prep = m.wire("s_prep", eq(state, kPrep));
+  E s_clear = m.wire("s_clear", eq(state, kClear));
+  E s_wait = m.wire("s_wait", eq(state, kWait));
+  E s_run = m.wire("s_run", eq(state, kRun));
+  E s_finish = m.wire("s_finish", eq(state, kFinish));
+
+  E all_idle = m.wire("all_idle", red_and(lane_idle));
+  E any_idle = m.wire("any_idle", red_or(lane_idle));
+  E g_last = m.wire("g_last", add(g, 1) == groups);
+  E kv_full = lit(d.kvalid, uint64_t(d.pes));
+  E kv_cur = m.wire("kv_cur", mux(g_last, kvalid, kv_full), "valid PEs of the current group");
+  E cset_1h = m.wire("cset_1h", mux(cset, lit(2, 2), lit(2, 1)));
+  E need_clear = m.wire("need_clear", dirty & mux(first, lit(2, 3), ~cset_1h));
+  // A tile may start on cset once no drain of cset is running or waiting.
+  E set_free = m.wire("set_free", !(pend && pend_set == cset) && !(d_busy && dset_q == cset));
+  E go_tile = m.wire("go_tile", s_wait && set_free);
+  E tile_end = m.wire("tile_end", s_run && all_idle);
+  E drain_now = m.wire("drain_now", tile_end && last && !d_busy && !pend);
+  E drain_pend = m.wire("drain_pend", !tile_end && pend && !d_busy);
+  E g_idx = fit(m, "g_idx", g, d.group_idx);
+
+  m.assign(run_start, s_prep);
+  m.assign(busy, !s_idle);
+  m.assign(tile_start, go_tile);
+  m.assign(c_set, cset);
+  m.assign(clr_start, s_prep && ne(need_clear, 0));
+  m.assign(clr_mask, need_clear);
+  m.assign(d_start, drain_now || drain_pend);
+  m.assign(d_set, mux(drain_now, cset, pend_set));
+  m.assign(d_group, mux(drain_now, g_idx, pend_group));
+  m.assign(d_kvalid, mux(drain_now, kv_cur, pend_kv));
+  E finish_ok = m.wire("finish_ok", s_finish && !pend && !d_busy);
+  m.assign(done, finish_ok);
+
+  {
+    Body b = m.seq_reset(clk, rst_n, "run and tile sequencing");
+    b.switch_(state, {
+        {{kIdle}, [&](Body& t) {
+           t.if_(start, [&](Body& u) {
+             u.set(state, lit(3, kPrep));
+             u.set(g, zeros(d.groups));
+           });
+         }},
+        {{kPrep}, [&](Body& t) {
+           t.set(cmask_q, need_clear);
+           t.set(state, mux(ne(need_clear, 0), lit(3, kClear), lit(3, kWait)));
+         }},
+        {{kClear}, [&](Body& t) {
+           t.if_(!d_busy, [&](Body& u) { u.set(state, lit(3, kWait)); });
+         }},
+        {{kWait}, [&](Body& t) {
+           t.if_(set_free, [&](Body& u) { u.set(state, lit(3, kRun)); });
+         }},
+        {{kRun}, [&](Body& t) {
+           t.if_(all_idle, [&](Body& u) {
+             u.set(g, add(g, 1));
+             u.if_(last, [&](Body& v) {
+               v.set(cset, !cset);
+               v.if_(drain_now, [&](Body& w) { w.set(dset_q, cset); }, [&](Body& w) {
+                 w.set(pend, ones(1));
+                 w.set(pend_set, cset);
+                 w.set(pend_group, g_idx);
+                 w.set(pend_kv, kv_cur);
+               });
+             });
+             u.set(state, mux(g_last, lit(3, kFinish), lit(3, kWait)));
+           });
+         }},
+        {{kFinish}, [&](Body& t) {
+           t.if_(finish_ok, [&](Body& u) { u.set(state, lit(3, kIdle)); });
+         }},
+    }, nullptr);
+    b.if_(drain_pend, [&](Body& t) {
+      t.set(pend, zeros(1));
+      t.set(dset_q, pend_set);
+    });
+  }
+  {
+    // A set gets dirty when a tile starts on it and clean when its drain or a clear starts
+    // (nothing can use it before that drain or clear has finished).
+    E set_1h = mux(go_tile, cset_1h, zeros(2));
+    E drained = mux(drain_now, cset_1h, zeros(2)) |
+                mux(drain_pend, mux(pend_set, lit(2, 2), lit(2, 1)), zeros(2));
+    E cleared = mux(s_clear && !d_busy, cmask_q, zeros(2));
+    Body b = m.seq_reset(clk, rst_n, "partial-sum sets holding data");
+    b.set(dirty, (dirty | set_1h) & ~(drained | cleared));
+  }
+
+  // ---- counters (cleared by start)
+  E issues = popcount(m, "issues", lane_issue, clog2(L + 1));
+  E taps = zeros(clog2(L * T + 1));
+  for (int l = 0; l < L; ++l) taps = taps + zext(lane_taps.bits(l * tapw, tapw), clog2(L * T + 1));
+  E taps_w = m.wire("taps", taps);
+  E macs_now = m.mul("macs_now", taps_w, kv_cur);
+  E any_issue = m.wire("any_issue", red_or(lane_issue));
+  E any_wstall = m.wire("any_wstall", red_or(lane_wstall));
+  E any_bubble = m.wire("any_bubble", red_or(lane_bubble));
+  E c_active = m.wire("c_active", s_run && any_issue);
+  E c_weight = m.wire("c_weight", s_run && !any_issue && any_wstall);
+  E c_lane = m.wire("c_lane", s_run && !any_issue && !any_wstall && any_idle && !all_idle &&
+                                  !any_bubble);
+  E c_decode = m.wire("c_decode", s_prep || go_tile ||
+                                      (s_run && !any_issue && !any_wstall && !c_lane));
+  E c_drain = m.wire("c_drain", s_wait && !set_free);
+  E c_clear = m.wire("c_clear", s_clear);
+  E c_tail = m.wire("c_tail", s_finish);
+  auto count = [&](const std::string& n, int w, const E& inc) {
+    E q = m.reg_reset(n, w, 0);
+    Body b = m.seq_reset(clk, rst_n);
+    b.if_(s_idle && start, [&](Body& t) { t.set(q, zeros(w)); },
+          [&](Body& t) { t.if_(!s_idle, [&](Body& u) { u.set(q, q + inc); }); });
+    return q;
+  };
+  m.assign(p_cycles, count("cyc", 64, lit(64, 1)));
+  m.assign(p_nnz, count("nnz", 32, zext(issues, 32)));
+  m.assign(p_macs, count("macs", 64, zext(macs_now, 64)));
+  m.assign(p_active, count("n_active", 32, zext(c_active, 32)));
+  m.assign(p_weight, count("n_weight", 32, zext(c_weight, 32)));
+  m.assign(p_decode, count("n_decode", 32, zext(c_decode, 32)));
+  m.assign(p_drain, count("n_drain", 32, zext(c_drain, 32)));
+  m.assign(p_clear, count("n_clear", 32, zext(c_clear, 32)));
+  m.assign(p_lane, count("n_lane", 32, zext(c_lane, 32)));
+  m.assign(p_tail, count("n_tail", 32, zext(c_tail, 32)));
+  m.assign(p_dcyc, count("n_dcyc", 32, zext(d_busy, 32)));
+  return mod;
+}
+
+}  // namespace zasgen::rtl::arch

@@ -1,0 +1,384 @@
+// The position decoder of one lane (ARCH 3, 4, 5): walks the lane's banks in processing order,
+// fetches entries (and position-table words) through small prefetch FIFOs, and turns them into
+// at most one token per cycle: an activation (value, y, x) and/or the end of a channel. Formats
+// are decoded without bubbles except where the format itself has nothing to give (empty rows or
+// mask words, rle fillers and long runs, bank switches).
+#include <fmt/format.h>
+
+#include "elab.h"
+#include "zasgen/util.h"
+
+namespace zasgen::rtl::arch {
+
+namespace {
+
+// A sequential reader of one memory of the current bank: address pointer, read issue, and a
+// three-entry FIFO (enough to sustain one word per cycle with a one-cycle read latency).
+struct Fetch {
+  E re, addr;     // to the memory
+  E head, ok;     // FIFO head
+};
+
+Fetch fetch(ModuleBuilder& m, const std::string& n, const E& clk, const E& rst_n,
+            const E& rdata, int addr_bits, const E& enable, const E& flush, const E& pop) {
+  const int w = rdata.width();
+  E ptr = m.reg_reset(n + "_ptr", addr_bits, 0);
+  E cnt = m.reg_reset(n + "_cnt", 2, 0);
+  E inflight = m.reg_reset(n + "_inflight", 1, 0);
+  std::vector<E> h;
+  for (int i = 0; i < 3; ++i) h.push_back(m.reg(fmt::format("{}_h{}", n, i), w));
+  E room = m.wire(n + "_room", zext(cnt, 3) + zext(inflight, 3) <= lit(3, 2));
+  E issue = m.wire(n + "_issue", enable && !flush && room);
+  E push = m.wire(n + "_push", inflight && !flush);
+  E popq = m.wire(n + "_pop", pop && !flush);
+  {
+    Body b = m.seq_reset(clk, rst_n);
+    b.set(inflight, issue);
+    b.if_(flush, [&](Body& t) {
+      t.set(ptr, zeros(addr_bits));
+      t.set(cnt, zeros(2));
+    }, [&](Body& t) {
+      t.if_(issue, [&](Body& u) { u.set(ptr, add(ptr, 1)); });
+      t.set(cnt, cnt + zext(push, 2) - zext(popq, 2));
+    });
+  }
+  {
+    // Shift out on pop; the pushed word lands after the words that remain.
+    Body b = m.seq(clk);
+    for (int i = 0; i < 3; ++i) {
+      E refill = mux(push && eq(cnt, uint64_t(i + 1)), rdata, h[i]);
+      E after_pop = i + 1 < 3 ? mux(lit(2, uint64_t(i + 1)) < cnt, h[i + 1], refill) : refill;
+      E no_pop = mux(push && eq(cnt, uint64_t(i)), rdata, h[i]);
+      b.set(h[i], mux(popq, after_pop, no_pop));
+    }
+  }
+  return {issue, ptr, h[0], m.wire(n + "_ok", cnt != zeros(2))};
+}
+
+}  // namespace
+
+const Module& build_decoder(Elab& e, int /*lane*/) {
+  const Dims& d = e.dims;
+  const ArchParams& p = e.p;
+  const Format f = p.format;
+  const bool has_table = f != Format::Dense;
+  const int A = d.act, IB = p.index_bits, EB = p.entry_bits, TB = p.table_bits;
+  Module& mod = e.module("decoder", {
+      fmt::format("Position decoder for the {} format (index_bits {}).", to_string(f), IB),
+      "One token per cycle: activation (value, y, x) and/or end of channel; banks of the lane",
+      "in processing order (ARCH 4)."});
+  ModuleBuilder m(mod);
+  E clk = m.input("clk");
+  E rst_n = m.input("rst_n");
+  E run_start = m.input("run_start");
+  E start = m.input("start");
+  E lane_id = m.input("lane_id", d.bank);
+  E c_run = m.input("c_run", d.cnt_c);
+  E rows = m.input("rows", d.cnt_h);
+  E wid = m.input("wid", d.cnt_w);
+  E o_bank = m.output("o_bank", d.bank);
+  E o_ent_re = m.output("o_ent_re");
+  E o_ent_addr = m.output("o_ent_addr", d.ent_addr);
+  E i_ent = m.input("i_ent_rdata", EB);
+  E o_tab_re, o_tab_addr, i_tab;
+  if (has_table) {
+    o_tab_re = m.output("o_tab_re");
+    o_tab_addr = m.output("o_tab_addr", d.tab_addr);
+    i_tab = m.input("i_tab_rdata", TB);
+  }
+  E tok_valid = m.output("tok_valid");
+  E tok_act = m.output("tok_act");
+  E tok_last = m.output("tok_last");
+  E tok_par = m.output("tok_par");
+  E tok_val = m.output("tok_val", A);
+  E tok_y = m.output("tok_y", d.idx_y);
+  E tok_x = m.output("tok_x", d.idx_x);
+  E tok_ready = m.input("tok_ready");
+  E o_active = m.output("o_active");
+  E o_bubble = m.output("o_bubble");
+
+  // ---- channel and bank sequencing
+  const int cw = clog2(int64_t(p.max_c) + p.pes + 1);
+  const int bw1 = d.bank + 1;
+  E active = m.reg_reset("active", 1, 0);
+  E bank = m.reg_reset("bank", d.bank, 0);
+  E chan = m.reg_reset("chan", cw, 0);
+  E par = m.reg_reset("par", 1, 0);
+  E tv = m.reg_reset("tv", 1, 0);
+  E ta = m.reg("ta", 1);
+  E tl = m.reg("tl", 1);
+  E tp = m.reg("tp", 1);
+  E tval = m.reg("tval", A);
+  E ty = m.reg("ty", d.idx_y);
+  E tx = m.reg("tx", d.idx_x);
+  E go = m.wire("go", !tv || tok_ready, "the token register can take a new token");
+
+  // Parser outputs (comb process below).
+  E emit = m.wire("emit", 1);
+  E e_act = m.wire("e_act", 1);
+  E e_last = m.wire("e_last", 1);
+  E e_val = m.wire("e_val", A);
+  E e_y = m.wire("e_y", d.idx_y);
+  E e_x = m.wire("e_x", d.idx_x);
+  E pop_e = m.wire("pop_e", 1);
+  E pop_t = has_table ? m.wire("pop_t", 1) : E();
+
+  E ch_end = m.wire("ch_end", go && emit && e_last);
+  E c_next = m.wire("c_next", chan + lit(cw, uint64_t(p.pes)));
+  E same_bank = m.wire("same_bank", c_next < zext(c_run, cw));
+  E b_next = m.wire("b_next", zext(bank, bw1) + lit(bw1, uint64_t(p.lanes)));
+  E more_banks = m.wire("more_banks", b_next < lit(bw1, uint64_t(p.pes)) &&
+                                          zext(b_next, cw) < zext(c_run, cw));
+  E bank_switch = m.wire("bank_switch", ch_end && !same_bank && more_banks);
+  E lane_has = m.wire("lane_has", zext(lane_id, cw) < zext(c_run, cw));
+  E flush = m.wire("flush", start || bank_switch, "restart fetching at address 0");
+  {
+    Body b = m.seq_reset(clk, rst_n, "channel and bank sequencing");
+    b.if_(run_start, [&](Body& t) { t.set(par, zeros(1)); },
+          [&](Body& t) { t.if_(ch_end, [&](Body& u) { u.set(par, !par); }); });
+    b.if_(start, [&](Body& t) {
+      t.set(active, lane_has);
+      t.set(bank, lane_id);
+      t.set(chan, zext(lane_id, cw));
+    }, [&](Body& t) {
+      t.if_(ch_end, [&](Body& u) {
+        u.if_(same_bank, [&](Body& v) { v.set(chan, c_next); }, [&](Body& v) {
+          v.if_(more_banks, [&](Body& x) {
+            x.set(bank, b_next.bits(0, d.bank));
+            x.set(chan, zext(b_next, cw));
+          }, [&](Body& x) { x.set(active, zeros(1)); });
+        });
+      });
+    });
+    b.if_(go, [&](Body& t) { t.set(tv, emit); });
+  }
+  {
+    Body b = m.seq(clk, "token register");
+    b.if_(go, [&](Body& t) {
+      t.set(ta, e_act);
+      t.set(tl, e_last);
+      t.set(tp, par);
+      t.set(tval, e_val);
+      t.set(ty, e_y);
+      t.set(tx, e_x);
+    });
+  }
+  m.assign(tok_valid, tv);
+  m.assign(tok_act, ta);
+  m.assign(tok_last, tl);
+  m.assign(tok_par, tp);
+  m.assign(tok_val, tval);
+  m.assign(tok_y, ty);
+  m.assign(tok_x, tx);
+  m.assign(o_active, active || tv);
+  m.assign(o_bubble, active && go && !emit);
+  m.assign(o_bank, bank);
+
+  // ---- fetch
+  Fetch fe = fetch(m, "fe", clk, rst_n, i_ent, d.ent_addr, active, flush, pop_e);
+  m.assign(o_ent_re, fe.re);
+  m.assign(o_ent_addr, fe.addr);
+  Fetch ft;
+  if (has_table) {
+    ft = fetch(m, "ft", clk, rst_n, i_tab, d.tab_addr, active, flush, pop_t);
+    m.assign(o_tab_re, ft.re);
+    m.assign(o_tab_addr, ft.addr);
+  }
+
+  // ---- parser
+  E ent_val = m.wire("ent_val", fe.head.bits(0, A));
+  E ent_idx = EB > A ? m.wire("ent_idx", fe.head.bits(A, EB - A)) : E();
+  E y = m.reg_reset("y", d.idx_y, 0);
+  E row_last = m.wire("row_last", add(zext(y, d.cnt_h + 1), 1) == zext(rows, d.cnt_h + 1));
+  E y1 = m.wire("y1", add(y, 1));
+  m.unused("wid_rows", cat({rows, wid}));  // some formats do not need both
+  if (f == Format::Rle) m.unused("row_last", row_last);  // rle counts entries, not rows
+  Body c = m.comb("parser: " + std::string(to_string(f)));
+  c.set(emit, zeros(1));
+  c.set(e_act, zeros(1));
+  c.set(e_last, zeros(1));
+  c.set(e_val, ent_val);
+  c.set(e_y, y);
+  c.set(e_x, zeros(d.idx_x));
+  c.set(pop_e, zeros(1));
+  if (has_table) c.set(pop_t, zeros(1));
+  Body s = m.seq_reset(clk, rst_n, "parser state");
+
+  if (f == Format::Dense) {
+    E x = m.reg_reset("x", d.idx_x, 0);
+    E row_end = m.wire("row_end", add(zext(x, d.cnt_w + 1), 1) == zext(wid, d.cnt_w + 1));
+    E fire = m.wire("fire", go && fe.ok && active);
+    c.if_(fire, [&](Body& t) {
+      t.set(emit, ones(1));
+      t.set(e_act, ones(1));
+      t.set(e_last, row_end && row_last);
+      t.set(e_x, x);
+      t.set(pop_e, ones(1));
+    });
+    s.if_(start, [&](Body& t) {
+      t.set(x, zeros(d.idx_x));
+      t.set(y, zeros(d.idx_y));
+    }, [&](Body& t) {
+      t.if_(fire, [&](Body& u) {
+        u.if_(row_end, [&](Body& v) {
+          v.set(x, zeros(d.idx_x));
+          v.set(y, mux(row_last, zeros(d.idx_y), y1));
+        }, [&](Body& v) { v.set(x, add(x, 1)); });
+      });
+    });
+  } else if (f == Format::Coord) {
+    E mid = m.reg_reset("mid", 1, 0);
+    E left = m.reg_reset("left", TB, 0);
+    E cnt = m.wire("cnt", mux(mid, left, ft.head));
+    E have = m.wire("have", go && active && (mid || ft.ok));
+    E empty_row = m.wire("empty_row", have && eq(cnt, 0));
+    E take = m.wire("take", have && ne(cnt, 0) && fe.ok);
+    E row_done = m.wire("row_done", eq(cnt, 1));
+    E xi = fit(m, "xi", ent_idx, d.idx_x);
+    c.if_(empty_row, [&](Body& t) {
+      t.set(pop_t, ones(1));
+      t.if_(row_last, [&](Body& u) {
+        u.set(emit, ones(1));
+        u.set(e_last, ones(1));
+      });
+    });
+    c.if_(take, [&](Body& t) {
+      t.set(pop_e, ones(1));
+      t.set(pop_t, !mid);
+      t.set(emit, ones(1));
+      t.set(e_act, ones(1));
+      t.set(e_x, xi);
+      t.set(e_last, row_done && row_last);
+    });
+    s.if_(start, [&](Body& t) {
+      t.set(mid, zeros(1));
+      t.set(y, zeros(d.idx_y));
+    }, [&](Body& t) {
+      t.if_(empty_row, [&](Body& u) { u.set(y, mux(row_last, zeros(d.idx_y), y1)); });
+      t.if_(take, [&](Body& u) {
+        u.if_(row_done, [&](Body& v) {
+          v.set(mid, zeros(1));
+          v.set(y, mux(row_last, zeros(d.idx_y), y1));
+        }, [&](Body& v) {
+          v.set(mid, ones(1));
+          v.set(left, sub(cnt, 1));
+        });
+      });
+    });
+  } else if (f == Format::Rle) {
+    const int xpw = d.cnt_w;
+    const int aw = std::max(xpw, IB) + 2;
+    E mid = m.reg_reset("mid", 1, 0);
+    E left = m.reg_reset("left", TB, 0);
+    E xp = m.reg_reset("xp", xpw, 0);
+    E wrap = m.reg_reset("wrap", 1, 0);
+    E wacc = m.reg_reset("wacc", aw, 0);
+    E cnt = m.wire("cnt", mux(mid, left, ft.head));
+    E have = m.wire("have", go && active && (mid || ft.ok));
+    E empty_ch = m.wire("empty_ch", have && !mid && eq(ft.head, 0));
+    E base = m.wire("base", mux(wrap, wacc, zext(xp, aw) + zext(ent_idx, aw)));
+    E widx = m.wire("widx", zext(wid, aw));
+    E over1 = m.wire("over1", base - widx);
+    E over2 = m.wire("over2", over1 - widx);
+    E in0 = m.wire("in0", base < widx);
+    E in1 = m.wire("in1", over1 < widx);
+    E step = m.wire("step", have && !empty_ch && fe.ok);
+    E place = m.wire("place", step && (in0 || in1), "the entry lands in this or the next row");
+    E tx_full = m.wire("tx_full", mux(in0, base, over1));
+    E txv = fit(m, "txv", tx_full, d.idx_x);
+    E tyv = m.wire("tyv", mux(in0, y, y1));
+    E nz = m.wire("nz", ne(ent_val, 0));
+    E is_last = m.wire("is_last", eq(cnt, 1));
+    c.if_(empty_ch, [&](Body& t) {
+      t.set(pop_t, ones(1));
+      t.set(emit, ones(1));
+      t.set(e_last, ones(1));
+    });
+    c.if_(place, [&](Body& t) {
+      t.set(pop_e, ones(1));
+      t.set(pop_t, !mid);
+      t.set(emit, nz || is_last);
+      t.set(e_act, nz);
+      t.set(e_last, is_last);
+      t.set(e_y, tyv);
+      t.set(e_x, txv);
+    });
+    E xp_next = m.wire("xp_next", add(fit(m, "txw", tx_full, xpw), 1));
+    s.if_(start, [&](Body& t) {
+      t.set(mid, zeros(1));
+      t.set(y, zeros(d.idx_y));
+      t.set(xp, zeros(xpw));
+      t.set(wrap, zeros(1));
+    }, [&](Body& t) {
+      t.if_(step && !(in0 || in1), [&](Body& u) {
+        // A run longer than two rows: skip two rows per cycle.
+        u.set(wrap, ones(1));
+        u.set(wacc, over2);
+        u.set(y, add(y, 2));
+      });
+      t.if_(place, [&](Body& u) {
+        u.set(wrap, zeros(1));
+        u.if_(is_last, [&](Body& v) {
+          v.set(mid, zeros(1));
+          v.set(y, zeros(d.idx_y));
+          v.set(xp, zeros(xpw));
+        }, [&](Body& v) {
+          v.set(mid, ones(1));
+          v.set(left, sub(cnt, 1));
+          v.set(y, tyv);
+          v.set(xp, xp_next);
+        });
+      });
+    });
+  } else {  // Bitmap
+    const int M = IB;
+    const int xbw = clog2(int64_t(p.max_w) + M + 1);
+    E loaded = m.reg_reset("loaded", 1, 0);
+    E mk = m.reg_reset("mk", M, 0);
+    E xb = m.reg_reset("xb", xbw, 0);
+    E eff = m.wire("eff", mux(loaded, mk, ft.head));
+    E have = m.wire("have", go && active && (loaded || ft.ok));
+    E wlast = m.wire("wlast", add(xb, uint64_t(M)) >= zext(wid, xbw), "last word of the row");
+    E empty_w = m.wire("empty_w", have && eq(eff, 0));
+    E take = m.wire("take", have && ne(eff, 0) && fe.ok);
+    E bit = lowest_set(m, "bit", eff);
+    E rest = m.wire("rest", eff & sub(eff, 1));
+    E word_done = m.wire("word_done", empty_w || (take && eq(rest, 0)));
+    E xsum = m.wire("xsum", xb + zext(bit, xbw));
+    E xv = fit(m, "xv", xsum, d.idx_x);
+    c.if_(empty_w, [&](Body& t) {
+      t.set(pop_t, ones(1));
+      t.if_(wlast && row_last, [&](Body& u) {
+        u.set(emit, ones(1));
+        u.set(e_last, ones(1));
+      });
+    });
+    c.if_(take, [&](Body& t) {
+      t.set(pop_e, ones(1));
+      t.set(pop_t, !loaded);
+      t.set(emit, ones(1));
+      t.set(e_act, ones(1));
+      t.set(e_x, xv);
+      t.set(e_last, eq(rest, 0) && wlast && row_last);
+    });
+    s.if_(start, [&](Body& t) {
+      t.set(loaded, zeros(1));
+      t.set(y, zeros(d.idx_y));
+      t.set(xb, zeros(xbw));
+    }, [&](Body& t) {
+      t.if_(take, [&](Body& u) {
+        u.set(loaded, ne(rest, 0));
+        u.set(mk, rest);
+      });
+      t.if_(word_done, [&](Body& u) {
+        u.if_(wlast, [&](Body& v) {
+          v.set(xb, zeros(xbw));
+          v.set(y, mux(row_last, zeros(d.idx_y), y1));
+        }, [&](Body& v) { v.set(xb, add(xb, uint64_t(M))); });
+      });
+    });
+  }
+  return mod;
+}
+
+}  // namespace zasgen::rtl::arch

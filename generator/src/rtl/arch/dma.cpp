@@ -1,0 +1,130 @@
+// The host's load/store port: a 32-bit stream in (ld_*) and out (st_*), addressed through the
+// MEM_SEL / MEM_ADDR / MEM_RCOUNT registers. Words wider than 32 bits take several beats, least
+// significant first; the address increments after every word. The port is closed while a run
+// is busy.
+#include <fmt/format.h>
+
+#include "elab.h"
+#include "zasgen/util.h"
+
+namespace zasgen::rtl::arch {
+
+const Module& build_dma(Elab& e) {
+  const Dims& d = e.dims;
+  const ArchParams& p = e.p;
+  const int widths[4] = {p.entry_bits, std::max(1, p.table_bits), p.weights.width, p.bias.width};
+  int MW = 0;
+  for (int w : widths) MW = std::max(MW, w);
+  const int NB = int(ceil_div(MW, 32));
+  const int RW = std::max(p.entry_bits, p.table_bits);
+  const int RNB = int(ceil_div(RW, 32));
+  const int MA = std::max({d.ent_addr, d.tab_addr, d.w_addr, d.b_addr});
+  Module& mod = e.module("dma", {
+      fmt::format("Load/store port: 32-bit beats, words up to {} bits ({} beats).", MW, NB)});
+  ModuleBuilder m(mod);
+  E clk = m.input("clk");
+  E rst_n = m.input("rst_n");
+  E busy = m.input("busy");
+  E sel_class = m.input("sel_class", 2);
+  E addr_val = m.input("addr_val", d.mem_words);
+  E addr_wr = m.input("addr_wr");
+  E rcount_val = m.input("rcount_val", d.mem_words);
+  E rcount_wr = m.input("rcount_wr");
+  E ld_valid = m.input("ld_valid");
+  E ld_data = m.input("ld_data", 32);
+  E ld_ready = m.output("ld_ready");
+  E st_valid = m.output("st_valid");
+  E st_data = m.output("st_data", 32);
+  E st_ready = m.input("st_ready");
+  E m_ce = m.output("m_ce");
+  E m_we = m.output("m_we");
+  E m_addr = m.output("m_addr", MA);
+  E m_wdata = m.output("m_wdata", MW);
+  E m_rdata = m.input("m_rdata", RW);
+
+  const int bw = std::max(1, clog2(NB));
+  E addr = m.reg_reset("addr", d.mem_words, 0);
+  E beat = m.reg_reset("beat", bw, 0);
+  E rleft = m.reg_reset("rleft", d.mem_words, 0);
+  enum : uint64_t { kIdle = 0, kWait = 1, kSend = 2 };
+  E rstate = m.reg_reset("rstate", 2, kIdle);
+  E rword = m.reg("rword", RW);
+  const int rbw = std::max(1, clog2(RNB));
+  E rbeat = m.reg_reset("rbeat", rbw, 0);
+
+  // Beats per word of the selected memory class.
+  E nbeats = lit(bw + 1, uint64_t(ceil_div(widths[0], 32)));
+  for (int c = 1; c < 4; ++c)
+    nbeats = mux(eq(sel_class, uint64_t(c)), lit(bw + 1, uint64_t(ceil_div(widths[c], 32))), nbeats);
+  E nb = m.wire("nbeats", nbeats);
+  E reading = m.wire("reading", ne(rleft, 0) || ne(rstate, kIdle));
+  E ready = m.wire("ready", !busy && !reading);
+  m.assign(ld_ready, ready);
+  E take = m.wire("take", ld_valid && ready);
+  E last_beat = m.wire("last_beat", add(zext(beat, bw + 1), 1) == nb);
+  E wr = m.wire("wr", take && last_beat, "a whole word arrived");
+
+  // Earlier beats shift in from the top; with the last beat on top, a word of n beats is the
+  // top n*32 bits.
+  E word_all;
+  if (NB > 1) {
+    E sh = m.reg("shreg", 32 * (NB - 1));
+    Body b = m.seq(clk);
+    b.if_(take, [&](Body& t) {
+      t.set(sh, NB > 2 ? cat({ld_data, sh.bits(32, 32 * (NB - 2))}) : ld_data);
+    });
+    word_all = m.wire("word_all", cat({ld_data, sh}));
+  } else {
+    word_all = ld_data;
+  }
+  E wdata = zeros(MW);
+  for (int c = 0; c < 4; ++c) {
+    const int n = int(ceil_div(widths[c], 32));
+    E w = word_all.bits(32 * (NB - n), 32 * n);
+    E wc = m.wire(fmt::format("word{}", c), zext(fit(m, fmt::format("word{}", c), w, std::min(widths[c], 32 * n)), MW));
+    wdata = mux(eq(sel_class, uint64_t(c)), wc, wdata);
+  }
+  m.assign(m_wdata, m.wire("wdata", wdata));
+
+  E issue_rd = m.wire("issue_rd", eq(rstate, kIdle) && ne(rleft, 0) && !busy);
+  E last_rbeat = m.wire("last_rbeat", add(zext(rbeat, rbw + 1), 1) == lit(rbw + 1, uint64_t(RNB)));
+  {
+    Body b = m.seq_reset(clk, rst_n, "write path and address");
+    b.if_(addr_wr, [&](Body& t) { t.set(addr, addr_val); }, [&](Body& t) {
+      t.if_(wr || issue_rd, [&](Body& u) { u.set(addr, add(addr, 1)); });
+    });
+    b.if_(take, [&](Body& t) { t.set(beat, mux(last_beat, zeros(bw), add(beat, 1))); });
+    b.if_(rcount_wr && !busy, [&](Body& t) { t.set(rleft, rcount_val); },
+          [&](Body& t) { t.if_(issue_rd, [&](Body& u) { u.set(rleft, sub(rleft, 1)); }); });
+    b.switch_(rstate, {
+        {{kIdle}, [&](Body& t) { t.if_(issue_rd, [&](Body& u) { u.set(rstate, lit(2, kWait)); }); }},
+        {{kWait}, [&](Body& t) {
+           t.set(rstate, lit(2, kSend));
+           t.set(rbeat, zeros(rbw));
+         }},
+        {{kSend}, [&](Body& t) {
+           t.if_(st_ready, [&](Body& u) {
+             u.if_(last_rbeat, [&](Body& v) { v.set(rstate, lit(2, kIdle)); },
+                   [&](Body& v) { v.set(rbeat, add(rbeat, 1)); });
+           });
+         }},
+    }, nullptr);
+  }
+  {
+    Body b = m.seq(clk);
+    b.if_(eq(rstate, kWait), [&](Body& t) { t.set(rword, m_rdata); });
+  }
+  E rpad = zext(rword, 32 * RNB);
+  E rw_full = m.wire("rword_pad", rpad);
+  E beat_data = rw_full.bits(0, 32);
+  for (int i = 1; i < RNB; ++i) beat_data = mux(eq(rbeat, uint64_t(i)), rw_full.bits(32 * i, 32), beat_data);
+  if (RNB == 1) m.unused("rbeat", rbeat);
+  m.assign(st_valid, eq(rstate, kSend));
+  m.assign(st_data, beat_data);
+  m.assign(m_ce, wr || issue_rd);
+  m.assign(m_we, wr);
+  m.assign(m_addr, fit(m, "maddr", addr, MA));
+  return mod;
+}
+
+}  // namespace zasgen::rtl::arch

@@ -1,0 +1,443 @@
+// The output stage (ARCH 2, 5): drains a finished tile's partial-sum set through bias,
+// requantisation, ReLU, saturation and optional 2x2 max-pool into the per-PE re-encoders, and
+// writes zeros behind itself so the set is clean for the next tile. With pooling it reads the
+// four accumulators of a window in one cycle (four distinct banks) and pools before
+// requantising, which equals pooling after it because requantisation is monotonic. The same
+// engine clears whole sets after reset.
+#include <fmt/format.h>
+
+#include "elab.h"
+#include "zasgen/util.h"
+
+namespace zasgen::rtl::arch {
+
+namespace {
+
+int positions(const ArchParams& p) { return p.pool ? 4 : 1; }
+
+}  // namespace
+
+const Module& build_requant(Elab& e) {
+  const Dims& d = e.dims;
+  const ArchParams& p = e.p;
+  const int L = d.lanes, A = d.acc, NP = positions(p);
+  const int VW = A + 1;                  // acc + bias
+  const int PW = VW + d.mult + 1;        // (acc + bias) * multiplier, signed
+  Module& mod = e.module("requant", {
+      "Output arithmetic of one output channel: lane sum, 2x2 max, bias, multiply, round half",
+      "up, shift, ReLU, saturate. Two pipeline stages."});
+  ModuleBuilder m(mod);
+  E clk = m.input("clk");
+  E i_en = m.input("i_en");
+  E i_pool = p.pool ? m.input("i_pool") : E();
+  E i_relu = m.input("i_relu");
+  E i_mult = m.input("i_mult", d.mult);
+  E i_shift = m.input("i_shift", d.shift);
+  E i_bias = m.input("i_bias", d.bias_w);
+  E i_words = m.input("i_words", L * NP * A);
+  E o_val = m.output("o_val", d.act);
+
+  std::vector<E> sums;
+  for (int k = 0; k < NP; ++k) {
+    E s = i_words.bits(k * A, A);
+    for (int l = 1; l < L; ++l) s = s + i_words.bits((l * NP + k) * A, A);
+    sums.push_back(m.wire(fmt::format("sum{}", k), s));
+  }
+  E mx = sums[0];
+  if (NP == 4) {
+    E lt01 = m.slt("lt01", sums[0], sums[1]);
+    E m01 = m.wire("m01", mux(lt01, sums[1], sums[0]));
+    E lt23 = m.slt("lt23", sums[2], sums[3]);
+    E m23 = m.wire("m23", mux(lt23, sums[3], sums[2]));
+    E lt = m.slt("lt", m01, m23);
+    E max4 = m.wire("max4", mux(lt, m23, m01));
+    mx = m.wire("mx", mux(i_pool, max4, sums[0]));
+  }
+  E v = m.wire("v", sext(m.wire("mx_w", mx), VW) + sext(i_bias, VW));
+  E v_q = m.reg("v_q", VW);
+  E en_q = m.reg("en_q", 1);
+  {
+    Body b = m.seq(clk, "stage 1: pooled accumulator plus bias");
+    b.set(en_q, i_en);
+    b.if_(i_en, [&](Body& t) { t.set(v_q, v); });
+  }
+  E prod = m.smul("prod", v_q, zext(i_mult, d.mult + 1));
+  E one = lit(PW, 1);
+  E rnd = m.wire("rnd", (one << i_shift) >> 1, "half an output step (0 when shift is 0)");
+  E rounded = m.wire("rounded", prod + rnd);
+  E q = m.sshr("q", rounded, i_shift);
+  E neg = q.msb();
+  E qr = m.wire("qr", mux(i_relu && neg, zeros(PW), q));
+  const int64_t hi = (int64_t(1) << (d.act - 1)) - 1;
+  const int64_t lo = -(int64_t(1) << (d.act - 1));
+  auto as_bits = [&](int64_t v) { return uint64_t(v) & (PW >= 64 ? ~0ull : ((1ull << PW) - 1)); };
+  E too_big = m.slt("too_big", lit(PW, as_bits(hi)), qr);
+  E too_small = m.slt("too_small", qr, lit(PW, as_bits(lo)));
+  E sat = m.wire("sat", mux(too_big, lit(d.act, as_bits(hi) & ((1ull << d.act) - 1)),
+                            mux(too_small, lit(d.act, as_bits(lo) & ((1ull << d.act) - 1)),
+                                qr.bits(0, d.act))));
+  E o_q = m.reg("o_q", d.act);
+  {
+    Body b = m.seq(clk, "stage 2: requantised output");
+    b.if_(en_q, [&](Body& t) { t.set(o_q, sat); });
+  }
+  m.assign(o_val, o_q);
+  return mod;
+}
+
+const Module& build_drain(Elab& e, const Module& encoder) {
+  const Dims& d = e.dims;
+  const ArchParams& p = e.p;
+  const int T = d.taps, P = d.pes, L = d.lanes, A = d.acc, PA = d.p_addr, NP = positions(p);
+  const int RM = p.max_r, SM = p.max_s;
+  const bool has_table = p.format != Format::Dense;
+  const Module& requant = build_requant(e);
+  const Module& bias_mem = e.sram(SramKind::OneRW, p.bias.depth, p.bias.width);
+  Module& mod = e.module("drain", {
+      fmt::format("Output stage: drains a partial-sum set ({} position{} per cycle) through {} "
+                  "requantisers and re-encoders; clears sets.", NP, NP > 1 ? "s" : "", P)});
+  ModuleBuilder m(mod);
+  E clk = m.input("clk");
+  E rst_n = m.input("rst_n");
+  E run_start = m.input("run_start");
+  E start = m.input("start");
+  E s_set = m.input("s_set");
+  E s_group = m.input("s_group", d.group_idx);
+  E s_kvalid = m.input("s_kvalid", d.kvalid);
+  E clr_start = m.input("clr_start");
+  E clr_mask = m.input("clr_mask", 2);
+  E oh = m.input("oh", d.cnt_h);
+  E ow = m.input("ow", d.cnt_w);
+  E pitch = m.input("pitch", d.pitch);
+  E pool = p.pool ? m.input("pool") : E();
+  E relu = m.input("relu");
+  E mult = m.input("mult", d.mult);
+  E shift = m.input("shift", d.shift);
+  E d_set = m.output("d_set");
+  E d_en = m.output("d_en", T);
+  E d_addr = m.output("d_addr", T * PA);
+  E d_rdata = m.input("d_rdata", L * T * P * A);
+  E z_en = m.output("z_en", T);
+  E z_addr = m.output("z_addr", T * PA);
+  E z_mask = m.output("z_mask", 2);
+  E b_we = m.input("b_we");
+  E b_addr = m.input("b_addr", d.b_addr);
+  E b_wdata = m.input("b_wdata", p.bias.width);
+  E ewe = m.output("o_ewe", P);
+  E eaddr = m.output("o_eaddr", P * d.ent_addr);
+  E edata = m.output("o_edata", P * p.entry_bits);
+  E lim_e = m.input("lim_e", d.ent_count);
+  E twe, taddr, tdata, lim_t;
+  if (has_table) {
+    twe = m.output("o_twe", P);
+    taddr = m.output("o_taddr", P * d.tab_addr);
+    tdata = m.output("o_tdata", P * p.table_bits);
+    lim_t = m.input("lim_t", d.tab_count);
+  }
+  E cnt_sel = m.input("cnt_sel", d.bank);
+  E o_ecount = m.output("o_ecount", d.ent_count);
+  E o_tcount = m.output("o_tcount", d.tab_count);
+  E o_busy = m.output("o_busy");
+  E o_overflow = m.output("o_overflow");
+
+  // ---- state
+  enum : uint64_t { kIdle = 0, kClear = 1, kDrain = 2 };
+  E state = m.reg_reset("state", 2, kIdle);
+  E set_q = m.reg_reset("set_q", 1, 0);
+  E kvalid_q = m.reg_reset("kvalid_q", d.kvalid, 0);
+  E cmask = m.reg_reset("cmask", 2, 0);
+  E caddr = m.reg_reset("caddr", PA, 0);
+  const int rmw = std::max(1, clog2(RM)), smw = std::max(1, clog2(SM));
+  const int rbw = PA + 1;
+  E oy = m.reg_reset("oy", d.cnt_h + 1, 0);
+  E oyq = m.reg_reset("oyq", d.pq, 0);
+  E oym = m.reg_reset("oym", rmw, 0);
+  E rowbase = m.reg_reset("rowbase", rbw, 0);
+  E ox = m.reg_reset("ox", d.cnt_w + 1, 0);
+  E oxq = m.reg_reset("oxq", d.pc, 0);
+  E oxm = m.reg_reset("oxm", smw, 0);
+
+  E draining = m.wire("draining", eq(state, kDrain));
+  E clearing = m.wire("clearing", eq(state, kClear));
+  E poolv = p.pool ? pool : zeros(1);
+  E step = m.wire("step", mux(poolv, lit(2, 2), lit(2, 1)));
+
+  // (q, m) + 1 and + step along each axis, with m wrapping at max_r / max_s.
+  struct Step {
+    E wrap, q, m;
+  };
+  auto inc = [&](const std::string& n, const E& q, const E& mm, int mod_k) {
+    E wrap = m.wire(n + "_w", eq(mm, uint64_t(mod_k - 1)));
+    E q1 = m.wire(n + "_q", mux(wrap, add(q, 1), q));
+    E m1 = m.wire(n + "_m", mux(wrap, zeros(mm.width()), add(mm, 1)));
+    return Step{wrap, q1, m1};
+  };
+  const Step y1 = inc("y1", oyq, oym, RM);
+  const Step x1 = inc("x1", oxq, oxm, SM);
+  const E oyq1 = y1.q, oym1 = y1.m, oxq1 = x1.q, oxm1 = x1.m;
+  E rowbase1 = m.wire("rowbase1", mux(y1.wrap, rowbase + zext(pitch, rbw), rowbase));
+
+  // The (up to) four positions of this cycle: A (oy, ox), B (oy, ox+1), C (oy+1, ox),
+  // D (oy+1, ox+1).
+  E y_in1 = m.wire("y_in1", add(oy, 1) < zext(oh, d.cnt_h + 1));
+  E x_in1 = m.wire("x_in1", add(ox, 1) < zext(ow, d.cnt_w + 1));
+  struct Pos {
+    E valid, bank, addr;
+  };
+  std::vector<Pos> pos;
+  const int bw = std::max(1, clog2(T));
+  auto mkpos = [&](const std::string& n, const E& valid, const E& ym, const E& xm, const E& rb,
+                   const E& xq) {
+    // bank = ym * max_s + xm
+    E ymul = m.mul(n + "_ym", ym, lit(clog2(SM + 1), uint64_t(SM)));
+    const int w = std::max(ymul.width(), bw) + 1;
+    E bsum = m.wire(n + "_bs", zext(ymul, w) + zext(xm, w));
+    E bank = fit(m, n + "_bank", bsum, bw);
+    E asum = m.wire(n + "_as", rb + zext(xq, rbw));
+    E addr = fit(m, n + "_addr", asum, PA);
+    return Pos{m.wire(n + "_v", valid), m.wire(n + "_b", bank), m.wire(n + "_a", addr)};
+  };
+  pos.push_back(mkpos("pa", draining, oym, oxm, rowbase, oxq));
+  if (NP == 4) {
+    pos.push_back(mkpos("pb", draining && poolv && x_in1, oym, oxm1, rowbase, oxq1));
+    pos.push_back(mkpos("pc", draining && poolv && y_in1, oym1, oxm, rowbase1, oxq));
+    pos.push_back(mkpos("pd", draining && poolv && y_in1 && x_in1, oym1, oxm1, rowbase1, oxq1));
+  } else {
+    m.unused("next", cat({x_in1, y_in1, oyq1, oxq1, rowbase1}));
+  }
+
+  // Read requests per bank.
+  std::vector<E> en_bits, addr_bits;
+  for (int b = 0; b < T; ++b) {
+    E en = zeros(1);
+    E ad = zeros(PA);
+    for (const Pos& q : pos) {
+      E hit = q.valid && eq(q.bank, uint64_t(b));
+      en = en | hit;
+      ad = mux(hit, q.addr, ad);
+    }
+    en_bits.push_back(m.wire(fmt::format("ren{}", b), en));
+    addr_bits.push_back(m.wire(fmt::format("raddr{}", b), ad));
+  }
+  E ren = m.wire("ren", cat(std::vector<E>(en_bits.rbegin(), en_bits.rend())));
+  E raddr = m.wire("raddr", cat(std::vector<E>(addr_bits.rbegin(), addr_bits.rend())));
+  m.assign(d_en, ren);
+  m.assign(d_addr, raddr);
+  m.assign(d_set, set_q);
+
+  // Iteration.
+  E ox_next = m.wire("ox_next", ox + zext(step, d.cnt_w + 1));
+  E oy_next = m.wire("oy_next", oy + zext(step, d.cnt_h + 1));
+  E row_wrap = m.wire("row_wrap", ox_next >= zext(ow, d.cnt_w + 1));
+  E done_pos = m.wire("done_pos", row_wrap && oy_next >= zext(oh, d.cnt_h + 1));
+  E emit = m.wire("emit", draining && (!poolv || (y_in1 && x_in1)), "a complete output");
+  // Last output of a row / of the channel: the next window would be incomplete.
+  E after = m.wire("after", zext(step, d.cnt_w + 1) + zext(poolv, d.cnt_w + 1));
+  E row_last = m.wire("row_last", ox + after >= zext(ow, d.cnt_w + 1));
+  E after_y = m.wire("after_y", zext(step, d.cnt_h + 1) + zext(poolv, d.cnt_h + 1));
+  E ch_last = m.wire("ch_last", row_last && oy + after_y >= zext(oh, d.cnt_h + 1));
+  const Step y2 = inc("y2", oyq1, oym1, RM);
+  const Step x2 = inc("x2", oxq1, oxm1, SM);
+  const E oyq2 = y2.q, oym2 = y2.m, oxq2 = x2.q, oxm2 = x2.m;
+  E rowbase2 = m.wire("rowbase2", mux(y2.wrap, rowbase1 + zext(pitch, rbw), rowbase1));
+  if (NP == 1) m.unused("step2", cat({oyq2, oym2, oxq2, oxm2, rowbase2}));
+  E last_caddr = m.wire("last_caddr", eq(caddr, uint64_t(p.psum.depth - 1)));
+  {
+    Body b = m.seq_reset(clk, rst_n, "sequencing");
+    b.switch_(state, {
+        {{kIdle}, [&](Body& t) {
+           t.if_(clr_start, [&](Body& u) {
+             u.set(state, lit(2, kClear));
+             u.set(cmask, clr_mask);
+             u.set(caddr, zeros(PA));
+           }, [&](Body& u) {
+             u.if_(start, [&](Body& v) {
+               v.set(state, lit(2, kDrain));
+               v.set(set_q, s_set);
+               v.set(kvalid_q, s_kvalid);
+               v.set(oy, zeros(d.cnt_h + 1));
+               v.set(oyq, zeros(d.pq));
+               v.set(oym, zeros(rmw));
+               v.set(rowbase, zeros(rbw));
+               v.set(ox, zeros(d.cnt_w + 1));
+               v.set(oxq, zeros(d.pc));
+               v.set(oxm, zeros(smw));
+             });
+           });
+         }},
+        {{kClear}, [&](Body& t) {
+           t.set(caddr, add(caddr, 1));
+           t.if_(last_caddr, [&](Body& u) { u.set(state, lit(2, kIdle)); });
+         }},
+        {{kDrain}, [&](Body& t) {
+           t.if_(row_wrap, [&](Body& u) {
+             u.set(ox, zeros(d.cnt_w + 1));
+             u.set(oxq, zeros(d.pc));
+             u.set(oxm, zeros(smw));
+             u.set(oy, oy_next);
+             if (NP == 4) {
+               u.set(oyq, mux(poolv, oyq2, oyq1));
+               u.set(oym, mux(poolv, oym2, oym1));
+               u.set(rowbase, mux(poolv, rowbase2, rowbase1));
+             } else {
+               u.set(oyq, oyq1);
+               u.set(oym, oym1);
+               u.set(rowbase, rowbase1);
+             }
+             u.if_(done_pos, [&](Body& v) { v.set(state, lit(2, kIdle)); });
+           }, [&](Body& u) {
+             u.set(ox, ox_next);
+             if (NP == 4) {
+               u.set(oxq, mux(poolv, oxq2, oxq1));
+               u.set(oxm, mux(poolv, oxm2, oxm1));
+             } else {
+               u.set(oxq, oxq1);
+               u.set(oxm, oxm1);
+             }
+           });
+         }},
+    }, nullptr);
+  }
+
+  // Bias of the group: read at start, used from the first data cycle on.
+  E bias_word = m.wire("bias_word", p.bias.width);
+  E b_ce = m.wire("b_ce", b_we || (eq(state, kIdle) && start && !clr_start));
+  m.inst(bias_mem, "u_bias")
+      .conn("clk", clk).conn("ce", b_ce).conn("we", b_we)
+      .conn("addr", m.wire("bias_addr", mux(b_we, b_addr, fit(m, "grp", s_group, d.b_addr))))
+      .conn("wdata", b_wdata).conn("rdata", bias_word);
+
+  // ---- pipeline D0 -> D1: position metadata and the delayed clear of what was read.
+  E v1 = m.reg_reset("v1", 1, 0);
+  E emit1 = m.reg_reset("emit1", 1, 0);
+  E rl1 = m.reg("rl1", 1), cl1 = m.reg("cl1", 1);
+  E zen_q = m.reg_reset("zen_q", T, 0);
+  E zaddr_q = m.reg("zaddr_q", T * PA);
+  std::vector<E> bank1;
+  for (size_t k = 0; k < pos.size(); ++k) bank1.push_back(m.reg(fmt::format("bank1_{}", k), bw));
+  {
+    Body b = m.seq_reset(clk, rst_n);
+    b.set(v1, draining);
+    b.set(emit1, emit);
+    b.set(zen_q, ren);
+  }
+  {
+    Body b = m.seq(clk);
+    b.set(rl1, row_last);
+    b.set(cl1, ch_last);
+    b.set(zaddr_q, raddr);
+    for (size_t k = 0; k < pos.size(); ++k) b.set(bank1[k], pos[k].bank);
+  }
+  m.assign(z_en, mux(clearing, ones(T), zen_q));
+  m.assign(z_addr, mux(clearing, rep(T, caddr), zaddr_q));
+  m.assign(z_mask, mux(clearing, cmask, mux(set_q, lit(2, 2), lit(2, 1))));
+  E emit2 = m.reg_reset("emit2", 1, 0), emit3 = m.reg_reset("emit3", 1, 0);
+  E rl2 = m.reg("rl2", 1), cl2 = m.reg("cl2", 1), rl3 = m.reg("rl3", 1), cl3 = m.reg("cl3", 1);
+  E v2 = m.reg_reset("v2", 1, 0);
+  {
+    Body b = m.seq_reset(clk, rst_n);
+    b.set(emit2, emit1);
+    b.set(emit3, emit2);
+    b.set(v2, v1);
+  }
+  {
+    Body b = m.seq(clk);
+    b.set(rl2, rl1);
+    b.set(cl2, cl1);
+    b.set(rl3, rl2);
+    b.set(cl3, cl2);
+  }
+
+  // ---- per PE: pick the positions' words out of the banks, requantise, re-encode.
+  std::vector<std::vector<E>> words(L);  // [lane][position] = P*A bits
+  for (int l = 0; l < L; ++l) {
+    for (size_t k = 0; k < pos.size(); ++k) {
+      E w = d_rdata.bits((l * T + 0) * P * A, P * A);
+      for (int b = 1; b < T; ++b)
+        w = mux(eq(bank1[k], uint64_t(b)), d_rdata.bits((l * T + b) * P * A, P * A), w);
+      words[l].push_back(m.wire(fmt::format("word_l{}_p{}", l, k), w));
+    }
+  }
+  E bias_q = m.reg("bias_q", p.bias.width);
+  E bias_ld = m.reg_reset("bias_ld", 1, 0);
+  {
+    Body b = m.seq_reset(clk, rst_n);
+    b.set(bias_ld, eq(state, kIdle) && start && !clr_start);
+  }
+  {
+    Body b = m.seq(clk);
+    b.if_(bias_ld, [&](Body& t) { t.set(bias_q, bias_word); });
+  }
+  std::vector<E> ewe_v, eaddr_v, edata_v, twe_v, taddr_v, tdata_v, ecount_v, tcount_v, ovf_v;
+  const int kvw = d.kvalid;
+  for (int k = 0; k < P; ++k) {
+    std::vector<E> wparts;  // lane-major, position-minor, MSB first
+    for (int l = L - 1; l >= 0; --l)
+      for (int q = int(pos.size()) - 1; q >= 0; --q) wparts.push_back(words[l][q].bits(k * A, A));
+    E val = m.wire(fmt::format("val{}", k), d.act);
+    auto rq = m.inst(requant, fmt::format("u_rq{}", k));
+    rq.conn("clk", clk).conn("i_en", v1);
+    if (p.pool) rq.conn("i_pool", pool);
+    rq.conn("i_relu", relu).conn("i_mult", mult).conn("i_shift", shift)
+        .conn("i_bias", bias_q.bits(k * d.bias_w, d.bias_w)).conn("i_words", cat(wparts))
+        .conn("o_val", val);
+    E en = m.wire(fmt::format("pe_en{}", k), lit(kvw, uint64_t(k)) < kvalid_q);
+    E we = m.wire(fmt::format("ewe{}", k), 1);
+    E ea = m.wire(fmt::format("eaddr{}", k), d.ent_addr);
+    E ed = m.wire(fmt::format("edata{}", k), p.entry_bits);
+    E ec = m.wire(fmt::format("ecount{}", k), d.ent_count);
+    E ov = m.wire(fmt::format("ovf{}", k), 1);
+    auto eb = m.inst(encoder, fmt::format("u_enc{}", k));
+    eb.conn("clk", clk).conn("rst_n", rst_n).conn("run_start", run_start).conn("en", en)
+        .conn("i_valid", emit3).conn("i_val", val).conn("i_row_last", rl3)
+        .conn("i_ch_last", cl3).conn("lim_e", lim_e).conn("o_ewe", we).conn("o_eaddr", ea)
+        .conn("o_edata", ed).conn("o_ecount", ec).conn("o_overflow", ov);
+    ewe_v.push_back(we);
+    eaddr_v.push_back(ea);
+    edata_v.push_back(ed);
+    ecount_v.push_back(ec);
+    ovf_v.push_back(ov);
+    if (has_table) {
+      E tw = m.wire(fmt::format("twe{}", k), 1);
+      E ta = m.wire(fmt::format("taddr{}", k), d.tab_addr);
+      E td = m.wire(fmt::format("tdata{}", k), p.table_bits);
+      E tc = m.wire(fmt::format("tcount{}", k), d.tab_count);
+      eb.conn("lim_t", lim_t).conn("o_twe", tw).conn("o_taddr", ta).conn("o_tdata", td)
+          .conn("o_tcount", tc);
+      twe_v.push_back(tw);
+      taddr_v.push_back(ta);
+      tdata_v.push_back(td);
+      tcount_v.push_back(tc);
+    }
+  }
+  auto msb_first = [](std::vector<E> v) { return cat(std::vector<E>(v.rbegin(), v.rend())); };
+  m.assign(ewe, msb_first(ewe_v));
+  m.assign(eaddr, msb_first(eaddr_v));
+  m.assign(edata, msb_first(edata_v));
+  if (has_table) {
+    m.assign(twe, msb_first(twe_v));
+    m.assign(taddr, msb_first(taddr_v));
+    m.assign(tdata, msb_first(tdata_v));
+  }
+  E esel = ecount_v[0], tsel = has_table ? tcount_v[0] : zeros(d.tab_count);
+  for (int k = 1; k < P; ++k) {
+    esel = mux(eq(cnt_sel, uint64_t(k)), ecount_v[k], esel);
+    if (has_table) tsel = mux(eq(cnt_sel, uint64_t(k)), tcount_v[k], tsel);
+  }
+  if (P == 1) m.unused("cnt_sel", cnt_sel);
+  m.assign(o_ecount, esel);
+  m.assign(o_tcount, tsel);
+  E any_ovf = zeros(1);
+  for (const E& o : ovf_v) any_ovf = any_ovf | o;
+  m.assign(o_overflow, any_ovf);
+  // Busy until the last encoder write has gone out.
+  E tail = m.reg_reset("tail", 1, 0);
+  {
+    Body b = m.seq_reset(clk, rst_n);
+    b.set(tail, emit3);
+  }
+  m.assign(o_busy, ne(state, kIdle) || v1 || v2 || emit2 || emit3 || tail);
+  return mod;
+}
+
+}  // namespace zasgen::rtl::arch

@@ -1,0 +1,141 @@
+// One activation lane (ARCH 5): decoder -> (weights ready?) -> scatter + PEs (stage M) ->
+// partial-sum read-modify-write (stage A). The lane runs a tile on its own; the controller
+// starts tiles and waits for every lane to go idle.
+#include <fmt/format.h>
+
+#include "elab.h"
+#include "zasgen/util.h"
+
+namespace zasgen::rtl::arch {
+
+const Module& build_lane(Elab& e, int /*lane*/, const Module& decoder, const Module& wload,
+                         const Module& scatter, const Module& pe, const Module& psum) {
+  const Dims& d = e.dims;
+  const ArchParams& p = e.p;
+  const int T = d.taps, P = d.pes, Bw = p.weights.banks;
+  const int selw = std::max(1, clog2(Bw));
+  const bool has_table = p.format != Format::Dense;
+  const int pw = d.act + d.wgt;
+  Module& mod = e.module("lane", {
+      fmt::format("Activation lane: decoder, weight loader, scatter, {} PEs, partial sums.", P)});
+  ModuleBuilder m(mod);
+  E clk = m.input("clk");
+  E rst_n = m.input("rst_n");
+  E lane_id = m.input("lane_id", d.bank);
+  E run_start = m.input("run_start");
+  E run_busy = m.input("run_busy");
+  E tile_start = m.input("tile_start");
+  E c_set = m.input("c_set");
+  E c_run = m.input("c_run", d.cnt_c);
+  E rows = m.input("rows", d.cnt_h);
+  E wid = m.input("wid", d.cnt_w);
+  E kr = m.input("r", d.kr);
+  E ks = m.input("s", d.ks);
+  E stride = m.input("stride", d.stride);
+  E yoff = m.input("yoff", d.pad);
+  E pad = m.input("pad", d.pad);
+  E oh = m.input("oh", d.cnt_h);
+  E ow = m.input("ow", d.cnt_w);
+  E pitch = m.input("pitch", d.pitch);
+  E wrows = m.input("wrows", d.wrows);
+  E o_bank = m.output("o_bank", d.bank);
+  E o_ent_re = m.output("o_ent_re");
+  E o_ent_addr = m.output("o_ent_addr", d.ent_addr);
+  E i_ent = m.input("i_ent_rdata", p.entry_bits);
+  E o_tab_re, o_tab_addr, i_tab;
+  if (has_table) {
+    o_tab_re = m.output("o_tab_re");
+    o_tab_addr = m.output("o_tab_addr", d.tab_addr);
+    i_tab = m.input("i_tab_rdata", p.table_bits);
+  }
+  E dma_we = m.input("dma_we");
+  E dma_bank = m.input("dma_bank", selw);
+  E dma_addr = m.input("dma_addr", d.w_addr);
+  E dma_wdata = m.input("dma_wdata", P * d.wgt);
+  E d_set = m.input("d_set");
+  E d_en = m.input("d_en", T);
+  E d_addr = m.input("d_addr", T * d.p_addr);
+  E d_rdata = m.output("d_rdata", T * P * d.acc);
+  E z_mask = m.input("z_mask", 2);
+  E z_en = m.input("z_en", T);
+  E z_addr = m.input("z_addr", T * d.p_addr);
+  E o_idle = m.output("o_idle");
+  E o_issue = m.output("o_issue");
+  E o_wstall = m.output("o_wstall");
+  E o_bubble = m.output("o_bubble");
+  const int tapw = clog2(T + 1);
+  E o_taps = m.output("o_taps", tapw);
+
+  // ---- decoder
+  E tok_valid = m.wire("tok_valid", 1), tok_act = m.wire("tok_act", 1),
+    tok_last = m.wire("tok_last", 1), tok_par = m.wire("tok_par", 1);
+  E tok_val = m.wire("tok_val", d.act), tok_y = m.wire("tok_y", d.idx_y),
+    tok_x = m.wire("tok_x", d.idx_x);
+  E wready = m.wire("wready", 2);
+  E tok_ready = m.wire("tok_ready", mux(tok_par, wready.bit(1), wready.bit(0)),
+                       "the token's weights are loaded");
+  E dec_active = m.wire("dec_active", 1);
+  {
+    auto ib = m.inst(decoder, "u_decoder");
+    ib.conn("clk", clk).conn("rst_n", rst_n).conn("run_start", run_start).conn("start", tile_start)
+        .conn("lane_id", lane_id).conn("c_run", c_run).conn("rows", rows).conn("wid", wid)
+        .conn("o_bank", o_bank).conn("o_ent_re", o_ent_re).conn("o_ent_addr", o_ent_addr)
+        .conn("i_ent_rdata", i_ent);
+    if (has_table)
+      ib.conn("o_tab_re", o_tab_re).conn("o_tab_addr", o_tab_addr).conn("i_tab_rdata", i_tab);
+    ib.conn("tok_valid", tok_valid).conn("tok_act", tok_act).conn("tok_last", tok_last)
+        .conn("tok_par", tok_par).conn("tok_val", tok_val).conn("tok_y", tok_y)
+        .conn("tok_x", tok_x).conn("tok_ready", tok_ready).conn("o_active", dec_active)
+        .conn("o_bubble", o_bubble);
+  }
+  E accept = m.wire("accept", tok_valid && tok_ready);
+  E act_valid = m.wire("act_valid", accept && tok_act, "stage M: an activation is issued");
+
+  // ---- weights
+  E w_we = m.wire("w_we", T), w_buf = m.wire("w_buf", 1), w_sel = m.wire("w_sel", T * selw),
+    w_data = m.wire("w_data", Bw * P * d.wgt);
+  m.inst(wload, "u_wload")
+      .conn("clk", clk).conn("rst_n", rst_n).conn("run_start", run_start)
+      .conn("run_busy", run_busy).conn("r", kr).conn("s", ks).conn("wrows", wrows)
+      .conn("rel", m.wire("rel", accept && tok_last)).conn("rel_par", tok_par)
+      .conn("o_ready", wready).conn("w_we", w_we).conn("w_buf", w_buf).conn("w_sel", w_sel)
+      .conn("w_data", w_data).conn("dma_we", dma_we).conn("dma_bank", dma_bank)
+      .conn("dma_addr", dma_addr).conn("dma_wdata", dma_wdata);
+
+  // ---- scatter and PEs (stage M)
+  E bk_en = m.wire("bk_en", T), bk_addr = m.wire("bk_addr", T * d.p_addr),
+    bk_tap = m.wire("bk_tap", T * d.tap_idx);
+  m.inst(scatter, "u_scatter")
+      .conn("i_valid", act_valid).conn("i_y", tok_y).conn("i_x", tok_x).conn("r", kr)
+      .conn("s", ks).conn("stride", stride).conn("yoff", yoff).conn("pad", pad).conn("oh", oh)
+      .conn("ow", ow).conn("pitch", pitch).conn("o_en", bk_en).conn("o_addr", bk_addr)
+      .conn("o_tap", bk_tap);
+  std::vector<E> prods;
+  for (int k = 0; k < P; ++k) {
+    std::vector<E> wparts;
+    for (int j = Bw - 1; j >= 0; --j)
+      wparts.push_back(w_data.bits(j * P * d.wgt + k * d.wgt, d.wgt));
+    E prod = m.wire(fmt::format("prod{}", k), T * pw);
+    m.inst(pe, fmt::format("u_pe{}", k))
+        .conn("clk", clk).conn("w_we", w_we).conn("w_buf", w_buf).conn("w_sel", w_sel)
+        .conn("w_data", cat(wparts)).conn("i_en", act_valid).conn("i_act", tok_val)
+        .conn("i_par", tok_par).conn("i_tap", bk_tap).conn("o_prod", prod);
+    prods.push_back(prod);
+  }
+
+  // ---- partial sums (stage A)
+  E ps_busy = m.wire("ps_busy", 1);
+  m.inst(psum, "u_psum")
+      .conn("clk", clk).conn("rst_n", rst_n).conn("c_set", c_set).conn("m_en", bk_en)
+      .conn("m_addr", bk_addr).conn("a_prod", cat(std::vector<E>(prods.rbegin(), prods.rend())))
+      .conn("d_set", d_set).conn("d_en", d_en).conn("d_addr", d_addr).conn("d_rdata", d_rdata)
+      .conn("z_mask", z_mask).conn("z_en", z_en).conn("z_addr", z_addr).conn("o_busy", ps_busy);
+
+  m.assign(o_idle, !dec_active && !ps_busy && !act_valid);
+  m.assign(o_issue, act_valid);
+  m.assign(o_wstall, tok_valid && !tok_ready);
+  m.assign(o_taps, popcount(m, "taps", bk_en, tapw));
+  return mod;
+}
+
+}  // namespace zasgen::rtl::arch

@@ -1,0 +1,116 @@
+// Partial sums of one lane (ARCH 4, 5): two sets x max_r*max_s banks of two-port SRAM, one word
+// holding all PEs' sums of one output position. The compute side does a read-modify-write per
+// bank and cycle: read in stage M, add the products and write in stage A. Back-to-back updates of
+// one address are forwarded from the previous write, whatever the macro returns on a
+// read-during-write. The set the compute side does not own is read by the output stage (drain)
+// and written with zeros (clear).
+#include <fmt/format.h>
+
+#include "elab.h"
+#include "zasgen/util.h"
+
+namespace zasgen::rtl::arch {
+
+const Module& build_psum(Elab& e) {
+  const Dims& d = e.dims;
+  const ArchParams& p = e.p;
+  const int T = d.taps, P = d.pes, A = d.acc, PA = d.p_addr;
+  const int pw = d.act + d.wgt;
+  const int W = P * A;
+  const Module& macro = e.sram(SramKind::OneROneW, p.psum.depth, W);
+  Module& mod = e.module("psum", {
+      "Partial sums of one lane: 2 sets x " + std::to_string(T) + " banks of " + macro.name + ".",
+      "Compute: read-modify-write with forwarding; drain: read; clear: write zeros."});
+  ModuleBuilder m(mod);
+  E clk = m.input("clk");
+  E rst_n = m.input("rst_n");
+  E c_set = m.input("c_set");
+  E m_en = m.input("m_en", T);
+  E m_addr = m.input("m_addr", T * PA);
+  E a_prod = m.input("a_prod", P * T * pw);
+  E d_set = m.input("d_set");
+  E d_en = m.input("d_en", T);
+  E d_addr = m.input("d_addr", T * PA);
+  E d_rdata = m.output("d_rdata", T * W);
+  E z_mask = m.input("z_mask", 2);
+  E z_en = m.input("z_en", T);
+  E z_addr = m.input("z_addr", T * PA);
+  E o_busy = m.output("o_busy");
+
+  // Stage A registers.
+  E a_en = m.reg_reset("a_en", T, 0);
+  E a_addr = m.reg("a_addr", T * PA);
+  E a_set = m.reg_reset("a_set", 1, 0);
+  E d_set_q = m.reg_reset("d_set_q", 1, 0);
+  E f_set = m.reg_reset("f_set", 1, 0);  // set of the previous cycle's writes
+  {
+    Body b = m.seq_reset(clk, rst_n);
+    b.set(a_en, m_en);
+    b.set(a_set, c_set);
+    b.set(d_set_q, d_set);
+    b.set(f_set, a_set);
+  }
+  {
+    Body b = m.seq(clk);
+    b.set(a_addr, m_addr);
+  }
+  m.assign(o_busy, red_or(a_en));
+
+  std::vector<E> drain_words;
+  for (int bank = 0; bank < T; ++bank) {
+    const std::string bn = fmt::format("b{}", bank);
+    E ma = m_addr.bits(bank * PA, PA);
+    E aa = a_addr.bits(bank * PA, PA);
+    E da = d_addr.bits(bank * PA, PA);
+    E za = z_addr.bits(bank * PA, PA);
+    E ae = a_en.bit(bank);
+    // Forwarding: the previous cycle's write of this bank.
+    E f_valid = m.reg_reset(bn + "_fv", 1, 0);
+    E f_addr = m.reg(bn + "_fa", PA);
+    E f_data = m.reg(bn + "_fd", W);
+    std::vector<E> rdata(2);
+    for (int s = 0; s < 2; ++s) rdata[s] = m.wire(fmt::format("{}_rd{}", bn, s), W);
+    E rd = m.wire(bn + "_rd", mux(a_set, rdata[1], rdata[0]));
+    E fwd = m.wire(bn + "_fwd", f_valid && f_addr == aa && f_set == a_set,
+                   "read-after-write on this address");
+    E base = m.wire(bn + "_base", mux(fwd, f_data, rd));
+    std::vector<E> sums;
+    for (int k = P - 1; k >= 0; --k) {
+      E prod = a_prod.bits((k * T + bank) * pw, pw);
+      sums.push_back(base.bits(k * A, A) + sext(prod, A));
+    }
+    E next = m.wire(bn + "_next", cat(sums));
+    {
+      Body b = m.seq_reset(clk, rst_n);
+      b.set(f_valid, ae);
+    }
+    {
+      Body b = m.seq(clk);
+      b.set(f_addr, aa);
+      b.set(f_data, next);
+    }
+    for (int s = 0; s < 2; ++s) {
+      const std::string n = fmt::format("{}_s{}", bn, s);
+      E own_c = s ? c_set : !c_set;   // compute reads this set
+      E own_a = s ? a_set : !a_set;   // compute writes this set
+      E re = m.wire(n + "_re", mux(own_c, m_en.bit(bank), d_en.bit(bank)));
+      E raddr = m.wire(n + "_ra", mux(own_c, ma, da));
+      E we = m.wire(n + "_we", mux(own_a, ae, z_en.bit(bank) && z_mask.bit(s)));
+      E waddr = m.wire(n + "_wa", mux(own_a, aa, za));
+      E wdata = m.wire(n + "_wd", mux(own_a, next, zeros(W)));
+      m.inst(macro, "u_" + n)
+          .conn("clk", clk)
+          .conn("re", re)
+          .conn("raddr", raddr)
+          .conn("we", we)
+          .conn("waddr", waddr)
+          .conn("wdata", wdata)
+          .conn("rdata", rdata[s]);
+    }
+    drain_words.push_back(mux(d_set_q, rdata[1], rdata[0]));
+  }
+  m.assign(d_rdata, cat(std::vector<E>(drain_words.rbegin(), drain_words.rend())));
+  return mod;
+}
+
+}  // namespace zasgen::rtl::arch
