@@ -91,13 +91,15 @@ const Module& build_psum(Elab& e) {
     }
     for (int s = 0; s < 2; ++s) {
       const std::string n = fmt::format("{}_s{}", bn, s);
-      E own_c = s ? c_set : !c_set;   // compute reads this set
-      E own_a = s ? a_set : !a_set;   // compute writes this set
-      E re = m.wire(n + "_re", mux(own_c, m_en.bit(bank), d_en.bit(bank)));
-      E raddr = m.wire(n + "_ra", mux(own_c, ma, da));
-      E we = m.wire(n + "_we", mux(own_a, ae, z_en.bit(bank) && z_mask.bit(s)));
-      E waddr = m.wire(n + "_wa", mux(own_a, aa, za));
-      E wdata = m.wire(n + "_wd", mux(own_a, next, zeros(W)));
+      // The compute side has the ports of its set when it uses them; otherwise the drain reads
+      // and the clear writes (the controller never points both at one set at once).
+      E use_r = m.wire(n + "_cr", (s ? c_set : !c_set) && m_en.bit(bank));
+      E use_w = m.wire(n + "_cw", (s ? a_set : !a_set) && ae);
+      E re = m.wire(n + "_re", use_r || (d_en.bit(bank) && (s ? d_set : !d_set)));
+      E raddr = m.wire(n + "_ra", mux(use_r, ma, da));
+      E we = m.wire(n + "_we", use_w || (z_en.bit(bank) && z_mask.bit(s)));
+      E waddr = m.wire(n + "_wa", mux(use_w, aa, za));
+      E wdata = m.wire(n + "_wd", mux(use_w, next, zeros(W)));
       m.inst(macro, "u_" + n)
           .conn("clk", clk)
           .conn("re", re)

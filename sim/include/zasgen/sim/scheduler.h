@@ -1,0 +1,53 @@
+// The tiling scheduler (ARCH 5): splits a layer into runs that fit the buffers. A run is one
+// band of output rows, one slice of input channels and a few K-groups; the host loads its
+// inputs and weights, starts it, and drains its outputs when it is a `last` run. The plan is
+// computed from the actual input (sparse sizes depend on the data), and assumes the worst case
+// (no zeros) for outputs, which are unknown until computed.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "zasgen/arch_params.h"
+#include "zasgen/model/formats.h"
+#include "zasgen/model/tensor.h"
+
+namespace zasgen::sim {
+
+struct Band {
+  int oy0 = 0, oh = 0;       // output rows (before pooling) [oy0, oy0 + oh)
+  int iy0 = 0, rows = 0;     // input rows held in the buffer [iy0, iy0 + rows)
+  int yoff = 0;              // RUN_YOFF
+};
+
+struct Run {
+  int band = 0;
+  int c0 = 0, c1 = 0;        // input channels [c0, c1)
+  int g0 = 0, groups = 1;    // K-groups [g0, g0 + groups)
+  int kvalid = 0;            // valid PEs of the last group
+  bool first = true, last = true;
+  bool load_input = true;    // the input buffer must be (re)loaded before this run
+  bool load_weights = true;  // the weight SRAMs must be (re)loaded before this run
+};
+
+struct Plan {
+  std::vector<Band> bands;
+  std::vector<Run> runs;
+  int pitch = 0;             // RUN_PITCH
+  int wrows = 0;             // RUN_WROWS
+  int chunks_max = 1;        // most input-channel chunks of any band
+  std::string describe() const;
+};
+
+class ScheduleError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+Plan plan_layer(const model::LayerSpec& layer, const ArchParams& p, const model::Tensor3& act);
+
+// The input block of a band for channels [c0, c1): channels x rows x W, zero-padded where the
+// band's rows fall outside the map.
+model::Tensor3 band_input(const model::Tensor3& act, const Band& b, int c0, int c1);
+
+}  // namespace zasgen::sim

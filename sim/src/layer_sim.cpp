@@ -1,0 +1,177 @@
+#include "zasgen/sim/layer_sim.h"
+
+#include <chrono>
+
+#include <fmt/format.h>
+
+#include "zasgen/model/bank_image.h"
+#include "zasgen/model/formats.h"
+#include "zasgen/sim/tool_error.h"
+#include "zasgen/util.h"
+
+namespace zasgen::sim {
+
+namespace {
+
+uint64_t bits_of(int64_t v, int width) {
+  return uint64_t(v) & (width >= 64 ? ~uint64_t(0) : (uint64_t(1) << width) - 1);
+}
+
+// Words of `width` bits, each padded to whole beats.
+std::vector<uint32_t> beats_of(const std::vector<uint64_t>& words, int width) {
+  BitPacker bp;
+  for (uint64_t w : words) {
+    bp.put(w, width);
+    bp.pad_to_beat();
+  }
+  return bp.beats();
+}
+
+void load_input(Host& h, const ArchParams& p, const model::FormatSpec& spec,
+                const model::Tensor3& block) {
+  const model::BufferImage img = model::encode_image(spec, block, p.pes);
+  for (int b = 0; b < p.pes; ++b) {
+    const model::Block& bank = img.banks[size_t(b)];
+    h.load(rtl::MemClass::Entries, 0, b, 0, beats_of(bank.entries, p.entry_bits));
+    if (p.table_bits > 0) h.load(rtl::MemClass::Table, 0, b, 0, beats_of(bank.table, p.table_bits));
+  }
+}
+
+void load_weights(Host& h, const ArchParams& p, const model::LayerSpec& l, const model::Tensor4& w,
+                  const Run& r, int wrows) {
+  const int P = p.pes, Bw = p.weights.banks;
+  const int selw = std::max(1, clog2(Bw));
+  const std::vector<std::vector<int>> order = model::processing_order(r.c1 - r.c0, P, p.lanes);
+  for (int lane = 0; lane < p.lanes; ++lane) {
+    std::vector<BitPacker> banks(static_cast<size_t>(Bw));
+    for (int g = 0; g < r.groups; ++g) {
+      for (int c_local : order[size_t(lane)]) {
+        const int c = r.c0 + c_local;
+        for (int row = 0; row < wrows; ++row) {
+          for (int jb = 0; jb < Bw; ++jb) {
+            const int t = row * Bw + jb;
+            BitPacker& bp = banks[size_t(jb)];
+            for (int pe = 0; pe < P; ++pe) {
+              const int k = (r.g0 + g) * P + pe;
+              const int64_t v = (t < l.r * l.s && k < l.k) ? w(k, c, t / l.s, t % l.s) : 0;
+              bp.put(bits_of(v, p.weight_bits), p.weight_bits);
+            }
+            bp.pad_to_beat();
+          }
+        }
+      }
+    }
+    for (int jb = 0; jb < Bw; ++jb)
+      h.load(rtl::MemClass::Weights, 0, (lane << selw) | jb, 0, banks[size_t(jb)].beats());
+  }
+}
+
+void load_bias(Host& h, const ArchParams& p, const model::LayerSpec& l,
+               const std::vector<int64_t>& bias, const Run& r) {
+  BitPacker bp;
+  for (int g = 0; g < r.groups; ++g) {
+    for (int pe = 0; pe < p.pes; ++pe) {
+      const int k = (r.g0 + g) * p.pes + pe;
+      bp.put(bits_of(k < l.k ? bias[size_t(k)] : 0, p.bias_bits), p.bias_bits);
+    }
+    bp.pad_to_beat();
+  }
+  h.load(rtl::MemClass::Bias, 0, 0, 0, bp.beats());
+}
+
+// Drains the output banks of a `last` run and places the decoded channels in `out`.
+void drain_outputs(Host& h, const ArchParams& p, const model::LayerSpec& l,
+                   const model::FormatSpec& spec, const Band& band, const Run& r,
+                   model::Tensor3& out) {
+  const int rows = l.pool ? band.oh / 2 : band.oh;
+  const int w = l.pool ? l.out_w() / 2 : l.out_w();
+  const int y0 = l.pool ? band.oy0 / 2 : band.oy0;
+  for (int b = 0; b < p.pes; ++b) {
+    h.write("OUT_BANK", {{"BANK", uint64_t(b)}});
+    const size_t ne = h.read_field("OUT_ENTRIES", "COUNT");
+    const size_t nt = p.table_bits > 0 ? h.read_field("OUT_TABLE", "COUNT") : 0;
+    const std::vector<uint64_t> entries =
+        h.fetch(rtl::MemClass::Entries, 1, b, 0, ne, p.entry_bits);
+    const std::vector<uint64_t> table =
+        p.table_bits > 0 ? h.fetch(rtl::MemClass::Table, 1, b, 0, nt, p.table_bits)
+                         : std::vector<uint64_t>();
+    size_t eo = 0, to = 0;
+    for (int g = 0; g < r.groups; ++g) {
+      const int k = (r.g0 + g) * p.pes + b;
+      if (k >= l.k) continue;
+      size_t eu = 0, tu = 0;
+      std::vector<int32_t> vals;
+      try {
+        vals = model::decode_block(spec, entries.data() + eo, entries.size() - eo,
+                                   table.data() + to, table.size() - to, rows, w, &eu, &tu);
+      } catch (const std::exception& e) {
+        throw ToolError(
+            fmt::format("output bank {} (channel {}, output rows {}..{}) is not a "
+                        "valid {} stream: {}",
+                        b, k, y0, y0 + rows - 1, to_string(p.format), e.what()));
+      }
+      eo += eu;
+      to += tu;
+      for (int y = 0; y < rows; ++y)
+        std::copy_n(vals.data() + size_t(y) * w, w, out.channel(k) + size_t(y0 + y) * w);
+    }
+  }
+}
+
+}  // namespace
+
+LayerRun simulate_layer(RtlModel& model, const ArchParams& p, const model::LayerSpec& l,
+                        const LayerInputs& in, const Progress& progress) {
+  const auto t0 = std::chrono::steady_clock::now();
+  LayerRun res;
+  res.plan = plan_layer(l, p, in.act);
+  const Plan& plan = res.plan;
+  const model::FormatSpec spec = model::FormatSpec::from(p);
+  res.out = model::Tensor3(l.k, l.pooled_h(), l.pooled_w());
+  Host h(model, p);
+  const uint64_t start_cycles = model.cycles();
+  int stride_log2 = 0;
+  while ((1 << stride_log2) < l.stride) ++stride_log2;
+  for (size_t i = 0; i < plan.runs.size(); ++i) {
+    if (progress) progress(i, plan.runs.size());
+    const Run& r = plan.runs[i];
+    const Band& band = plan.bands[size_t(r.band)];
+    if (r.load_input) load_input(h, p, spec, band_input(in.act, band, r.c0, r.c1));
+    if (r.load_weights) {
+      load_weights(h, p, l, in.weights, r, plan.wrows);
+      load_bias(h, p, l, in.bias, r);
+    }
+    RunRegs rr;
+    rr.c = r.c1 - r.c0;
+    rr.rows = band.rows;
+    rr.w = l.w;
+    rr.yoff = band.yoff;
+    rr.pad = l.pad;
+    rr.oh = band.oh;
+    rr.ow = l.out_w();
+    rr.pitch = plan.pitch;
+    rr.r = l.r;
+    rr.s = l.s;
+    rr.stride_log2 = stride_log2;
+    rr.groups = r.groups;
+    rr.kvalid = r.kvalid;
+    rr.first = r.first;
+    rr.last = r.last;
+    rr.relu = l.relu;
+    rr.pool = l.pool;
+    rr.mult = in.requant.mult;
+    rr.shift = in.requant.shift;
+    rr.wrows = plan.wrows;
+    // Generous timeout: every activation of the run, zeros included, plus drains.
+    const uint64_t budget = 1000000 + uint64_t(rr.c) * rr.rows * rr.w * rr.groups * 4 +
+                            uint64_t(rr.oh) * rr.ow * rr.groups * 4 + uint64_t(p.psum.depth) * 4;
+    res.perf += h.run(rr, budget);
+    if (r.last) drain_outputs(h, p, l, spec, band, r, res.out);
+  }
+  res.total_cycles = model.cycles() - start_cycles;
+  res.io_cycles = res.total_cycles - res.perf.cycles;
+  res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return res;
+}
+
+}  // namespace zasgen::sim

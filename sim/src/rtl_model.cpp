@@ -1,0 +1,80 @@
+#include "zasgen/sim/rtl_model.h"
+
+#include <dlfcn.h>
+
+#include <fmt/format.h>
+
+#include "zasgen/sim/tool_error.h"
+
+namespace zasgen::sim {
+
+namespace {
+
+template <typename F>
+void bind(void* lib, const char* name, F& fn, const std::string& path) {
+  void* sym = dlsym(lib, name);
+  if (!sym) throw ToolError(fmt::format("{} lacks symbol {}", path, name));
+  fn = reinterpret_cast<F>(sym);
+}
+
+}  // namespace
+
+RtlModel::RtlModel(const std::string& library, const TraceOptions& trace) {
+  lib_ = dlopen(library.c_str(), RTLD_NOW | RTLD_LOCAL);
+  if (!lib_) throw ToolError(fmt::format("cannot load simulator {}: {}", library, dlerror()));
+  bind(lib_, "zsim_create", create_, library);
+  bind(lib_, "zsim_destroy", destroy_, library);
+  bind(lib_, "zsim_cycles", cycles_, library);
+  bind(lib_, "zsim_step", step_, library);
+  bind(lib_, "zsim_axi_write", axi_write_, library);
+  bind(lib_, "zsim_axi_read", axi_read_, library);
+  bind(lib_, "zsim_stream_in", stream_in_, library);
+  bind(lib_, "zsim_stream_out", stream_out_, library);
+  bind(lib_, "zsim_wait_irq", wait_irq_, library);
+  sim_ = create_(trace.path.c_str(), trace.from, trace.to);
+}
+
+RtlModel::~RtlModel() {
+  if (sim_) destroy_(sim_);
+  if (lib_) dlclose(lib_);
+}
+
+void RtlModel::write(uint32_t addr, uint32_t data) {
+  const int r = axi_write_(sim_, addr, data);
+  if (r != 0)
+    throw ToolError(fmt::format("AXI write 0x{:03x} <- 0x{:08x}: {}", addr, data,
+                                r < 0 ? "timeout" : "SLVERR"));
+}
+
+uint32_t RtlModel::read(uint32_t addr) {
+  uint32_t v = 0;
+  const int r = axi_read_(sim_, addr, &v);
+  if (r != 0)
+    throw ToolError(fmt::format("AXI read 0x{:03x}: {}", addr, r < 0 ? "timeout" : "SLVERR"));
+  return v;
+}
+
+void RtlModel::stream_in(const std::vector<uint32_t>& beats) {
+  const uint64_t n = stream_in_(sim_, beats.data(), beats.size());
+  if (n != beats.size())
+    throw ToolError(fmt::format("load stream stalled after {} of {} beats", n, beats.size()));
+}
+
+std::vector<uint32_t> RtlModel::stream_out(size_t n) {
+  std::vector<uint32_t> beats(n);
+  const uint64_t got = stream_out_(sim_, beats.data(), n);
+  if (got != n) throw ToolError(fmt::format("store stream gave {} of {} beats", got, n));
+  return beats;
+}
+
+bool RtlModel::wait_irq(uint64_t max_cycles) {
+  return wait_irq_(sim_, max_cycles) != 0;
+}
+void RtlModel::step(uint64_t n) {
+  step_(sim_, n);
+}
+uint64_t RtlModel::cycles() const {
+  return cycles_(sim_);
+}
+
+}  // namespace zasgen::sim

@@ -1,0 +1,98 @@
+#include "zasgen/sim/verilator_build.h"
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <vector>
+
+#include <fmt/format.h>
+
+namespace zasgen::sim {
+
+const char* harness_source();  // sim/harness/zsim_api.cpp, compiled into the tool
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  if (!in) throw ToolError("cannot read " + p.string());
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+std::vector<std::string> filelist(const fs::path& dir) {
+  std::ifstream in(dir / "filelist.f");
+  if (!in) throw ToolError("no filelist.f in " + dir.string());
+  std::vector<std::string> files;
+  std::string line;
+  while (std::getline(in, line))
+    if (!line.empty()) files.push_back(line);
+  return files;
+}
+
+// Flags shared by every build; part of the cache key.
+std::string verilator_flags(const BuildRequest& r) {
+  std::string f =
+      "--cc --exe --build -O3 --x-assign unique --x-initial unique "
+      "-Wno-fatal -Wno-lint -Wno-style --prefix Vzas "
+      "-CFLAGS '-fPIC -O1 -fvisibility=hidden' -LDFLAGS -shared";
+  if (r.trace) f += " --trace-fst -CFLAGS -DZSIM_TRACE";
+  return f;
+}
+
+}  // namespace
+
+BuildResult build_simulator(const BuildRequest& r) {
+  const fs::path rtl = fs::absolute(r.rtl_dir);
+  const std::vector<std::string> files = filelist(rtl);
+  // The key: every source byte, the harness, the flags and the tool version.
+  std::string key = verilator_flags(r) + "\n" + r.top + "\n" + harness_source();
+  for (const std::string& f : files) key += "\n" + f + "\n" + slurp(rtl / f);
+  const std::string version = capture("verilator --version");
+  if (version.empty())
+    throw ToolError("verilator not found on PATH (install the Debian package verilator)");
+  key += version;
+  const std::string hash = fmt::format("{:016x}", fnv1a(key));
+  const fs::path dir = fs::absolute(r.cache_root) / hash;
+  const fs::path lib = dir / "libzsim.so";
+  BuildResult res;
+  res.library = lib.string();
+  res.log = (dir / "build.log").string();
+  if (fs::exists(lib)) {
+    res.cached = true;
+    return res;
+  }
+  // Build in a private directory, then move it into place: a failed or concurrent build never
+  // leaves a half-written library under the final name.
+  const auto t0 = std::chrono::steady_clock::now();
+  fs::create_directories(r.cache_root);
+  const fs::path tmp =
+      fs::absolute(r.cache_root) /
+      fmt::format("tmp-{}-{}", hash, std::chrono::steady_clock::now().time_since_epoch().count());
+  fs::create_directories(tmp);
+  { std::ofstream(tmp / "zsim_api.cpp") << harness_source(); }
+  std::string cmd =
+      fmt::format("cd '{}' && verilator {} -j {} --top-module {} --Mdir obj -o libzsim.so",
+                  tmp.string(), verilator_flags(r), r.jobs, r.top);
+  for (const std::string& f : files) cmd += " '" + (rtl / f).string() + "'";
+  cmd += " zsim_api.cpp";
+  const std::string log = (tmp / "build.log").string();
+  if (run_logged(cmd, log) != 0 || !fs::exists(tmp / "obj" / "libzsim.so"))
+    throw ToolError("Verilator build of " + r.top + " failed", log);
+  fs::rename(tmp / "obj" / "libzsim.so", tmp / "libzsim.so");
+  fs::remove_all(tmp / "obj");
+  std::error_code ec;
+  fs::rename(tmp, dir, ec);
+  if (ec) {  // someone else finished the same build first
+    fs::remove_all(tmp);
+    if (!fs::exists(lib)) throw ToolError("cannot place the build in " + dir.string(), log);
+  }
+  res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return res;
+}
+
+}  // namespace zasgen::sim
