@@ -2,6 +2,7 @@
 // 0 success, 1 invalid input, 2 command-line misuse, 3 simulation mismatch, 4+ tool failures.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -11,7 +12,10 @@ enum Exit : int { kOk = 0, kInvalidInput = 1, kUsage = 2, kMismatch = 3, kToolFa
 
 struct CheckOptions {
   std::vector<std::string> configs;
-  bool quiet = false;
+  bool quiet = false;             // no summary on success
+  bool json_diagnostics = false;  // diagnostics as one JSON array on stderr instead of text
+  bool schema = false;            // print the configuration reference table (Markdown) and stop
+  bool codes = false;             // print the table of diagnostic codes (Markdown) and stop
 };
 
 struct GenerateOptions {
@@ -21,14 +25,14 @@ struct GenerateOptions {
 
 struct SimOptions {
   std::string config;
-  std::string layer;            // SPEC or network:layer
-  double sparsity = -1;         // <0: the layer's own (network) or 0.5
+  std::string layer;     // SPEC or network:layer
+  double sparsity = -1;  // <0: the layer's own (network) or 0.5
   std::string pattern = "uniform";
   uint64_t seed = 1;
   std::string json;
   std::string ifmap, weights, bias;
-  std::string trace;            // FST file
-  std::string trace_window;     // "FROM:TO" cycles
+  std::string trace;         // FST file
+  std::string trace_window;  // "FROM:TO" cycles
   std::string out_dir;
   bool no_dense = false;
   bool icarus = false;

@@ -1,0 +1,527 @@
+// YAML -> Config: structure and types against the schema. Ranges and rules are validate()'s.
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "zasgen/config.h"
+
+namespace zasgen {
+
+const ConfigValue* Config::find(const std::string& path) const {
+  const auto it = values.find(path);
+  return it == values.end() ? nullptr : &it->second;
+}
+
+SourceLoc Config::where(const std::string& path) const {
+  if (const ConfigValue* v = find(path)) return v->loc;
+  std::string p = path;
+  while (true) {
+    const auto dot = p.rfind('.');
+    if (dot == std::string::npos) break;
+    p = p.substr(0, dot);
+    const auto it = sections.find(p);
+    if (it != sections.end()) return it->second;
+  }
+  return {file, 0, 0};
+}
+
+std::string sanitize_name(const std::string& text) {
+  std::string name;
+  for (const char c : text) {
+    const auto u = static_cast<unsigned char>(c);
+    const char l = char(std::tolower(u));
+    name += (u < 0x80 && (std::isalnum(static_cast<unsigned char>(l)) || l == '_')) ? l : '_';
+  }
+  if (name.empty() || !(name[0] >= 'a' && name[0] <= 'z')) name = "cfg_" + name;
+  if (name.size() > 64) name.resize(64);
+  return name;
+}
+
+std::string name_from_path(const std::string& path) {
+  return sanitize_name(std::filesystem::path(path).stem().string());
+}
+
+namespace {
+
+// How a scalar reads, by YAML 1.2 core-schema rules (plus: a quoted scalar is always a string).
+enum class Lex { Int, Float, Bool, Null, String };
+
+struct Scalar {
+  Lex lex = Lex::String;
+  bool quoted = false;
+  bool overflow = false;  // Lex::Int that does not fit int64
+  int64_t i = 0;
+  double d = 0;
+  bool b = false;
+};
+
+bool parse_int(const std::string& t, int64_t& out, bool& overflow) {
+  static const std::regex dec("[-+]?[0-9]+"), hex("0x[0-9a-fA-F]+"), oct("0o[0-7]+");
+  int base = 10;
+  std::size_t start = 0;
+  bool neg = false;
+  if (std::regex_match(t, dec)) {
+    if (t[0] == '+' || t[0] == '-') {
+      neg = t[0] == '-';
+      start = 1;
+    }
+  } else if (std::regex_match(t, hex)) {
+    base = 16;
+    start = 2;
+  } else if (std::regex_match(t, oct)) {
+    base = 8;
+    start = 2;
+  } else {
+    return false;
+  }
+  // Parse the magnitude as unsigned so that INT64_MIN is not special.
+  uint64_t mag = 0;
+  const auto r = std::from_chars(t.data() + start, t.data() + t.size(), mag, base);
+  overflow = r.ec == std::errc::result_out_of_range ||
+             mag > (neg ? uint64_t(INT64_MAX) + 1 : uint64_t(INT64_MAX));
+  if (!overflow) out = neg ? int64_t(0 - mag) : int64_t(mag);
+  return true;
+}
+
+Scalar classify(const YAML::Node& n) {
+  Scalar s;
+  if (n.IsNull()) {
+    s.lex = Lex::Null;
+    return s;
+  }
+  const std::string& t = n.Scalar();
+  s.quoted = n.Tag() == "!";
+  if (s.quoted) return s;
+  static const std::regex flt("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?");
+  static const std::regex inf("[-+]?\\.(inf|Inf|INF)"), nan("\\.(nan|NaN|NAN)");
+  if (parse_int(t, s.i, s.overflow)) {
+    s.lex = Lex::Int;
+    if (s.overflow)
+      s.d = std::strtod(t.c_str(), nullptr);
+    else
+      s.d = double(s.i);
+  } else if (std::regex_match(t, flt)) {
+    s.lex = Lex::Float;
+    s.d = std::strtod(t.c_str(), nullptr);
+  } else if (std::regex_match(t, inf)) {
+    s.lex = Lex::Float;
+    s.d = t[0] == '-' ? -HUGE_VAL : HUGE_VAL;
+  } else if (std::regex_match(t, nan)) {
+    s.lex = Lex::Float;
+    s.d = std::nan("");
+  } else if (t == "true" || t == "True" || t == "TRUE") {
+    s.lex = Lex::Bool;
+    s.b = true;
+  } else if (t == "false" || t == "False" || t == "FALSE") {
+    s.lex = Lex::Bool;
+    s.b = false;
+  } else if (t == "null" || t == "Null" || t == "NULL" || t == "~" || t.empty()) {
+    s.lex = Lex::Null;
+  }
+  return s;
+}
+
+std::string lower(std::string s) {
+  for (char& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// Optimal-string-alignment distance (Levenshtein plus adjacent transpositions).
+int edit_distance(const std::string& a, const std::string& b) {
+  const std::size_t n = a.size(), m = b.size();
+  std::vector<std::vector<int>> d(n + 1, std::vector<int>(m + 1));
+  for (std::size_t i = 0; i <= n; ++i) d[i][0] = int(i);
+  for (std::size_t j = 0; j <= m; ++j) d[0][j] = int(j);
+  for (std::size_t i = 1; i <= n; ++i) {
+    for (std::size_t j = 1; j <= m; ++j) {
+      const int cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[n][m];
+}
+
+std::string join_keys(const std::vector<const ParamSpec*>& specs) {
+  std::string s;
+  for (const auto* p : specs) s += (s.empty() ? "" : ", ") + p->key();
+  return s;
+}
+
+// The best "did you mean" for `key` under `section`: a close key of the section, else the same
+// key in another section (as a full path), else "".
+std::string suggest_key(const std::string& key, const std::string& section) {
+  const std::string k = lower(key);
+  std::string best;
+  int best_d = 1 << 30;
+  for (const auto* p : schema_children(section)) {
+    const std::string c = p->key();
+    int d = edit_distance(k, c);
+    const bool prefix = std::min(k.size(), c.size()) >= 3 &&
+                        (c.compare(0, k.size(), k) == 0 || k.compare(0, c.size(), c) == 0);
+    const int limit = std::max<int>(1, int(std::min(k.size(), c.size())) / 3);
+    if (d > limit && !prefix) continue;
+    if (prefix) d = std::min(d, limit);
+    if (d < best_d) {
+      best_d = d;
+      best = c;
+    }
+  }
+  if (!best.empty()) return best;
+  for (const auto& p : config_schema())
+    if (p.parent() != section && lower(p.key()) == k) return p.path;
+  return {};
+}
+
+std::string list_text(const YAML::Node& seq) {
+  std::string s = "[";
+  for (std::size_t i = 0; i < seq.size(); ++i) {
+    if (i) s += ", ";
+    s += seq[i].IsScalar() ? seq[i].Scalar() : (seq[i].IsSequence() ? "[...]" : "{...}");
+  }
+  return s + "]";
+}
+
+const char* kind_noun(const YAML::Node& n) {
+  if (n.IsMap()) return "mapping";
+  if (n.IsSequence()) return "list";
+  if (n.IsNull()) return "empty value";
+  return "scalar";
+}
+
+class Parser {
+ public:
+  Parser(const std::string& file, Config& cfg, Diagnostics& diags)
+      : file_(file), cfg_(cfg), diags_(diags) {}
+
+  const std::string& file() const { return file_; }
+
+  SourceLoc loc(const YAML::Mark& m) const {
+    if (m.is_null() || m.line < 0) return {file_, 0, 0};
+    return {file_, m.line + 1, m.column + 1};
+  }
+
+  void walk_map(const YAML::Node& map, const std::string& section) {
+    std::map<std::string, int> seen;  // key -> line of first occurrence
+    for (auto it = map.begin(); it != map.end(); ++it) {
+      const YAML::Node k = it->first;  // copies: the iterator hands out a temporary
+      const YAML::Node v = it->second;
+      const SourceLoc kloc = loc(k.Mark());
+      if (!k.IsScalar()) {
+        diags_.error(DiagCode::BadKey, kloc, section, k.IsMap() ? "a mapping" : "a list");
+        continue;
+      }
+      const std::string key = k.Scalar();
+      const std::string path = section.empty() ? key : section + "." + key;
+      const auto [first, inserted] = seen.emplace(key, kloc.line);
+      if (!inserted) {
+        diags_.error(DiagCode::DuplicateKey, kloc, path, key, first->second);
+        continue;
+      }
+      const ParamSpec* spec = find_param(path);
+      if (!spec || spec->parent() != section) {
+        const std::string hint = suggest_key(key, section);
+        if (!hint.empty())
+          diags_.error(DiagCode::UnknownKey, kloc, path, hint);
+        else
+          diags_.error(DiagCode::UnknownKeyNoMatch, kloc, path,
+                       join_keys(schema_children(section)));
+        continue;
+      }
+      if (spec->type == ParamType::Section) {
+        cfg_.sections[path] = kloc;
+        if (v.IsMap())
+          walk_map(v, path);
+        else if (!v.IsNull())
+          diags_.error(DiagCode::NotAMapping, value_loc(k, v), path, describe(v),
+                       join_keys(schema_children(path)));
+        continue;
+      }
+      read_value(*spec, k, v);
+    }
+  }
+
+  static std::string describe(const YAML::Node& n) {
+    if (n.IsMap()) return "a mapping";
+    if (n.IsSequence()) return "a list";
+    if (n.IsNull()) return "nothing";
+    return "'" + n.Scalar() + "'";
+  }
+
+ private:
+  SourceLoc value_loc(const YAML::Node& k, const YAML::Node& v) const {
+    // yaml-cpp marks an empty value at the next token, possibly on a later line.
+    return v.IsNull() ? loc(k.Mark()) : loc(v.Mark());
+  }
+
+  // Checks that `n` is an integer scalar; reports and returns false otherwise.
+  bool read_int(const ParamSpec& spec, const std::string& path, const YAML::Node& n,
+                const SourceLoc& at, int64_t& out) {
+    if (!n.IsScalar() && !n.IsNull()) {
+      diags_.error(DiagCode::NotAScalar, at, path, "an integer", kind_noun(n), accepted_text(spec));
+      return false;
+    }
+    const Scalar s = classify(n);
+    switch (s.lex) {
+      case Lex::Int:
+        if (s.overflow) {
+          diags_.error(DiagCode::IntOverflow, at, path, n.Scalar(), accepted_text(spec));
+          return false;
+        }
+        out = s.i;
+        return true;
+      case Lex::Float:
+        diags_.error(DiagCode::FloatForInt, at, path, n.Scalar(), accepted_text(spec));
+        return false;
+      case Lex::Bool:
+        diags_.error(DiagCode::BoolForNumber, at, path, "an integer", n.Scalar(),
+                     accepted_text(spec));
+        return false;
+      case Lex::Null:
+        diags_.error(DiagCode::MissingValue, at, path, accepted_text(spec), spec.default_doc);
+        return false;
+      case Lex::String:
+        string_for_number(spec, path, n, s, at, "an integer");
+        return false;
+    }
+    return false;
+  }
+
+  void string_for_number(const ParamSpec& spec, const std::string& path, const YAML::Node& n,
+                         const Scalar& s, const SourceLoc& at, const char* noun) {
+    int64_t dummy = 0;
+    bool overflow = false;
+    const bool numeric = parse_int(n.Scalar(), dummy, overflow) ||
+                         std::regex_match(n.Scalar(), std::regex("[-+]?[0-9.]+([eE][-+]?[0-9]+)?"));
+    if (s.quoted && numeric)
+      diags_.error(DiagCode::QuotedNumber, at, path, noun, n.Scalar());
+    else
+      diags_.error(DiagCode::StringForNumber, at, path, noun, n.Scalar(), accepted_text(spec));
+  }
+
+  void read_value(const ParamSpec& spec, const YAML::Node& k, const YAML::Node& v) {
+    const std::string& path = spec.path;
+    ConfigValue cv;
+    cv.spec = &spec;
+    cv.key_loc = loc(k.Mark());
+    cv.loc = value_loc(k, v);
+    cv.text = v.IsScalar() ? v.Scalar() : v.IsSequence() ? list_text(v) : describe(v);
+
+    if (v.IsNull()) {
+      diags_.error(DiagCode::MissingValue, cv.loc, path, accepted_text(spec), spec.default_doc);
+      return;
+    }
+    switch (spec.type) {
+      case ParamType::Int:
+        if (!read_int(spec, path, v, cv.loc, cv.integer)) return;
+        break;
+      case ParamType::Number: {
+        if (!v.IsScalar()) {
+          diags_.error(DiagCode::NotAScalar, cv.loc, path, "a number", kind_noun(v),
+                       accepted_text(spec));
+          return;
+        }
+        const Scalar s = classify(v);
+        if (s.lex == Lex::Bool) {
+          diags_.error(DiagCode::BoolForNumber, cv.loc, path, "a number", v.Scalar(),
+                       accepted_text(spec));
+          return;
+        }
+        if (s.lex == Lex::String || s.lex == Lex::Null) {
+          string_for_number(spec, path, v, s, cv.loc, "a number");
+          return;
+        }
+        cv.number = s.d;
+        break;
+      }
+      case ParamType::Bool: {
+        if (!v.IsScalar()) {
+          diags_.error(DiagCode::NotAScalar, cv.loc, path, "true or false", kind_noun(v),
+                       accepted_text(spec));
+          return;
+        }
+        const Scalar s = classify(v);
+        if (s.lex != Lex::Bool) {
+          diags_.error(DiagCode::NotABool, cv.loc, path, "'" + v.Scalar() + "'");
+          return;
+        }
+        cv.boolean = s.b;
+        break;
+      }
+      case ParamType::Enum:
+      case ParamType::Name:
+        if (!v.IsScalar()) {
+          diags_.error(DiagCode::NotAScalar, cv.loc, path, "a name", kind_noun(v),
+                       accepted_text(spec));
+          return;
+        }
+        cv.str = v.Scalar();
+        break;
+      case ParamType::IntList: {
+        if (!v.IsSequence()) {
+          const std::string got = v.IsMap() ? "a mapping" : "'" + v.Scalar() + "'";
+          diags_.error(DiagCode::NotAList, cv.loc, path, got,
+                       v.IsScalar() ? v.Scalar() : std::string("1, 2"));
+          return;
+        }
+        bool ok = true;
+        for (std::size_t i = 0; i < v.size(); ++i) {
+          const YAML::Node item = v[i];
+          const SourceLoc at = item.IsNull() ? cv.loc : loc(item.Mark());
+          int64_t x = 0;
+          if (!read_int(spec, path, item, at, x)) {
+            ok = false;
+            continue;
+          }
+          cv.list.push_back(x);
+          cv.item_locs.push_back(at);
+          cv.item_texts.push_back(item.Scalar());
+        }
+        if (!ok) return;
+        break;
+      }
+      case ParamType::Section:
+        return;  // handled by walk_map
+    }
+    cfg_.values[path] = std::move(cv);
+  }
+
+  const std::string& file_;
+  Config& cfg_;
+  Diagnostics& diags_;
+};
+
+// Where yaml-cpp gives up is often far from the mistake; point at the mistake when it is one
+// of the common ones.
+void syntax_error(const std::string& text, const YAML::Exception& e, const Parser& parser,
+                  Diagnostics& diags) {
+  const std::size_t end =
+      e.mark.pos >= 0 ? std::min(text.size(), std::size_t(e.mark.pos)) : text.size();
+  const int err_line = e.mark.line >= 0 ? e.mark.line + 1 : 1 << 30;
+
+  // A tab in the indentation of a line up to the error.
+  int line = 1;
+  for (std::size_t i = 0; i < text.size() && line <= err_line; ++line) {
+    std::size_t j = i;
+    while (j < text.size() && (text[j] == ' ' || text[j] == '\t')) {
+      if (text[j] == '\t') {
+        diags.error(DiagCode::TabIndent, {parser.file(), line, int(j - i) + 1}, "");
+        return;
+      }
+      ++j;
+    }
+    i = text.find('\n', i);
+    if (i == std::string::npos) break;
+    ++i;
+  }
+
+  // An unclosed flow list or mapping: find the opener that is still open where parsing stopped.
+  if (e.msg.find("flow not found") != std::string::npos) {
+    struct Open {
+      char c;
+      int line, col;
+    };
+    std::vector<Open> stack;
+    int ln = 1, col = 1;
+    char quote = 0;
+    bool comment = false;
+    for (std::size_t i = 0; i < end; ++i) {
+      const char c = text[i];
+      if (c == '\n') {
+        ++ln, col = 1, comment = false;
+        continue;
+      }
+      if (!comment) {
+        if (quote) {
+          if (c == quote) quote = 0;
+        } else if (c == '\'' || c == '"') {
+          quote = c;
+        } else if (c == '#' && (i == 0 || text[i - 1] == ' ' || text[i - 1] == '\t')) {
+          comment = true;
+        } else if (c == '[' || c == '{') {
+          stack.push_back({c, ln, col});
+        } else if ((c == ']' || c == '}') && !stack.empty()) {
+          stack.pop_back();
+        }
+      }
+      ++col;
+    }
+    if (!stack.empty()) {
+      const Open& o = stack.back();
+      diags.error(DiagCode::UnclosedBracket, {parser.file(), o.line, o.col}, "",
+                  std::string(1, o.c), e.msg);
+      return;
+    }
+  }
+  diags.error(DiagCode::YamlSyntax, parser.loc(e.mark), "", e.msg);
+}
+
+}  // namespace
+
+ParseResult parse_config_text(const std::string& text, const std::string& file) {
+  ParseResult r;
+  r.diags.attach_source(file, text);
+  Config cfg;
+  cfg.file = file;
+  cfg.default_name = name_from_path(file);
+  Parser parser(file, cfg, r.diags);
+
+  std::vector<YAML::Node> docs;
+  try {
+    docs = YAML::LoadAll(text);
+  } catch (const YAML::Exception& e) {
+    syntax_error(text, e, parser, r.diags);
+    return r;
+  }
+  if (docs.empty() || docs[0].IsNull()) {
+    r.diags.error(DiagCode::EmptyConfig, {file, 0, 0}, "");
+    return r;
+  }
+  if (docs.size() > 1) {
+    SourceLoc at = parser.loc(docs[1].Mark());
+    r.diags.error(DiagCode::MultipleDocuments, at, "");
+    return r;
+  }
+  const YAML::Node& root = docs[0];
+  if (!root.IsMap()) {
+    r.diags.error(DiagCode::TopNotMapping, parser.loc(root.Mark()), "", Parser::describe(root));
+    return r;
+  }
+  parser.walk_map(root, "");
+  r.diags.sort_by_location();
+  if (r.diags.empty()) r.config = std::move(cfg);
+  return r;
+}
+
+ParseResult parse_config(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec)) {
+    ParseResult r;
+    r.diags.error(DiagCode::FileUnreadable, {path, 0, 0}, "", "it is a directory");
+    return r;
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    const int err = errno;
+    ParseResult r;
+    r.diags.error(DiagCode::FileUnreadable, {path, 0, 0}, "",
+                  err ? std::strerror(err) : "cannot open");
+    return r;
+  }
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return parse_config_text(ss.str(), path);
+}
+
+}  // namespace zasgen
