@@ -1,0 +1,180 @@
+#include "zasgen/sim/cycle_model.h"
+
+#include <algorithm>
+#include <array>
+
+#include "zasgen/model/bank_image.h"
+#include "zasgen/model/workload.h"
+#include "zasgen/util.h"
+
+namespace zasgen::sim {
+
+namespace {
+
+// Pipeline constants of the RTL (see generator/src/rtl/arch): cycles from a tile's start pulse
+// to the decoder's first token, from the last token's acceptance to the lane going idle, the
+// bubbles of a bank switch, and the drain's pipeline tail.
+constexpr int64_t kFirstEmit = 3;      // tile start -> first parser emission
+constexpr int64_t kIdleAfter = 2;      // last acceptance -> lane idle
+constexpr int64_t kBankSwitch = 2;     // refetch bubbles when the decoder moves to a new bank
+constexpr int64_t kDrainTail = 5;      // drain start + positions -> drain free
+constexpr int64_t kLoadLatency = 2;    // weight load start + rows -> buffer ready
+
+struct Channel {
+  int64_t cycles = 0;
+  bool bank_end = false;  // the last channel of its bank (a bank switch follows, if any)
+};
+
+}  // namespace
+
+BlockCost block_cost(const model::FormatSpec& spec, const int32_t* v, int rows, int w) {
+  BlockCost c;
+  auto nz = [&](int y, int x) { return v[size_t(y) * w + x] != 0; };
+  switch (spec.format) {
+    case Format::Dense:
+      c.cycles = uint64_t(rows) * w;
+      c.activations = c.cycles;
+      break;
+    case Format::Coord:
+      for (int y = 0; y < rows; ++y) {
+        uint64_t n = 0;
+        for (int x = 0; x < w; ++x) n += nz(y, x);
+        c.cycles += std::max<uint64_t>(n, 1);
+        c.activations += n;
+      }
+      break;
+    case Format::Bitmap: {
+      const int m = spec.index_bits;
+      for (int y = 0; y < rows; ++y)
+        for (int x0 = 0; x0 < w; x0 += m) {
+          uint64_t n = 0;
+          for (int x = x0; x < std::min(w, x0 + m); ++x) n += nz(y, x);
+          c.cycles += std::max<uint64_t>(n, 1);
+          c.activations += n;
+        }
+      break;
+    }
+    case Format::Rle: {
+      const model::Block b = model::encode_block(spec, v, rows, w);
+      if (b.entries.empty()) {
+        c.cycles = 1;
+        break;
+      }
+      // Walk the entries as the decoder does: base = next column + run; a base of two rows or
+      // more costs one extra cycle per two rows skipped.
+      int64_t xp = 0;
+      for (uint64_t e : b.entries) {
+        int64_t base = xp + int64_t(model::entry_index(spec, e));
+        const int64_t wraps = base / (2 * int64_t(w));
+        base -= wraps * 2 * int64_t(w);
+        const int64_t col = base < w ? base : base - w;
+        c.cycles += 1 + uint64_t(wraps);
+        c.activations += model::entry_value(spec, e) != 0;
+        xp = col + 1;
+      }
+      break;
+    }
+  }
+  return c;
+}
+
+CycleEstimate estimate_layer(const model::LayerSpec& l, const ArchParams& p,
+                             const model::Tensor3& act, const Plan& plan, bool psum_dirty) {
+  const model::FormatSpec spec = model::FormatSpec::from(p);
+  const int P = p.pes, L = p.lanes;
+  const int64_t wrows = plan.wrows;
+  CycleEstimate est;
+  bool dirty = psum_dirty;
+  // Per-band, per-channel decoder costs (computed once per band and channel range).
+  std::vector<std::vector<BlockCost>> cost(plan.bands.size());
+  for (size_t b = 0; b < plan.bands.size(); ++b) {
+    const Band& band = plan.bands[b];
+    cost[b].resize(size_t(l.c));
+    for (int c = 0; c < l.c; ++c)
+      cost[b][size_t(c)] =
+          block_cost(spec, act.channel(c) + size_t(band.iy0) * act.width(), band.rows, l.w);
+  }
+  for (const Run& r : plan.runs) {
+    const Band& band = plan.bands[size_t(r.band)];
+    const int n = r.c1 - r.c0;
+    const int64_t positions = l.pool ? ceil_div(band.oh, 2) * ceil_div(l.out_w(), 2)
+                                     : int64_t(band.oh) * l.out_w();
+    // Channel sequences per lane (bank-major), the same for every tile of the run.
+    std::vector<std::vector<Channel>> lanes(static_cast<size_t>(L));
+    const std::vector<std::vector<int>> order = model::processing_order(n, P, L);
+    for (int lane = 0; lane < L; ++lane) {
+      const std::vector<int>& ord = order[size_t(lane)];
+      for (size_t i = 0; i < ord.size(); ++i) {
+        const BlockCost& bc = cost[size_t(r.band)][size_t(r.c0 + ord[i])];
+        Channel ch;
+        ch.cycles = int64_t(bc.cycles);
+        ch.bank_end = i + 1 < ord.size() && ord[i + 1] % P != ord[i] % P;
+        lanes[size_t(lane)].push_back(ch);
+        est.activations += bc.activations * uint64_t(r.groups);
+        est.decode_cycles += bc.cycles * uint64_t(r.groups);
+      }
+    }
+    int64_t t = 0;  // PREP
+    int64_t clear = 0;
+    if (dirty) {
+      clear = p.psum.depth + 1;
+      dirty = false;
+    }
+    est.clear += uint64_t(clear);
+    int64_t wait = 1 + clear;  // first WAIT cycle
+    // Weight loader state per lane: when the next load may start, when each buffer frees.
+    std::vector<int64_t> load_free(size_t(L), t + 1);
+    std::vector<std::array<int64_t, 2>> buf_free(size_t(L), {t + 1, t + 1});
+    std::vector<int64_t> lane_next(size_t(L), 0);  // sequence number of the next channel
+    int64_t drain_free = 0;         // the drain engine is free from this cycle
+    int64_t set_free[2] = {0, 0};   // a partial-sum set is free (drained) from this cycle
+    int cset = 0;
+    int64_t last_end = 0;
+    for (int g = 0; g < r.groups; ++g) {
+      const int64_t s = std::max(wait, set_free[cset]);  // go_tile
+      int64_t tile_end = s + 1;
+      for (int lane = 0; lane < L; ++lane) {
+        const std::vector<Channel>& chans = lanes[size_t(lane)];
+        if (chans.empty()) continue;
+        int64_t x = s + kFirstEmit;  // next emission cycle
+        for (const Channel& ch : chans) {
+          const int64_t seq = lane_next[size_t(lane)]++;
+          // The loader: starts when the previous load is done and this buffer is free.
+          const int64_t start = std::max(load_free[size_t(lane)], buf_free[size_t(lane)][seq % 2]);
+          load_free[size_t(lane)] = start + wrows + 1;
+          const int64_t ready = start + wrows + kLoadLatency;
+          const int64_t x0 = std::max(x, ready - 1);
+          est.weight_wait += uint64_t(x0 - x);
+          const int64_t last_accept = x0 + ch.cycles;
+          buf_free[size_t(lane)][seq % 2] = last_accept + 1;
+          x = last_accept + (ch.bank_end ? kBankSwitch : 0);
+          est.bubbles += uint64_t(ch.bank_end ? kBankSwitch : 0);
+          tile_end = std::max(tile_end, last_accept + kIdleAfter);
+        }
+      }
+      if (r.last) {
+        const int64_t d0 = std::max(tile_end, drain_free);
+        drain_free = d0 + positions + kDrainTail;
+        set_free[cset] = drain_free;
+        cset ^= 1;
+      }
+      wait = tile_end + 1;
+      last_end = tile_end;
+    }
+    const int64_t done = std::max(last_end + 1, r.last ? drain_free : int64_t(0));
+    if (r.last) est.drain_exposed += uint64_t(std::max<int64_t>(0, drain_free - (last_end + 1)));
+    est.cycles += uint64_t(done + 1);
+    ++est.runs;
+  }
+  est.bubbles += est.decode_cycles - est.activations;  // decoder cycles without an activation
+  return est;
+}
+
+CycleEstimate estimate_layer(const model::LayerSpec& l, const ArchParams& p, double sparsity,
+                             uint64_t seed) {
+  const model::Tensor3 act = model::make_activations(l.c, l.h, l.w, sparsity,
+                                                     model::Pattern::Uniform, seed, p.act_bits);
+  return estimate_layer(l, p, act, plan_layer(l, p, act), true);
+}
+
+}  // namespace zasgen::sim
