@@ -136,23 +136,6 @@ std::string lower(std::string s) {
   return s;
 }
 
-// Optimal-string-alignment distance (Levenshtein plus adjacent transpositions).
-int edit_distance(const std::string& a, const std::string& b) {
-  const std::size_t n = a.size(), m = b.size();
-  std::vector<std::vector<int>> d(n + 1, std::vector<int>(m + 1));
-  for (std::size_t i = 0; i <= n; ++i) d[i][0] = int(i);
-  for (std::size_t j = 0; j <= m; ++j) d[0][j] = int(j);
-  for (std::size_t i = 1; i <= n; ++i) {
-    for (std::size_t j = 1; j <= m; ++j) {
-      const int cost = a[i - 1] == b[j - 1] ? 0 : 1;
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
-        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
-    }
-  }
-  return d[n][m];
-}
-
 std::string join_keys(const std::vector<const ParamSpec*>& specs) {
   std::string s;
   for (const auto* p : specs) s += (s.empty() ? "" : ", ") + p->key();
@@ -162,23 +145,11 @@ std::string join_keys(const std::vector<const ParamSpec*>& specs) {
 // The best "did you mean" for `key` under `section`: a close key of the section, else the same
 // key in another section (as a full path), else "".
 std::string suggest_key(const std::string& key, const std::string& section) {
-  const std::string k = lower(key);
-  std::string best;
-  int best_d = 1 << 30;
-  for (const auto* p : schema_children(section)) {
-    const std::string c = p->key();
-    int d = edit_distance(k, c);
-    const bool prefix = std::min(k.size(), c.size()) >= 3 &&
-                        (c.compare(0, k.size(), k) == 0 || k.compare(0, c.size(), c) == 0);
-    const int limit = std::max<int>(1, int(std::min(k.size(), c.size())) / 3);
-    if (d > limit && !prefix) continue;
-    if (prefix) d = std::min(d, limit);
-    if (d < best_d) {
-      best_d = d;
-      best = c;
-    }
-  }
+  std::vector<std::string> keys;
+  for (const auto* p : schema_children(section)) keys.push_back(p->key());
+  std::string best = closest_name(key, keys);
   if (!best.empty()) return best;
+  const std::string k = lower(key);
   for (const auto& p : config_schema())
     if (p.parent() != section && lower(p.key()) == k) return p.path;
   return {};
@@ -219,7 +190,7 @@ class Parser {
       const YAML::Node v = it->second;
       const SourceLoc kloc = loc(k.Mark());
       if (!k.IsScalar()) {
-        diags_.error(DiagCode::BadKey, kloc, section, k.IsMap() ? "a mapping" : "a list");
+        diags_.error(DiagCode::BadKey, kloc, section, describe(k));
         continue;
       }
       const std::string key = k.Scalar();

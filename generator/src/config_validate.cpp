@@ -56,11 +56,6 @@ std::string join(const std::vector<std::string>& v, const char* sep) {
   return s;
 }
 
-std::string lower(std::string s) {
-  for (char& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 class Validator {
  public:
   Validator(const Config& c, Diagnostics& d) : c_(c), d_(d) {}
@@ -99,7 +94,7 @@ class Validator {
     return *s;
   }
 
-  // An integer key, range-checked against its static bounds unless `lo`/`hi` narrow them.
+  // An integer key, range-checked against its static bounds (schema.cpp); absent: `def`.
   int integer(const std::string& path, int def) {
     const ConfigValue* v = get(path);
     if (!v) return def;
@@ -134,12 +129,8 @@ class Validator {
     if (!v) return def;
     const ParamSpec& s = spec(path);
     if (std::find(s.choices.begin(), s.choices.end(), v->str) != s.choices.end()) return v->str;
-    std::string suggestion;
-    for (const auto& c : s.choices)
-      if (lower(v->str) == c ||
-          (v->str.size() >= 2 && c.compare(0, v->str.size(), lower(v->str)) == 0))
-        suggestion = c;
-    d_.error(DiagCode::BadEnum, v->loc, path, v->str, join(s.choices, " | "), suggestion);
+    d_.error(DiagCode::BadEnum, v->loc, path, v->str, join(s.choices, " | "),
+             closest_name(v->str, s.choices));
     return def;
   }
 

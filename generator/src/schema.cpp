@@ -2,6 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <cctype>
+
 namespace zasgen {
 
 std::string ParamSpec::key() const {
@@ -172,7 +175,50 @@ std::string trim_number(double v) {
   return fmt::format("{}", v);
 }
 
+std::string lower(std::string s) {
+  for (char& c : s) c = char(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// Optimal-string-alignment distance (Levenshtein plus adjacent transpositions).
+int edit_distance(const std::string& a, const std::string& b) {
+  const std::size_t n = a.size(), m = b.size();
+  std::vector<std::vector<int>> d(n + 1, std::vector<int>(m + 1));
+  for (std::size_t i = 0; i <= n; ++i) d[i][0] = int(i);
+  for (std::size_t j = 0; j <= m; ++j) d[0][j] = int(j);
+  for (std::size_t i = 1; i <= n; ++i) {
+    for (std::size_t j = 1; j <= m; ++j) {
+      const int cost = a[i - 1] == b[j - 1] ? 0 : 1;
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[n][m];
+}
+
 }  // namespace
+
+std::string closest_name(const std::string& word, const std::vector<std::string>& candidates) {
+  const std::string w = lower(word);
+  std::string best;
+  int best_d = 1 << 30;
+  for (const auto& cand : candidates) {
+    const std::string c = lower(cand);
+    int d = edit_distance(w, c);
+    // Typing a prefix ("capacity" for "capacity_kib") counts as close.
+    const bool prefix = std::min(w.size(), c.size()) >= 3 &&
+                        (c.compare(0, w.size(), w) == 0 || w.compare(0, c.size(), c) == 0);
+    const int limit = std::max<int>(1, int(std::min(w.size(), c.size())) / 3);
+    if (d > limit && !prefix) continue;
+    if (prefix) d = std::min(d, limit);
+    if (d < best_d) {
+      best_d = d;
+      best = cand;
+    }
+  }
+  return best;
+}
 
 const std::vector<ParamSpec>& config_schema() {
   static const std::vector<ParamSpec> schema = make_schema();

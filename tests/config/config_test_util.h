@@ -46,4 +46,22 @@ inline int run_zasgen(const std::string& args) {
   return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
 }
 
+struct RunResult {
+  int status = -1;
+  std::string out, err;
+};
+
+// Runs the built zasgen with `args`, capturing stdout and stderr through files in `dir`.
+inline RunResult run_zasgen_capture(const std::string& args, const std::string& dir) {
+  const std::string out = dir + "/stdout.txt", err = dir + "/stderr.txt";
+  const std::string cmd =
+      std::string("'") + ZASGEN_BIN + "' " + args + " >'" + out + "' 2>'" + err + "'";
+  const int st = std::system(cmd.c_str());
+  RunResult r;
+  r.status = WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  r.out = read_text(out);
+  r.err = read_text(err);
+  return r;
+}
+
 }  // namespace zasgen::test

@@ -8,6 +8,7 @@
 #include <set>
 
 #include "config_test_util.h"
+#include "zasgen/schema.h"
 
 using namespace zasgen;
 namespace fs = std::filesystem;
@@ -86,4 +87,35 @@ TEST_CASE("the bad configs cover every diagnostic a file can cause", "[bad_confi
     INFO(id << " " << d.name);
     CHECK(covered.count(id) == 1);
   }
+}
+
+TEST_CASE("zasgen check output: diagnostics on stderr only, summary on success", "[cli]") {
+  const fs::path dir = fs::temp_directory_path() / "zasgen_test_config_cli";
+  fs::create_directories(dir);
+  const std::string bad = std::string(ZASGEN_TEST_DIR) + "/bad_configs/unknown_nested_key.yaml";
+  const test::RunResult text = test::run_zasgen_capture("check '" + bad + "'", dir.string());
+  CHECK(text.status == 1);
+  CHECK(text.out.empty());
+  CHECK(text.err.rfind(bad + ":5:3: error[E102] arch.pez: unknown key; did you mean 'pes'?\n", 0) ==
+        0);
+  const test::RunResult json =
+      test::run_zasgen_capture("check --diag-format json '" + bad + "'", dir.string());
+  CHECK(json.status == 1);
+  CHECK(json.out.empty());
+  CHECK(json.err.rfind("[", 0) == 0);
+  CHECK(json.err.find("\"code\":\"E102\"") != std::string::npos);
+  CHECK(json.err.find("\"line\":5,\"col\":3") != std::string::npos);
+  const std::string good = test::repo_path("configs/default.yaml");
+  const test::RunResult ok = test::run_zasgen_capture("check '" + good + "'", dir.string());
+  CHECK(ok.status == 0);
+  CHECK(ok.err.empty());
+  CHECK(ok.out.find("ok") != std::string::npos);
+  CHECK(ok.out.find("psum") != std::string::npos);
+  const test::RunResult quiet = test::run_zasgen_capture("check -q '" + good + "'", dir.string());
+  CHECK(quiet.status == 0);
+  CHECK(quiet.out.empty());
+  const test::RunResult schema = test::run_zasgen_capture("check --schema", dir.string());
+  CHECK(schema.status == 0);
+  CHECK(schema.out == schema_markdown());
+  fs::remove_all(dir);
 }

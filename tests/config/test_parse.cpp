@@ -122,6 +122,12 @@ TEST_CASE("every problem of a file is reported, in file order", "[parse]") {
   CHECK_FALSE(r.ok());
 }
 
+TEST_CASE("keys that are not plain names", "[parse]") {
+  CHECK(code_of(parse("arch:\n  [pes, lanes]: 16\n").diags) == "E104");
+  CHECK(code_of(parse("arch:\n  ? {a: 1}\n  : 16\n").diags) == "E104");
+  CHECK(code_of(parse("arch:\n  : 16\n").diags) == "E104");
+}
+
 TEST_CASE("file-level problems", "[parse]") {
   CHECK(code_of(parse("").diags) == "E003");
   CHECK(code_of(parse("# just a comment\n\n").diags) == "E003");

@@ -46,6 +46,10 @@ std::string accepted_text(const ParamSpec& p);
 // "an integer", "a number", "true or false", ... for type messages.
 std::string type_noun(ParamType t);
 
+// The candidate closest to `word` for a "did you mean" hint: case-insensitive edit distance of
+// at most a third of the length (at least 1), or a prefix of 3+ characters; "" when none is.
+std::string closest_name(const std::string& word, const std::vector<std::string>& candidates);
+
 // The reference table of docs/CONFIG.md, as Markdown.
 std::string schema_markdown();
 
