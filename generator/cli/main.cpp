@@ -1,5 +1,5 @@
-// zasgen command line: see ../shared CLI contract and README.md. Each subcommand fills an
-// options struct (commands.h) and calls its run_* function; exit codes are the contract's.
+// zasgen command line (see README.md and the CLI contract). Each subcommand fills an options
+// struct (commands.h) and calls its run_* function; exit codes are the contract's.
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
@@ -22,6 +22,53 @@ int main(int argc, char** argv) {
   c->add_flag("--schema", check.schema, "print the configuration reference table and exit");
   c->add_flag("--codes", check.codes, "print the table of diagnostic codes and exit");
 
+  GenerateOptions gen;
+  CLI::App* g = app.add_subcommand("generate", "write RTL, file list, C header, params.json, regmap");
+  g->add_option("config", gen.config, "configuration file (YAML)")->required();
+  g->add_option("-o,--out", gen.out_dir, "output directory (default out/<config stem>/)");
+
+  SimOptions simo;
+  CLI::App* s = app.add_subcommand("sim", "simulate one layer on the design and its dense twin");
+  s->add_option("config", simo.config, "configuration file (YAML)")->required();
+  s->add_option("--layer", simo.layer,
+                "c=..,k=..,h=..,w=..,r=..,s=..,stride=..,pad=..[,pool=2][,relu=0] or vgg16:convX_Y")
+      ->required();
+  s->add_option("--sparsity", simo.sparsity,
+                "fraction of zero activations in the synthetic input (default: the named "
+                "layer's published figure, else 0.5)")
+      ->check(CLI::Range(0.0, 1.0));
+  s->add_option("--pattern", simo.pattern, "synthetic zeros: uniform or clustered")
+      ->check(CLI::IsMember({"uniform", "clustered"}));
+  s->add_option("--seed", simo.seed, "seed of the synthetic input, weights and bias");
+  s->add_option("--json", simo.json, "write the results as one JSON object");
+  s->add_option("--ifmap", simo.ifmap, "input activations, .npy C x H x W");
+  s->add_option("--weights", simo.weights, "weights, .npy K x C x R x S");
+  s->add_option("--bias", simo.bias, "bias, .npy of K values");
+  s->add_option("--trace", simo.trace, "write an FST waveform of the sparse design");
+  s->add_option("--trace-window", simo.trace_window, "FROM:TO: trace only these cycles");
+  s->add_option("-o,--out", simo.out_dir, "output directory (default out/<config stem>/)");
+  s->add_flag("--no-dense", simo.no_dense, "skip the dense twin (no speedup)");
+  s->add_flag("-q,--quiet", simo.quiet, "print nothing but errors");
+
+  SynthOptions syn;
+  CLI::App* y = app.add_subcommand("synth", "synthesize the design and its dense twin: area, timing, power");
+  y->add_option("config", syn.config, "configuration file (YAML)")->required();
+  y->add_option("--json", syn.json, "write the results as one JSON object");
+  y->add_option("-o,--out", syn.out_dir, "output directory (default out/<config stem>/)");
+  y->add_option("--layer", syn.layer, "layer whose simulated activity drives the power estimate");
+  y->add_option("--sparsity", syn.sparsity, "input sparsity of that layer")
+      ->check(CLI::Range(0.0, 1.0));
+  y->add_flag("--no-dense", syn.no_dense, "skip the dense twin");
+  y->add_flag("--osu018", syn.osu018, "also cross-check against Debian's osu018 library");
+
+  BenchOptions bench;
+  CLI::App* b = app.add_subcommand("bench", "paper-reproduction benchmarks");
+  b->add_option("suite", bench.suite, "sparsity, vgg16, ppa, tool or all")->required();
+  b->add_option("config", bench.config, "configuration (default configs/default.yaml)");
+  b->add_option("--json", bench.json, "write the results as one JSON object");
+  b->add_option("-o,--out", bench.out_dir, "output directory (default out/<config stem>/)");
+  b->add_flag("--quick", bench.quick, "scaled-down variant (for CI)");
+
   try {
     app.parse(argc, argv);
     if (c->parsed() && check.configs.empty() && !check.schema && !check.codes)
@@ -35,5 +82,9 @@ int main(int argc, char** argv) {
     check.json_diagnostics = diag_format == "json";
     return run_check(check);
   }
+  if (g->parsed()) return run_generate(gen);
+  if (s->parsed()) return run_sim(simo);
+  if (y->parsed()) return run_synth(syn);
+  if (b->parsed()) return run_bench(bench);
   return kUsage;
 }

@@ -66,8 +66,12 @@ const Module& build_requant(Elab& e) {
   E rnd = m.wire("rnd", (one << i_shift) >> 1, "half an output step (0 when shift is 0)");
   E rounded = m.wire("rounded", prod + rnd);
   E q = m.sshr("q", rounded, i_shift);
+  // Shifts of PW-1 and more leave nothing (the exact result is 0; the rounding term itself
+  // would no longer fit PW bits).
+  const bool can_be_huge = (int64_t(1) << d.shift) - 1 >= PW - 1;
+  E huge = can_be_huge ? m.wire("huge", ge(i_shift, uint64_t(PW - 1))) : zeros(1);
   E neg = q.msb();
-  E qr = m.wire("qr", mux(i_relu && neg, zeros(PW), q));
+  E qr = m.wire("qr", mux((i_relu && neg) || huge, zeros(PW), q));
   const int64_t hi = (int64_t(1) << (d.act - 1)) - 1;
   const int64_t lo = -(int64_t(1) << (d.act - 1));
   auto as_bits = [&](int64_t v) { return uint64_t(v) & (PW >= 64 ? ~0ull : ((1ull << PW) - 1)); };
