@@ -80,7 +80,7 @@ BlockCost block_cost(const model::FormatSpec& spec, const int32_t* v, int rows, 
 
 CycleEstimate estimate_layer(const model::LayerSpec& l, const ArchParams& p,
                              const model::Tensor3& act, const Plan& plan, bool psum_dirty) {
-  const model::FormatSpec spec = model::FormatSpec::from(p);
+  const model::FormatSpec spec = sizing_spec(p);
   const int P = p.pes, L = p.lanes;
   const int64_t wrows = plan.wrows;
   CycleEstimate est;
@@ -94,7 +94,18 @@ CycleEstimate estimate_layer(const model::LayerSpec& l, const ArchParams& p,
       cost[b][size_t(c)] =
           block_cost(spec, act.channel(c) + size_t(band.iy0) * act.width(), band.rows, l.w);
   }
-  for (const Run& r : plan.runs) {
+  // The drain of each last run's final tile is deferred to the next run (as the host driver
+  // does); `held` is its number of drain positions, 0 when none is held.
+  int64_t held = 0;
+  for (size_t ri = 0; ri <= plan.runs.size(); ++ri) {
+    if (ri == plan.runs.size()) {  // flush run: PREP, then the held drain
+      if (held == 0) break;
+      const int64_t done = std::max<int64_t>(1, 1 + held + kDrainTail);
+      est.drain_exposed += uint64_t(held + kDrainTail);
+      est.cycles += uint64_t(done + 1);
+      break;
+    }
+    const Run& r = plan.runs[ri];
     const Band& band = plan.bands[size_t(r.band)];
     const int n = r.c1 - r.c0;
     const int64_t positions = l.pool ? ceil_div(band.oh, 2) * ceil_div(l.out_w(), 2)
@@ -129,6 +140,11 @@ CycleEstimate estimate_layer(const model::LayerSpec& l, const ArchParams& p,
     int64_t drain_free = 0;         // the drain engine is free from this cycle
     int64_t set_free[2] = {0, 0};   // a partial-sum set is free (drained) from this cycle
     int cset = 0;
+    if (held) {  // the previous run's deferred drain, on the set the first tile does not use
+      drain_free = 1 + clear + held + kDrainTail;
+      set_free[1] = drain_free;
+      held = 0;
+    }
     int64_t last_end = 0;
     for (int g = 0; g < r.groups; ++g) {
       const int64_t s = std::max(wait, set_free[cset]);  // go_tile
@@ -153,16 +169,20 @@ CycleEstimate estimate_layer(const model::LayerSpec& l, const ArchParams& p,
         }
       }
       if (r.last) {
-        const int64_t d0 = std::max(tile_end, drain_free);
-        drain_free = d0 + positions + kDrainTail;
-        set_free[cset] = drain_free;
+        if (g + 1 == r.groups) {
+          held = positions;  // deferred
+        } else {
+          const int64_t d0 = std::max(tile_end, drain_free);
+          drain_free = d0 + positions + kDrainTail;
+          set_free[cset] = drain_free;
+        }
         cset ^= 1;
       }
       wait = tile_end + 1;
       last_end = tile_end;
     }
-    const int64_t done = std::max(last_end + 1, r.last ? drain_free : int64_t(0));
-    if (r.last) est.drain_exposed += uint64_t(std::max<int64_t>(0, drain_free - (last_end + 1)));
+    const int64_t done = std::max(r.groups ? last_end + 1 : int64_t(1), drain_free);
+    est.drain_exposed += uint64_t(std::max<int64_t>(0, drain_free - (last_end + 1)));
     est.cycles += uint64_t(done + 1);
     ++est.runs;
   }

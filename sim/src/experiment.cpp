@@ -11,6 +11,7 @@
 #include "zasgen/model/network.h"
 #include "zasgen/model/npy.h"
 #include "zasgen/rtl/elaborate.h"
+#include "zasgen/sim/scheduler.h"
 #include "zasgen/sim/verilator_build.h"
 
 namespace zasgen::sim {
@@ -133,8 +134,12 @@ DesignResult run_design(const Design& d, const LayerCase& c, const model::Tensor
   r.run = simulate_layer(model, d.params, c.layer, c.in, progress);
   r.mismatch = compare(golden, r.run.out);
   r.model = estimate_layer(c.layer, d.params, c.in.act, r.run.plan, true);
-  const model::FormatSpec spec = model::FormatSpec::from(d.params);
-  r.input_bits = model::encode_image(spec, c.in.act, d.params.pes).storage_bits();
+  // Storage of the whole map in the design's format (a whole-map rle block may count more
+  // entries than the table word holds, so count with a wide table and cost with the real one).
+  const ArchParams& a = d.params;
+  const model::BufferImage img = model::encode_image(sizing_spec(a), c.in.act, a.pes);
+  for (const model::Block& b : img.banks)
+    r.input_bits += int64_t(b.entries.size()) * a.entry_bits + int64_t(b.table.size()) * a.table_bits;
   return r;
 }
 

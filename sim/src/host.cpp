@@ -113,7 +113,11 @@ PerfCounters Host::run(const RunRegs& r, uint64_t timeout_cycles) {
   write("RUN_KERNEL",
         {{"R", uint64_t(r.r)}, {"S", uint64_t(r.s)}, {"STRIDE", uint64_t(r.stride_log2)}});
   write("RUN_GROUPS", {{"GROUPS", uint64_t(r.groups)}, {"KVALID", uint64_t(r.kvalid)}});
-  write("RUN_FLAGS", {{"FIRST", r.first}, {"LAST", r.last}, {"RELU", r.relu}, {"POOL", r.pool}});
+  write("RUN_FLAGS", {{"FIRST", r.first},
+                      {"LAST", r.last},
+                      {"RELU", r.relu},
+                      {"POOL", r.pool},
+                      {"DEFER", r.defer}});
   write("RUN_MULT", {{"MULT", r.mult}});
   write("RUN_SHIFT", {{"SHIFT", uint64_t(r.shift)}});
   write("RUN_WROWS", {{"WROWS", uint64_t(r.wrows)}});

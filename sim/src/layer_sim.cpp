@@ -1,6 +1,7 @@
 #include "zasgen/sim/layer_sim.h"
 
 #include <chrono>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -79,25 +80,31 @@ void load_bias(Host& h, const ArchParams& p, const model::LayerSpec& l,
   h.load(rtl::MemClass::Bias, 0, 0, 0, bp.beats());
 }
 
-// Drains the output banks of a `last` run and places the decoded channels in `out`.
-void drain_outputs(Host& h, const ArchParams& p, const model::LayerSpec& l,
-                   const model::FormatSpec& spec, const Band& band, const Run& r,
-                   model::Tensor3& out) {
-  const int rows = l.pool ? band.oh / 2 : band.oh;
+// A K-group of a band whose outputs the drain has written to the output buffer.
+struct Drained {
+  int band = 0, group = 0;
+};
+
+// Reads the output banks and places the decoded channels of `drained` (in drain order) in `out`.
+void read_outputs(Host& h, const ArchParams& p, const model::LayerSpec& l,
+                  const model::FormatSpec& spec, const Plan& plan,
+                  const std::vector<Drained>& drained, model::Tensor3& out) {
+  if (drained.empty()) return;
   const int w = l.pool ? l.out_w() / 2 : l.out_w();
-  const int y0 = l.pool ? band.oy0 / 2 : band.oy0;
   for (int b = 0; b < p.pes; ++b) {
     h.write("OUT_BANK", {{"BANK", uint64_t(b)}});
     const size_t ne = h.read_field("OUT_ENTRIES", "COUNT");
     const size_t nt = p.table_bits > 0 ? h.read_field("OUT_TABLE", "COUNT") : 0;
-    const std::vector<uint64_t> entries =
-        h.fetch(rtl::MemClass::Entries, 1, b, 0, ne, p.entry_bits);
+    const std::vector<uint64_t> entries = h.fetch(rtl::MemClass::Entries, 1, b, 0, ne, p.entry_bits);
     const std::vector<uint64_t> table =
         p.table_bits > 0 ? h.fetch(rtl::MemClass::Table, 1, b, 0, nt, p.table_bits)
                          : std::vector<uint64_t>();
     size_t eo = 0, to = 0;
-    for (int g = 0; g < r.groups; ++g) {
-      const int k = (r.g0 + g) * p.pes + b;
+    for (const Drained& dr : drained) {
+      const Band& band = plan.bands[size_t(dr.band)];
+      const int rows = l.pool ? band.oh / 2 : band.oh;
+      const int y0 = l.pool ? band.oy0 / 2 : band.oy0;
+      const int k = dr.group * p.pes + b;
       if (k >= l.k) continue;
       size_t eu = 0, tu = 0;
       std::vector<int32_t> vals;
@@ -105,16 +112,19 @@ void drain_outputs(Host& h, const ArchParams& p, const model::LayerSpec& l,
         vals = model::decode_block(spec, entries.data() + eo, entries.size() - eo,
                                    table.data() + to, table.size() - to, rows, w, &eu, &tu);
       } catch (const std::exception& e) {
-        throw ToolError(
-            fmt::format("output bank {} (channel {}, output rows {}..{}) is not a "
-                        "valid {} stream: {}",
-                        b, k, y0, y0 + rows - 1, to_string(p.format), e.what()));
+        throw ToolError(fmt::format("output bank {} (channel {}, output rows {}..{}) is not a "
+                                    "valid {} stream: {}",
+                                    b, k, y0, y0 + rows - 1, to_string(p.format), e.what()));
       }
       eo += eu;
       to += tu;
       for (int y = 0; y < rows; ++y)
         std::copy_n(vals.data() + size_t(y) * w, w, out.channel(k) + size_t(y0 + y) * w);
     }
+    if (eo != entries.size() || to != table.size())
+      throw ToolError(fmt::format("output bank {} holds {} entries and {} table words; the "
+                                  "drained channels use {} and {}",
+                                  b, entries.size(), table.size(), eo, to));
   }
 }
 
@@ -132,41 +142,57 @@ LayerRun simulate_layer(RtlModel& model, const ArchParams& p, const model::Layer
   const uint64_t start_cycles = model.cycles();
   int stride_log2 = 0;
   while ((1 << stride_log2) < l.stride) ++stride_log2;
-  for (size_t i = 0; i < plan.runs.size(); ++i) {
-    if (progress) progress(i, plan.runs.size());
-    const Run& r = plan.runs[i];
-    const Band& band = plan.bands[size_t(r.band)];
-    if (r.load_input) load_input(h, p, spec, band_input(in.act, band, r.c0, r.c1));
-    if (r.load_weights) {
-      load_weights(h, p, l, in.weights, r, plan.wrows);
-      load_bias(h, p, l, in.bias, r);
-    }
+  // The drain of each `last` run's final tile is deferred to the start of the next run, where it
+  // overlaps that run's compute; a final run without tiles flushes the last one.
+  std::optional<Drained> held;
+  for (size_t i = 0; i <= plan.runs.size(); ++i) {
+    if (progress) progress(std::min(i, plan.runs.size() - 1), plan.runs.size());
+    std::vector<Drained> drained;
+    if (held) drained.push_back(*held);
+    held.reset();
     RunRegs rr;
-    rr.c = r.c1 - r.c0;
-    rr.rows = band.rows;
-    rr.w = l.w;
-    rr.yoff = band.yoff;
-    rr.pad = l.pad;
-    rr.oh = band.oh;
-    rr.ow = l.out_w();
-    rr.pitch = plan.pitch;
-    rr.r = l.r;
-    rr.s = l.s;
-    rr.stride_log2 = stride_log2;
-    rr.groups = r.groups;
-    rr.kvalid = r.kvalid;
-    rr.first = r.first;
-    rr.last = r.last;
-    rr.relu = l.relu;
-    rr.pool = l.pool;
-    rr.mult = in.requant.mult;
-    rr.shift = in.requant.shift;
-    rr.wrows = plan.wrows;
+    if (i == plan.runs.size()) {
+      if (drained.empty()) break;
+      rr.groups = 0;  // flush
+    } else {
+      const Run& r = plan.runs[i];
+      const Band& band = plan.bands[size_t(r.band)];
+      if (r.load_input) load_input(h, p, spec, band_input(in.act, band, r.c0, r.c1));
+      if (r.load_weights) {
+        load_weights(h, p, l, in.weights, r, plan.wrows);
+        load_bias(h, p, l, in.bias, r);
+      }
+      rr.c = r.c1 - r.c0;
+      rr.rows = band.rows;
+      rr.w = l.w;
+      rr.yoff = band.yoff;
+      rr.pad = l.pad;
+      rr.oh = band.oh;
+      rr.ow = l.out_w();
+      rr.pitch = plan.pitch;
+      rr.r = l.r;
+      rr.s = l.s;
+      rr.stride_log2 = stride_log2;
+      rr.groups = r.groups;
+      rr.kvalid = r.kvalid;
+      rr.first = r.first;
+      rr.last = r.last;
+      rr.defer = r.last;
+      rr.relu = l.relu;
+      rr.pool = l.pool;
+      rr.mult = in.requant.mult;
+      rr.shift = in.requant.shift;
+      rr.wrows = plan.wrows;
+      if (r.last) {
+        for (int g = 0; g + 1 < r.groups; ++g) drained.push_back({r.band, r.g0 + g});
+        held = Drained{r.band, r.g0 + r.groups - 1};
+      }
+    }
     // Generous timeout: every activation of the run, zeros included, plus drains.
     const uint64_t budget = 1000000 + uint64_t(rr.c) * rr.rows * rr.w * rr.groups * 4 +
-                            uint64_t(rr.oh) * rr.ow * rr.groups * 4 + uint64_t(p.psum.depth) * 4;
+                            uint64_t(l.out_h()) * l.out_w() * 8 + uint64_t(p.psum.depth) * 4;
     res.perf += h.run(rr, budget);
-    if (r.last) drain_outputs(h, p, l, spec, band, r, res.out);
+    read_outputs(h, p, l, spec, plan, drained, res.out);
   }
   res.total_cycles = model.cycles() - start_cycles;
   res.io_cycles = res.total_cycles - res.perf.cycles;

@@ -93,6 +93,12 @@ model::Tensor3 band_input(const model::Tensor3& act, const Band& b, int c0, int 
   return t;
 }
 
+model::FormatSpec sizing_spec(const ArchParams& p) {
+  int table = -1;  // the widest the format allows
+  if (p.format == Format::Coord || p.format == Format::Rle) table = 32;
+  return model::FormatSpec::make(p.format, p.act_bits, p.index_bits, table);
+}
+
 std::string Plan::describe() const {
   return fmt::format("{} band(s), {} run(s), up to {} input-channel chunk(s)", bands.size(),
                      runs.size(), chunks_max);
@@ -110,7 +116,7 @@ Plan plan_layer(const model::LayerSpec& l, const ArchParams& p, const model::Ten
         fmt::format("an output row of {} columns needs {} partial-sum words; the "
                     "banks hold {}",
                     OW, plan.pitch, p.psum.depth));
-  const model::FormatSpec spec = model::FormatSpec::from(p);
+  const model::FormatSpec spec = sizing_spec(p);
   const int min_band = l.pool ? 2 : 1;
   int band_max = (p.psum.depth / plan.pitch) * p.max_r;
   if (l.pool) band_max -= band_max % 2;

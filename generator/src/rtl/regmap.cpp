@@ -112,13 +112,16 @@ RegMap make_regmap(const ArchParams& p) {
       {rw("R", 0, d.kr, "1..max_r"), rw("S", 8, d.ks, "1..max_s"),
        rw("STRIDE", 16, d.stride, "log2(stride): 0, 1 or 2")});
   add("RUN_GROUPS", 0x044, "K-groups (tiles) in this run and valid PEs of the last one.",
-      {rw("GROUPS", 0, d.groups, "1..ceil(max_k/pes)"),
+      {rw("GROUPS", 0, d.groups, "1..ceil(max_k/pes); 0: flush a deferred drain"),
        rw("KVALID", 16, d.kvalid, "1..pes: output channels in the last group")});
   add("RUN_FLAGS", 0x048, "Run flags.",
       {rw("FIRST", 0, 1, "the run starts its tiles from clean partial sums"),
        rw("LAST", 1, 1, "the run's tiles are drained through the output stage"),
        rw("RELU", 2, 1, "apply ReLU in the output stage"),
-       rw("POOL", 3, 1, "apply 2x2/2 max-pool in the output stage")});
+       rw("POOL", 3, 1, "apply 2x2/2 max-pool in the output stage"),
+       rw("DEFER", 4, 1,
+          "with LAST: leave the last tile's drain to the start of the next run (overlapped "
+          "with its compute); a run with GROUPS = 0 only performs such a drain")});
   add("RUN_MULT", 0x04C, "Requantisation multiplier (unsigned).",
       {rw("MULT", 0, d.mult, "output = sat(round((acc + bias) * MULT >> SHIFT))")});
   add("RUN_SHIFT", 0x050, "Requantisation shift.", {rw("SHIFT", 0, d.shift, "0..")});

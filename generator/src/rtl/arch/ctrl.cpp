@@ -21,6 +21,7 @@ const Module& build_ctrl(Elab& e) {
   E kvalid = m.input("kvalid", d.kvalid);
   E first = m.input("first");
   E last = m.input("last");
+  E defer = m.input("defer");
   E lane_idle = m.input("lane_idle", L);
   E lane_issue = m.input("lane_issue", L);
   E lane_wstall = m.input("lane_wstall", L);
@@ -29,8 +30,10 @@ const Module& build_ctrl(Elab& e) {
   E d_busy = m.input("d_busy");
   E d_start = m.output("d_start");
   E d_set = m.output("d_set");
-  E d_group = m.output("d_group", d.group_idx);
-  E d_kvalid = m.output("d_kvalid", d.kvalid);
+  E t_start = m.output("t_start");
+  E t_set = m.output("t_set");
+  E t_group = m.output("t_group", d.group_idx);
+  E t_kvalid = m.output("t_kvalid", d.kvalid);
   E clr_start = m.output("clr_start");
   E clr_mask = m.output("clr_mask", 2);
   E run_start = m.output("run_start");
@@ -58,8 +61,8 @@ const Module& build_ctrl(Elab& e) {
   E g = m.reg_reset("g", d.groups, 0);
   E pend = m.reg_reset("pend", 1, 0);
   E pend_set = m.reg_reset("pend_set", 1, 0);
-  E pend_group = m.reg_reset("pend_group", d.group_idx, 0);
-  E pend_kv = m.reg_reset("pend_kv", d.kvalid, 0);
+  E held = m.reg_reset("held", 1, 0);          // a deferred drain waits for the next run
+  E held_set = m.reg_reset("held_set", 1, 0);
   E dset_q = m.reg_reset("dset_q", 1, 0);
   E cmask_q = m.reg_reset("cmask_q", 2, 0);
 
@@ -76,12 +79,20 @@ const Module& build_ctrl(Elab& e) {
   E kv_full = lit(d.kvalid, uint64_t(d.pes));
   E kv_cur = m.wire("kv_cur", mux(g_last, kvalid, kv_full), "valid PEs of the current group");
   E cset_1h = m.wire("cset_1h", mux(cset, lit(2, 2), lit(2, 1)));
-  E need_clear = m.wire("need_clear", dirty & mux(first, lit(2, 3), ~cset_1h));
+  E held_1h = m.wire("held_1h", mux(held, mux(held_set, lit(2, 2), lit(2, 1)), zeros(2)));
+  E pend_1h = m.wire("pend_1h", mux(pend, mux(pend_set, lit(2, 2), lit(2, 1)), zeros(2)));
+  // Sets to clear before the run: dirty ones, except data a drain still needs and, when the run
+  // continues a carried tile, the carry.
+  E need_clear = m.wire("need_clear",
+                        dirty & ~held_1h & ~pend_1h & mux(first, lit(2, 3), ~cset_1h));
+  E no_tiles = m.wire("no_tiles", eq(groups, 0), "a flush run: only the deferred drain");
   // A tile may start on cset once no drain of cset is running or waiting.
   E set_free = m.wire("set_free", !(pend && pend_set == cset) && !(d_busy && dset_q == cset));
   E go_tile = m.wire("go_tile", s_wait && set_free);
   E tile_end = m.wire("tile_end", s_run && all_idle);
-  E drain_now = m.wire("drain_now", tile_end && last && !d_busy && !pend);
+  E hold_now = m.wire("hold_now", tile_end && last && defer && g_last,
+                      "the run's last drain is deferred to the next run");
+  E drain_now = m.wire("drain_now", tile_end && last && !hold_now && !d_busy && !pend);
   E drain_pend = m.wire("drain_pend", !tile_end && pend && !d_busy);
   E g_idx = fit(m, "g_idx", g, d.group_idx);
 
@@ -93,8 +104,10 @@ const Module& build_ctrl(Elab& e) {
   m.assign(clr_mask, need_clear);
   m.assign(d_start, drain_now || drain_pend);
   m.assign(d_set, mux(drain_now, cset, pend_set));
-  m.assign(d_group, mux(drain_now, g_idx, pend_group));
-  m.assign(d_kvalid, mux(drain_now, kv_cur, pend_kv));
+  m.assign(t_start, go_tile);
+  m.assign(t_set, cset);
+  m.assign(t_group, g_idx);
+  m.assign(t_kvalid, kv_cur);
   E finish_ok = m.wire("finish_ok", s_finish && !pend && !d_busy);
   m.assign(done, finish_ok);
 
@@ -109,10 +122,19 @@ const Module& build_ctrl(Elab& e) {
          }},
         {{kPrep}, [&](Body& t) {
            t.set(cmask_q, need_clear);
-           t.set(state, mux(ne(need_clear, 0), lit(3, kClear), lit(3, kWait)));
+           t.set(state, mux(ne(need_clear, 0), lit(3, kClear),
+                            mux(no_tiles, lit(3, kFinish), lit(3, kWait))));
+           // The previous run's deferred drain goes first.
+           t.if_(held, [&](Body& u) {
+             u.set(held, zeros(1));
+             u.set(pend, ones(1));
+             u.set(pend_set, held_set);
+           });
          }},
         {{kClear}, [&](Body& t) {
-           t.if_(!d_busy, [&](Body& u) { u.set(state, lit(3, kWait)); });
+           t.if_(!d_busy, [&](Body& u) {
+             u.set(state, mux(no_tiles, lit(3, kFinish), lit(3, kWait)));
+           });
          }},
         {{kWait}, [&](Body& t) {
            t.if_(set_free, [&](Body& u) { u.set(state, lit(3, kRun)); });
@@ -122,11 +144,14 @@ const Module& build_ctrl(Elab& e) {
              u.set(g, add(g, 1));
              u.if_(last, [&](Body& v) {
                v.set(cset, !cset);
-               v.if_(drain_now, [&](Body& w) { w.set(dset_q, cset); }, [&](Body& w) {
-                 w.set(pend, ones(1));
-                 w.set(pend_set, cset);
-                 w.set(pend_group, g_idx);
-                 w.set(pend_kv, kv_cur);
+               v.if_(hold_now, [&](Body& w) {
+                 w.set(held, ones(1));
+                 w.set(held_set, cset);
+               }, [&](Body& w) {
+                 w.if_(drain_now, [&](Body& x) { x.set(dset_q, cset); }, [&](Body& x) {
+                   x.set(pend, ones(1));
+                   x.set(pend_set, cset);
+                 });
                });
              });
              u.set(state, mux(g_last, lit(3, kFinish), lit(3, kWait)));

@@ -104,19 +104,23 @@ const Module& build_drain(Elab& e, const Module& encoder) {
   E clk = m.input("clk");
   E rst_n = m.input("rst_n");
   E run_start = m.input("run_start");
+  // Tile descriptors: what the drain of a set needs, captured when a tile starts on the set
+  // (the run registers may change before the drain runs: a deferred drain runs in the next run).
+  E t_start = m.input("t_start");
+  E t_set = m.input("t_set");
+  E t_group = m.input("t_group", d.group_idx);
+  E t_kvalid = m.input("t_kvalid", d.kvalid);
+  E r_oh = m.input("oh", d.cnt_h);
+  E r_ow = m.input("ow", d.cnt_w);
+  E r_pitch = m.input("pitch", d.pitch);
+  E r_pool = p.pool ? m.input("pool") : E();
+  E r_relu = m.input("relu");
+  E r_mult = m.input("mult", d.mult);
+  E r_shift = m.input("shift", d.shift);
   E start = m.input("start");
   E s_set = m.input("s_set");
-  E s_group = m.input("s_group", d.group_idx);
-  E s_kvalid = m.input("s_kvalid", d.kvalid);
   E clr_start = m.input("clr_start");
   E clr_mask = m.input("clr_mask", 2);
-  E oh = m.input("oh", d.cnt_h);
-  E ow = m.input("ow", d.cnt_w);
-  E pitch = m.input("pitch", d.pitch);
-  E pool = p.pool ? m.input("pool") : E();
-  E relu = m.input("relu");
-  E mult = m.input("mult", d.mult);
-  E shift = m.input("shift", d.shift);
   E d_set = m.output("d_set");
   E d_en = m.output("d_en", T);
   E d_addr = m.output("d_addr", T * PA);
@@ -148,7 +152,6 @@ const Module& build_drain(Elab& e, const Module& encoder) {
   enum : uint64_t { kIdle = 0, kClear = 1, kDrain = 2 };
   E state = m.reg_reset("state", 2, kIdle);
   E set_q = m.reg_reset("set_q", 1, 0);
-  E kvalid_q = m.reg_reset("kvalid_q", d.kvalid, 0);
   E cmask = m.reg_reset("cmask", 2, 0);
   E caddr = m.reg_reset("caddr", PA, 0);
   const int rmw = std::max(1, clog2(RM)), smw = std::max(1, clog2(SM));
@@ -160,6 +163,54 @@ const Module& build_drain(Elab& e, const Module& encoder) {
   E ox = m.reg_reset("ox", d.cnt_w + 1, 0);
   E oxq = m.reg_reset("oxq", d.pc, 0);
   E oxm = m.reg_reset("oxm", smw, 0);
+
+  struct Desc {
+    E oh, ow, pitch, pool, relu, mult, shift, kvalid, bias;
+  };
+  std::vector<Desc> desc(2);
+  E bias_word = m.wire("bias_word", p.bias.width);
+  E bias_ld = m.reg_reset("bias_ld", 1, 0);
+  E bias_set = m.reg_reset("bias_set", 1, 0);
+  for (int s = 0; s < 2; ++s) {
+    const std::string n = fmt::format("t{}_", s);
+    Desc& q = desc[size_t(s)];
+    q.oh = m.reg(n + "oh", d.cnt_h);
+    q.ow = m.reg(n + "ow", d.cnt_w);
+    q.pitch = m.reg(n + "pitch", d.pitch);
+    q.pool = p.pool ? m.reg(n + "pool", 1) : zeros(1);
+    q.relu = m.reg(n + "relu", 1);
+    q.mult = m.reg(n + "mult", d.mult);
+    q.shift = m.reg(n + "shift", d.shift);
+    q.kvalid = m.reg(n + "kvalid", d.kvalid);
+    q.bias = m.reg(n + "bias", p.bias.width);
+    Body b = m.seq(clk, fmt::format("descriptor of the tile computing in set {}", s));
+    b.if_(t_start && (s ? t_set : !t_set), [&](Body& t) {
+      t.set(q.oh, r_oh);
+      t.set(q.ow, r_ow);
+      t.set(q.pitch, r_pitch);
+      if (p.pool) t.set(q.pool, r_pool);
+      t.set(q.relu, r_relu);
+      t.set(q.mult, r_mult);
+      t.set(q.shift, r_shift);
+      t.set(q.kvalid, t_kvalid);
+    });
+    b.if_(bias_ld && (s ? bias_set : !bias_set), [&](Body& t) { t.set(q.bias, bias_word); });
+  }
+  {
+    Body b = m.seq_reset(clk, rst_n);
+    b.set(bias_ld, t_start);
+    b.set(bias_set, t_set);
+  }
+  // The set being drained selects its descriptor.
+  E oh = m.wire("oh_d", mux(set_q, desc[1].oh, desc[0].oh));
+  E ow = m.wire("ow_d", mux(set_q, desc[1].ow, desc[0].ow));
+  E pitch = m.wire("pitch_d", mux(set_q, desc[1].pitch, desc[0].pitch));
+  E pool = p.pool ? m.wire("pool_d", mux(set_q, desc[1].pool, desc[0].pool)) : E();
+  E relu = m.wire("relu_d", mux(set_q, desc[1].relu, desc[0].relu));
+  E mult = m.wire("mult_d", mux(set_q, desc[1].mult, desc[0].mult));
+  E shift = m.wire("shift_d", mux(set_q, desc[1].shift, desc[0].shift));
+  E kvalid_q = m.wire("kvalid_d", mux(set_q, desc[1].kvalid, desc[0].kvalid));
+  E bias_q = m.wire("bias_d", mux(set_q, desc[1].bias, desc[0].bias));
 
   E draining = m.wire("draining", eq(state, kDrain));
   E clearing = m.wire("clearing", eq(state, kClear));
@@ -258,7 +309,6 @@ const Module& build_drain(Elab& e, const Module& encoder) {
              u.if_(start, [&](Body& v) {
                v.set(state, lit(2, kDrain));
                v.set(set_q, s_set);
-               v.set(kvalid_q, s_kvalid);
                v.set(oy, zeros(d.cnt_h + 1));
                v.set(oyq, zeros(d.pq));
                v.set(oym, zeros(rmw));
@@ -303,12 +353,10 @@ const Module& build_drain(Elab& e, const Module& encoder) {
     }, nullptr);
   }
 
-  // Bias of the group: read at start, used from the first data cycle on.
-  E bias_word = m.wire("bias_word", p.bias.width);
-  E b_ce = m.wire("b_ce", b_we || (eq(state, kIdle) && start && !clr_start));
+  // Bias of a tile's group: read when the tile starts, kept in its descriptor.
   m.inst(bias_mem, "u_bias")
-      .conn("clk", clk).conn("ce", b_ce).conn("we", b_we)
-      .conn("addr", m.wire("bias_addr", mux(b_we, b_addr, fit(m, "grp", s_group, d.b_addr))))
+      .conn("clk", clk).conn("ce", m.wire("b_ce", b_we || t_start)).conn("we", b_we)
+      .conn("addr", m.wire("bias_addr", mux(b_we, b_addr, fit(m, "grp", t_group, d.b_addr))))
       .conn("wdata", b_wdata).conn("rdata", bias_word);
 
   // ---- pipeline D0 -> D1: position metadata and the delayed clear of what was read.
@@ -361,16 +409,6 @@ const Module& build_drain(Elab& e, const Module& encoder) {
         w = mux(eq(bank1[k], uint64_t(b)), d_rdata.bits((l * T + b) * P * A, P * A), w);
       words[l].push_back(m.wire(fmt::format("word_l{}_p{}", l, k), w));
     }
-  }
-  E bias_q = m.reg("bias_q", p.bias.width);
-  E bias_ld = m.reg_reset("bias_ld", 1, 0);
-  {
-    Body b = m.seq_reset(clk, rst_n);
-    b.set(bias_ld, eq(state, kIdle) && start && !clr_start);
-  }
-  {
-    Body b = m.seq(clk);
-    b.if_(bias_ld, [&](Body& t) { t.set(bias_q, bias_word); });
   }
   std::vector<E> ewe_v, eaddr_v, edata_v, twe_v, taddr_v, tdata_v, ecount_v, tcount_v, ovf_v;
   const int kvw = d.kvalid;

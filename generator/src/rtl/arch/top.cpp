@@ -83,18 +83,21 @@ const Module& build_top(Elab& e) {
     lane_wstall = m.wire("lane_wstall", L), lane_bubble = m.wire("lane_bubble", L),
     lane_taps = m.wire("lane_taps", L * tapw);
   E d_busy = m.wire("d_busy", 1), d_start = m.wire("d_start", 1), d_sset = m.wire("d_sset", 1),
-    d_group = m.wire("d_group", d.group_idx), d_kvalid = m.wire("d_kvalid", d.kvalid),
     clr_start = m.wire("clr_start", 1), clr_mask = m.wire("clr_mask", 2);
+  E t_start = m.wire("t_start", 1), t_set = m.wire("t_set", 1),
+    t_group = m.wire("t_group", d.group_idx), t_kvalid = m.wire("t_kvalid", d.kvalid);
   E done = m.wire("done", 1);
   E pc = m.wire("perf_cycles", 64), pm = m.wire("perf_macs", 64);
   m.inst(ctrl, "u_ctrl")
       .conn("clk", clk).conn("rst_n", rst_n).conn("start", F("ctrl_start"))
       .conn("groups", F("run_groups_groups")).conn("kvalid", F("run_groups_kvalid"))
       .conn("first", F("run_flags_first")).conn("last", F("run_flags_last"))
+      .conn("defer", F("run_flags_defer"))
       .conn("lane_idle", lane_idle).conn("lane_issue", lane_issue)
       .conn("lane_wstall", lane_wstall).conn("lane_bubble", lane_bubble)
       .conn("lane_taps", lane_taps).conn("d_busy", d_busy).conn("d_start", d_start)
-      .conn("d_set", d_sset).conn("d_group", d_group).conn("d_kvalid", d_kvalid)
+      .conn("d_set", d_sset).conn("t_start", t_start).conn("t_set", t_set)
+      .conn("t_group", t_group).conn("t_kvalid", t_kvalid)
       .conn("clr_start", clr_start).conn("clr_mask", clr_mask).conn("run_start", run_start)
       .conn("busy", busy).conn("tile_start", tile_start).conn("c_set", c_set).conn("done", done)
       .conn("perf_cycles", pc).conn("perf_nnz", F("perf_nnz_value"))
@@ -212,8 +215,9 @@ const Module& build_top(Elab& e) {
   E ecount = m.wire("ecount", d.ent_count), tcount = m.wire("tcount", d.tab_count);
   {
     auto db = m.inst(drain, "u_drain");
-    db.conn("clk", clk).conn("rst_n", rst_n).conn("run_start", run_start).conn("start", d_start)
-        .conn("s_set", d_sset).conn("s_group", d_group).conn("s_kvalid", d_kvalid)
+    db.conn("clk", clk).conn("rst_n", rst_n).conn("run_start", run_start)
+        .conn("t_start", t_start).conn("t_set", t_set).conn("t_group", t_group)
+        .conn("t_kvalid", t_kvalid).conn("start", d_start).conn("s_set", d_sset)
         .conn("clr_start", clr_start).conn("clr_mask", clr_mask).conn("oh", F("run_oh_oh"))
         .conn("ow", F("run_ow_ow")).conn("pitch", F("run_pitch_pitch"));
     if (p.pool) db.conn("pool", F("run_flags_pool"));

@@ -31,7 +31,7 @@ class BitPacker {
 struct RunRegs {
   int c = 1, rows = 1, w = 1, yoff = 0, pad = 0, oh = 1, ow = 1, pitch = 1;
   int r = 1, s = 1, stride_log2 = 0, groups = 1, kvalid = 1;
-  bool first = true, last = true, relu = true, pool = false;
+  bool first = true, last = true, relu = true, pool = false, defer = false;
   uint32_t mult = 1;
   int shift = 0, wrows = 1;
 };

@@ -44,6 +44,10 @@ class ScheduleError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+// The design's format with a table word wide enough for any block: for counting entries and
+// table words of blocks that may be larger than the buffer (which the real widths cannot count).
+model::FormatSpec sizing_spec(const ArchParams& p);
+
 Plan plan_layer(const model::LayerSpec& layer, const ArchParams& p, const model::Tensor3& act);
 
 // The input block of a band for channels [c0, c1): channels x rows x W, zero-padded where the
