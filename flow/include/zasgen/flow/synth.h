@@ -1,0 +1,189 @@
+// Synthesis and analysis driver: runs the real Yosys 0.23 and OpenSTA on a design and returns
+// area by module, macro area, timing (worst slack, fmax) and power. No mocks: every number
+// comes from a tool run whose log is kept in the job's output directory.
+//
+// Any tool failure throws FlowError naming the tool and its log; a result is returned only when
+// every stage succeeded (never a partial result).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "zasgen/flow/liberty.h"
+
+namespace zasgen::flow {
+
+struct ToolPaths {
+  std::string yosys = "yosys";
+  std::string sta = "sta";
+  std::string verilator = "verilator";
+};
+
+// Activity of one net: toggles per clock cycle (0..1 for a register output, a clock is 2) and
+// the fraction of time it is 1.
+struct NetActivity {
+  double toggle_rate = 0.1;
+  double duty = 0.5;
+};
+
+// Accesses per clock cycle of one SRAM macro instance (read and write probabilities).
+struct MacroAccess {
+  double reads_per_cycle = 0;
+  double writes_per_cycle = 0;
+};
+
+// Switching activity for power analysis. OpenSTA 2.0.17 cannot read VCD/SAIF and overwrites
+// activities set on internal pins while it propagates (flow/README.md, "Power"), so the driver
+// applies them where OpenSTA keeps them:
+//  - `nets` names top-level ports ("in_valid") or register outputs by their RTL hierarchical
+//    name as Yosys keeps it on the net ("u_pe.acc_q[3]"; '.' separates instances). A register
+//    output's activity becomes that flop's Q activity and OpenSTA propagates it through the
+//    combinational logic it drives. A net driven by combinational logic cannot be annotated:
+//    it is counted in PowerResult::activity_not_register and OpenSTA computes it.
+//  - `macros` sets the read/write probabilities of SRAM instances ("u_buf.u_bank0").
+//  - everything else gets the defaults (input ports, unannotated registers).
+struct ActivitySpec {
+  double default_toggle_rate = 0.1;
+  double default_duty = 0.5;
+  std::map<std::string, NetActivity> nets;
+  std::map<std::string, MacroAccess> macros;
+};
+
+// Names of the library cells the script needs (hilomap, insbuf, ABC constraints). The defaults
+// are zasgen55's; an empty tie cell disables hilomap (osu018 has no tie cells).
+struct LibraryCells {
+  std::string tie_hi = "TIEHI_X1", tie_lo = "TIELO_X1", tie_pin = "Y";
+  std::string buffer = "BUF_X1", buffer_in = "A", buffer_out = "Y";
+  std::string driving_cell = "BUF_X2";  // ABC constraint and OpenSTA input drive
+  double output_load_ff = 4.0;          // ABC constraint and OpenSTA port load
+};
+
+struct SynthJob {
+  std::vector<std::string> verilog_files;  // read in this order
+  std::string top;
+  std::vector<std::string> macros;  // SRAM geometry names instantiated by the design
+  std::string out_dir;              // created if missing; logs and netlist go here
+  double clock_period_ns = 10.0;
+  std::string clock_port = "clk";
+  std::string liberty;  // standard cells (write_liberty output)
+  std::string
+      macro_liberty;  // SRAM macros (write_sram_liberty output); may be empty without macros
+  LibraryCells cells;
+  double input_delay_ns = 0.0;  // fixed, independent of the period (see fmax)
+  double output_delay_ns = 0.0;
+  bool run_sta = true;                   // false: synthesis and area only
+  std::optional<ActivitySpec> activity;  // absent: defaults everywhere
+  ToolPaths tools;
+  int yosys_timeout_s = 3600;
+  int sta_timeout_s = 1800;
+};
+
+struct ModuleArea {
+  std::string module;
+  int64_t instances = 0;                       // times the module occurs in the flattened design
+  int64_t own_cells = 0;                       // standard cells directly in the module
+  double own_logic_um2 = 0;                    // their area
+  double own_macro_um2 = 0;                    // SRAM macros directly in the module
+  double total_um2 = 0;                        // one instance including its submodules and macros
+  std::map<std::string, int64_t> cell_counts;  // own cells and submodule instances by type
+};
+
+struct PowerGroup {
+  double internal_mw = 0, switching_mw = 0, leakage_mw = 0;
+  double total_mw() const { return internal_mw + switching_mw + leakage_mw; }
+};
+
+struct MacroPower {
+  std::string instance;  // hierarchical, '/'-separated as OpenSTA prints it
+  std::string cell;
+  PowerGroup power;  // corrected (see PowerResult)
+};
+
+struct PowerResult {
+  // OpenSTA's report_power, corrected for OpenSTA 2.0.17 counting clock-pin internal energy
+  // twice per cycle (flow/README.md): sequential and macro internal power are reduced by the
+  // clock-pin energy, computed from the liberty and the cell counts (flops) or halved (macros,
+  // whose only internal power is on clk).
+  PowerGroup total, sequential, combinational, macro;
+  PowerGroup reported_total;           // as OpenSTA printed it
+  double clock_pin_correction_mw = 0;  // subtracted from reported_total.internal_mw
+  std::vector<MacroPower> macros;
+  int64_t activity_applied = 0;       // nets/macros whose activity reached OpenSTA
+  int64_t activity_unmatched = 0;     // names not found in the netlist
+  int64_t activity_not_register = 0;  // nets driven by combinational logic (left to OpenSTA)
+  std::vector<std::string> activity_problems;  // first few of the above, for the report
+  std::vector<std::string> notes;              // caveats that apply to this result
+  std::string sta_version;
+};
+
+struct TimingResult {
+  bool has_paths = false;
+  double period_ns = 0;
+  double worst_setup_slack_ns = 0;  // OpenSTA worst_slack -max
+  double worst_hold_slack_ns = 0;   // OpenSTA worst_slack -min
+  // Worst setup-type slack including recovery checks of asynchronous resets, which are
+  // excluded from fmax (ideal reset network: ABC cannot buffer a port-to-flop net).
+  double worst_slack_with_async_ns = 0;
+  // fmax = 1000 / (period - worst_setup_slack) MHz: the clock at which the worst setup path
+  // would have zero slack. Valid because every other term of the constraint (ideal clock, no
+  // uncertainty, fixed I/O delays, no multicycle paths) is independent of the period.
+  // Paths: register/port/macro to register/port/macro in clock clk; not reset recovery.
+  double fmax_mhz = 0;
+  std::string critical_path;  // report_checks text of the worst path
+};
+
+struct SynthResult {
+  std::string out_dir, netlist, yosys_script, yosys_log, stat_json, stat_text, sta_script, sta_log;
+  std::vector<ModuleArea> modules;  // sorted by module name
+  double logic_area_um2 = 0;        // standard cells of the whole design
+  double macro_area_um2 = 0;        // SRAM macros of the whole design
+  double total_area_um2 = 0;
+  double yosys_reported_area_um2 = 0;  // `stat -liberty` chip area of the top (cross-check)
+  int64_t cell_count = 0, flop_count = 0, macro_count = 0;
+  std::map<std::string, int64_t> cell_counts;  // whole design, by library cell
+  TimingResult timing;
+  PowerResult power;
+  double yosys_seconds = 0, sta_seconds = 0;
+};
+
+// Runs the job. Throws FlowError (ToolMissing, ToolFailed, ToolTimeout, ResultParse,
+// BadArgument, Io).
+SynthResult synthesize(const SynthJob& job);
+
+// The result as JSON (deterministic key order; runtimes included).
+std::string to_json(const SynthResult& r);
+
+// Writes <out_dir>/<spec.name>.lib and <spec.name>_sram.lib (with the given geometries) and
+// returns {std_lib_path, sram_lib_path}.
+std::pair<std::string, std::string> write_libraries(const LibertySpec& spec,
+                                                    const std::vector<std::string>& macro_names,
+                                                    const std::string& out_dir);
+
+// Gate-level simulation models of every cell of a liberty file, written by Yosys
+// (`read_liberty`; `write_verilog`), which Verilator accepts (unlike UDP-based models).
+// Writes `out_verilog` and keeps `<out_verilog>.log`.
+void write_gate_models(const std::string& liberty_path, const std::string& out_verilog,
+                       const ToolPaths& tools = {});
+
+// Cross-check against a real open library: synthesize the same job with qflow's osu018
+// (0.18 um) cells, macros still blackboxes, and compare logic area after scaling by the NAND2
+// area ratio (osu018 NAND2X1 = 24 um2).
+struct CrossCheck {
+  std::string library;          // liberty path used
+  double ref_nand2_um2 = 24.0;  // osu018 NAND2X1
+  double our_nand2_um2 = 0;
+  double ref_logic_um2 = 0;         // osu018 logic area as synthesized
+  double ref_logic_scaled_um2 = 0;  // ref_logic_um2 * our_nand2 / ref_nand2
+  double our_logic_um2 = 0;
+  double ratio = 0;           // our_logic / ref_logic_scaled
+  double macro_area_um2 = 0;  // from our SRAM model, identical in both
+  int64_t ref_cells = 0, our_cells = 0;
+};
+std::string default_osu018_liberty();  // /usr/share/qflow/tech/osu018/osu018_stdcells.lib
+CrossCheck osu018_crosscheck(const SynthJob& job, const SynthResult& ours, const LibertySpec& spec,
+                             const std::string& osu018_lib = default_osu018_liberty());
+
+}  // namespace zasgen::flow

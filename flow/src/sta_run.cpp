@@ -1,0 +1,432 @@
+// The OpenSTA half of the driver: constraints, worst slacks, fmax, and power with activities.
+//
+// How activities reach OpenSTA 2.0.17 (measured on this machine; flow/README.md, "Power"):
+//  - `set_power_activity -global` overrides every pin and disables propagation;
+//  - `-input` sets the default for input ports, and for any pin propagation never reaches;
+//  - `-input_ports` activities propagate through combinational logic (probabilistically,
+//    from the liberty functions) and, on the first pass, from a flop's D to its Q;
+//  - an activity set on an internal pin (sta::set_power_pin_activity; the `-pins` option of
+//    set_power_activity is broken in this version) is overwritten by that propagation, or,
+//    once activities are cached, changes only that pin without propagating.
+// Propagation starts from root vertices and keeps user activities there. So a register
+// output is annotated by cutting its flop's D pin from its net and driving it from a
+// zero-area helper cell (ZASGEN_ACTSRC, no function, no arcs: a root) that carries the
+// simulated activity; OpenSTA then copies it D->Q and propagates it from Q through the
+// combinational logic. Timing is reported before any of this, on the intact netlist.
+#include <cmath>
+#include <iomanip>
+#include <limits>
+#include <set>
+#include <sstream>
+
+#include "flow_internal.h"
+#include "process.h"
+#include "zasgen/flow/error.h"
+#include "zasgen/flow/liberty.h"
+#include "zasgen/flow/sram.h"
+
+namespace zasgen::flow::detail {
+
+using Code = FlowError::Code;
+
+bool tcl_brace_safe(const std::string& s) {
+  if (s.empty()) return false;
+  for (char c : s)
+    if (c == '{' || c == '}' || c == '\\' || c == '"' || std::isspace((unsigned char)c))
+      return false;
+  return true;
+}
+
+std::string aux_liberty_text() {
+  return R"(/* zasgen_sta_aux: power-analysis helper for OpenSTA, never synthesized.
+ * ZASGEN_ACTSRC has one output and no function or timing arcs, so OpenSTA treats it as a
+ * root of activity propagation and keeps the activity set on it (flow/src/sta_run.cpp).
+ */
+library (zasgen_sta_aux) {
+  delay_model : table_lookup;
+  time_unit : "1ns";
+  voltage_unit : "1V";
+  current_unit : "1mA";
+  leakage_power_unit : "1nW";
+  capacitive_load_unit (1, pf);
+  slew_lower_threshold_pct_rise : 20;
+  slew_upper_threshold_pct_rise : 80;
+  slew_lower_threshold_pct_fall : 20;
+  slew_upper_threshold_pct_fall : 80;
+  input_threshold_pct_rise : 50;
+  input_threshold_pct_fall : 50;
+  output_threshold_pct_rise : 50;
+  output_threshold_pct_fall : 50;
+  cell (ZASGEN_ACTSRC) {
+    area : 0;
+    dont_use : true;
+    dont_touch : true;
+    pin (Y) {
+      direction : output;
+    }
+  }
+}
+)";
+}
+
+namespace {
+
+// Tcl helpers emitted at the top of the script.
+const char* kTclProcs = R"TCL(
+# ---- helpers ----
+set zasgen_act_n 0
+proc zasgen_leaf_driver {net} {
+  set drv ""
+  set it [$net connected_pin_iterator]
+  while {[$it has_next]} {
+    set p [$it next]
+    if {[$p is_driver] && [[$p instance] is_leaf]} { set drv $p }
+  }
+  $it finish
+  return $drv
+}
+# Cuts pin `pin` (of leaf instance `inst`) from its net and drives it from a new activity
+# source in the same parent instance carrying `act` toggles/cycle and `duty`.
+proc zasgen_drive_from_source {inst pin act duty} {
+  global zasgen_act_n
+  set p [get_pins -quiet "[get_full_name $inst]/$pin"]
+  if {$p == ""} { return 0 }
+  set n [$p net]
+  if {$n != "NULL"} { disconnect_pin [get_full_name $n] $p }
+  set parent [get_full_name [$inst parent]]
+  set prefix [expr {$parent == "" ? "" : "$parent/"}]
+  incr zasgen_act_n
+  set src "${prefix}zasgen_act_$zasgen_act_n"
+  make_instance $src zasgen_sta_aux/ZASGEN_ACTSRC
+  make_net "${prefix}zasgen_act_net_$zasgen_act_n"
+  connect_pin "${prefix}zasgen_act_net_$zasgen_act_n" "$src/Y"
+  connect_pin "${prefix}zasgen_act_net_$zasgen_act_n" $p
+  sta::set_power_pin_activity [get_pins "$src/Y"] $act $duty
+  return 1
+}
+proc zasgen_find_net {name} {
+  set net [get_nets -quiet [string map {. /} $name]]
+  if {$net == ""} { set net [get_nets -quiet $name] }
+  return $net
+}
+# Activity of an RTL net: a top-level input port, or a register output (the flop's D is
+# driven from an activity source). Returns applied | unmatched | notreg.
+proc zasgen_net_activity {name act duty} {
+  global zasgen_flop_data
+  if {[string first . $name] < 0} {
+    set port [get_ports -quiet $name]
+    if {$port != "" && [get_property $port direction] == "input"} {
+      set_power_activity -input_ports $port -activity $act -duty $duty
+      return applied
+    }
+  }
+  set net [zasgen_find_net $name]
+  if {$net == ""} { return unmatched }
+  set drv [zasgen_leaf_driver [lindex $net 0]]
+  if {$drv == ""} { return notreg }
+  set inst [$drv instance]
+  set ref [get_property $inst ref_name]
+  if {![info exists zasgen_flop_data($ref)]} { return notreg }
+  if {![zasgen_drive_from_source $inst $zasgen_flop_data($ref) $act $duty]} { return notreg }
+  return applied
+}
+# Read/write probabilities of an SRAM instance, through the duties of its enable pins (the
+# macro liberty's internal power is conditioned on them).
+proc zasgen_macro_access {name reads writes} {
+  set inst [get_cells -quiet [string map {. /} $name]]
+  if {$inst == ""} { set inst [get_cells -quiet $name] }
+  if {$inst == ""} { return unmatched }
+  set inst [lindex $inst 0]
+  set ref [get_property $inst ref_name]
+  if {[string match sram_1r1w_* $ref]} {
+    zasgen_drive_from_source $inst re 0 $reads
+    zasgen_drive_from_source $inst we 0 $writes
+  } elseif {[string match sram_1rw_* $ref]} {
+    set ce [expr {$reads + $writes}]
+    zasgen_drive_from_source $inst ce 0 [expr {$ce > 1.0 ? 1.0 : $ce}]
+    zasgen_drive_from_source $inst we 0 [expr {$ce > 0 ? $writes / $ce : 0.0}]
+  } else {
+    return notreg
+  }
+  return applied
+}
+array set zasgen_count {applied 0 unmatched 0 notreg 0}
+proc zasgen_tally {kind name} {
+  global zasgen_count
+  incr zasgen_count($kind)
+  if {$kind != "applied" && $zasgen_count(unmatched) + $zasgen_count(notreg) <= 20} {
+    puts "ZASGEN activity_problem $kind $name"
+  }
+}
+)TCL";
+
+std::string num(double v) {
+  std::ostringstream s;
+  s << std::setprecision(9) << v;
+  return s.str();
+}
+
+void activity_block(std::ostringstream& s, const SynthJob& job) {
+  const ActivitySpec def;
+  const ActivitySpec& a = job.activity ? *job.activity : def;
+  s << "# ---- power: activities (set before the first power query; see header) ----\n";
+  s << "set_power_activity -input -activity " << num(a.default_toggle_rate) << " -duty "
+    << num(a.default_duty) << "\n";
+  for (const auto& [name, act] : a.nets) {
+    if (!tcl_brace_safe(name)) {
+      s << "zasgen_tally unmatched {(unquotable name)}\n";
+      continue;
+    }
+    s << "zasgen_tally [zasgen_net_activity {" << name << "} " << num(act.toggle_rate) << " "
+      << num(act.duty) << "] {" << name << "}\n";
+  }
+  for (const auto& [name, acc] : a.macros) {
+    if (!tcl_brace_safe(name)) {
+      s << "zasgen_tally unmatched {(unquotable name)}\n";
+      continue;
+    }
+    s << "zasgen_tally [zasgen_macro_access {" << name << "} " << num(acc.reads_per_cycle) << " "
+      << num(acc.writes_per_cycle) << "] {" << name << "}\n";
+  }
+  s << "puts \"ZASGEN activity $zasgen_count(applied) $zasgen_count(unmatched) "
+       "$zasgen_count(notreg)\"\n";
+}
+
+}  // namespace
+
+std::string sta_script(const SynthJob& job, const JobFiles& f, const LibInfo& std_lib) {
+  std::ostringstream s;
+  s << "# zasgen OpenSTA script (generated): timing on the intact netlist, then power.\n";
+  s << "if {[catch {\n";
+  s << "puts \"ZASGEN version [sta::version]\"\n";
+  s << kTclProcs;
+  s << "array set zasgen_flop_data {";
+  for (const auto& [name, c] : std_lib.cells)
+    if (c.sequential && !c.data_pin.empty()) s << " " << name << " " << c.data_pin;
+  s << " }\n";
+  s << "read_liberty {" << f.liberty << "}\n";
+  if (!f.macro_liberty.empty()) s << "read_liberty {" << f.macro_liberty << "}\n";
+  s << "read_liberty {" << f.aux_liberty << "}\n";
+  s << "read_verilog netlist.v\n";
+  s << "link_design " << job.top << "\n";
+
+  s << "# ---- constraints: ideal clock, fixed I/O delays (fmax = 1000/(period - WNS)) ----\n";
+  s << "set clk_port [get_ports -quiet {" << job.clock_port << "}]\n";
+  s << "if {$clk_port != \"\"} {\n"
+    << "  create_clock -name clk -period " << num(job.clock_period_ns) << " $clk_port\n"
+    << "  set data_in [delete_from_list [all_inputs] $clk_port]\n"
+    << "} else {\n"
+    << "  create_clock -name clk -period " << num(job.clock_period_ns) << "\n"
+    << "  set data_in [all_inputs]\n"
+    << "}\n";
+  s << "set_input_delay " << num(job.input_delay_ns) << " -clock clk $data_in\n";
+  s << "set_output_delay " << num(job.output_delay_ns) << " -clock clk [all_outputs]\n";
+  s << "set_driving_cell -lib_cell " << job.cells.driving_cell << " -pin " << job.cells.buffer_out
+    << " $data_in\n";
+  s << "set_load " << num(job.cells.output_load_ff * 1e-3) << " [all_outputs]\n";
+
+  s << "# ---- timing ----\n";
+  // Asynchronous reset: recovery/removal to the flops is reported, then excluded from fmax.
+  // The reset net reaches every flop without passing through logic, so ABC never buffers it;
+  // a real flow builds its tree in place-and-route (flow/README.md, "Timing").
+  s << "puts \"ZASGEN async_slack [worst_slack -max]\"\n";
+  s << "set async_pins [all_registers -async_pins]\n";
+  s << "if {[llength $async_pins] > 0} { set_false_path -to $async_pins }\n";
+  s << "puts \"ZASGEN setup_slack [worst_slack -max]\"\n";
+  s << "puts \"ZASGEN hold_slack [worst_slack -min]\"\n";
+  s << "report_checks -path_delay max -sort_by_slack -digits 4 -fields {slew cap} > "
+       "critical_path.txt\n";
+
+  activity_block(s, job);
+
+  s << "# ---- power ----\n";
+  s << "set corner [sta::cmd_corner]\n";
+  s << "puts \"ZASGEN power_design [sta::design_power $corner]\"\n";
+  s << "array set zasgen_macro {";
+  for (const auto& m : job.macros) s << " " << m << " 1";
+  s << " }\n";
+  s << "foreach inst [get_cells -hierarchical *] {\n"
+    << "  if {[info exists zasgen_macro([get_property $inst ref_name])]} {\n"
+    << "    puts \"ZASGEN power_macro [get_full_name $inst] [get_property $inst ref_name] "
+       "[sta::instance_power $inst $corner]\"\n"
+    << "  }\n"
+    << "}\n";
+  s << "report_power -digits 6 > power.txt\n";
+  s << "puts ZASGEN_DONE\n";
+  s << "} zasgen_err]} {\n  puts \"ZASGEN_ERROR $zasgen_err\"\n  exit 1\n}\n";
+  s << "exit 0\n";
+  return s.str();
+}
+
+namespace {
+
+struct StaOutput {
+  std::string version;
+  bool done = false;
+  double setup = 0, hold = 0, with_async = 0;
+  std::vector<double> design;  // 20 numbers: total, seq, comb, macro, pad x (int, sw, leak, tot)
+  struct Macro {
+    std::string inst, ref;
+    std::vector<double> p;
+  };
+  std::vector<Macro> macros;
+  int64_t applied = 0, unmatched = 0, notreg = 0;
+  std::vector<std::string> problems;
+};
+
+std::vector<double> numbers(std::istringstream& in) {
+  std::vector<double> v;
+  std::string w;
+  while (in >> w) v.push_back(std::strtod(w.c_str(), nullptr));
+  return v;
+}
+
+StaOutput parse_sta_log(const std::string& log) {
+  StaOutput o;
+  std::istringstream in(read_text(log));
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line == "ZASGEN_DONE") o.done = true;
+    if (line.rfind("ZASGEN ", 0) != 0) continue;
+    std::istringstream l(line.substr(7));
+    std::string key;
+    l >> key;
+    if (key == "version")
+      l >> o.version;
+    else if (key == "setup_slack")
+      o.setup = numbers(l).at(0);
+    else if (key == "hold_slack")
+      o.hold = numbers(l).at(0);
+    else if (key == "async_slack")
+      o.with_async = numbers(l).at(0);
+    else if (key == "power_design")
+      o.design = numbers(l);
+    else if (key == "power_macro") {
+      StaOutput::Macro m;
+      l >> m.inst >> m.ref;
+      m.p = numbers(l);
+      o.macros.push_back(m);
+    } else if (key == "activity")
+      l >> o.applied >> o.unmatched >> o.notreg;
+    else if (key == "activity_problem") {
+      std::string rest;
+      std::getline(l, rest);
+      o.problems.push_back(rest.empty() ? rest : rest.substr(1));
+    }
+  }
+  return o;
+}
+
+PowerGroup group(const std::vector<double>& v, size_t at) {
+  PowerGroup g;
+  g.internal_mw = v.at(at) * 1e3;
+  g.switching_mw = v.at(at + 1) * 1e3;
+  g.leakage_mw = v.at(at + 2) * 1e3;
+  return g;
+}
+
+// OpenSTA 2.0.17 charges a clock pin's internal energy as (rise + fall) x duty 1 x 2
+// transitions per cycle: twice the library's per-cycle energy (newer OpenSTA averages rise and
+// fall). Measured on this machine (tests/flow); corrected only for that version.
+constexpr const char* kClockDoublingVersion = "2.0.17";
+
+void fill_power(const SynthJob& job, const LibInfo& std_lib, const StaOutput& o, SynthResult& r) {
+  PowerResult& p = r.power;
+  p.sta_version = o.version;
+  p.activity_applied = o.applied;
+  p.activity_unmatched = o.unmatched;
+  p.activity_not_register = o.notreg;
+  p.activity_problems = o.problems;
+  if (o.design.size() < 16)
+    throw FlowError(Code::ResultParse, r.sta_log, "no design power in OpenSTA output");
+  p.reported_total = group(o.design, 0);
+  PowerGroup seq = group(o.design, 4), comb = group(o.design, 8), macro_grp = group(o.design, 12);
+
+  const bool fix_clock = o.version == kClockDoublingVersion;
+  if (!fix_clock)
+    p.notes.push_back("OpenSTA " + o.version +
+                      ": the clock-pin power correction was verified "
+                      "only for " +
+                      kClockDoublingVersion + " and is not applied");
+
+  // Macros: OpenSTA 2.0.17 does not know `is_macro_cell` and books them as combinational.
+  PowerGroup macro_sum;
+  for (const auto& m : o.macros) {
+    if (m.p.size() < 3) throw FlowError(Code::ResultParse, r.sta_log, "bad macro power line");
+    MacroPower mp;
+    mp.instance = m.inst;
+    mp.cell = m.ref;
+    mp.power = group(m.p, 0);
+    macro_sum.internal_mw += mp.power.internal_mw;
+    macro_sum.switching_mw += mp.power.switching_mw;
+    macro_sum.leakage_mw += mp.power.leakage_mw;
+    // All of a macro's internal power is its clk pin's (the liberty puts it nowhere else).
+    if (fix_clock) mp.power.internal_mw *= 0.5;
+    p.macros.push_back(mp);
+  }
+  if (macro_grp.total_mw() < 1e-12) {
+    comb.internal_mw -= macro_sum.internal_mw;
+    comb.switching_mw -= macro_sum.switching_mw;
+    comb.leakage_mw -= macro_sum.leakage_mw;
+  }
+  p.macro = PowerGroup{};
+  for (const auto& m : p.macros) {
+    p.macro.internal_mw += m.power.internal_mw;
+    p.macro.switching_mw += m.power.switching_mw;
+    p.macro.leakage_mw += m.power.leakage_mw;
+  }
+  // Flops: subtract one copy of each flop's clock-pin energy per cycle (pJ / ns = mW).
+  double flop_clock_mw = 0;
+  for (const auto& [cell, n] : r.cell_counts)
+    if (auto it = std_lib.cells.find(cell); it != std_lib.cells.end() && it->second.sequential)
+      flop_clock_mw += double(n) * it->second.clock_energy_pj / job.clock_period_ns;
+  if (fix_clock) seq.internal_mw -= flop_clock_mw;
+  p.sequential = seq;
+  p.combinational = comb;
+  p.total.internal_mw = seq.internal_mw + comb.internal_mw + p.macro.internal_mw;
+  p.total.switching_mw = seq.switching_mw + comb.switching_mw + p.macro.switching_mw;
+  p.total.leakage_mw = seq.leakage_mw + comb.leakage_mw + p.macro.leakage_mw;
+  p.clock_pin_correction_mw = p.reported_total.total_mw() - p.total.total_mw();
+  if (o.unmatched > 0 || o.notreg > 0)
+    p.notes.push_back(std::to_string(o.unmatched) + " activity names not found, " +
+                      std::to_string(o.notreg) +
+                      " not register outputs (OpenSTA propagates those itself)");
+}
+
+}  // namespace
+
+void run_sta(const SynthJob& job, const JobFiles& f, const LibInfo& std_lib, SynthResult& r) {
+  const std::string dir = f.out_dir;
+  write_file_atomic(dir + "/" + f.aux_liberty, aux_liberty_text());
+  write_file_atomic(dir + "/sta.tcl", sta_script(job, f, std_lib));
+  r.sta_script = dir + "/sta.tcl";
+  r.sta_log = dir + "/sta.log";
+  const ToolRun run = run_tool("sta", {job.tools.sta, "-no_init", "-exit", "sta.tcl"}, dir,
+                               r.sta_log, job.sta_timeout_s);
+  r.sta_seconds = run.seconds;
+  const StaOutput o = parse_sta_log(r.sta_log);
+  if (run.exit_code != 0 || !o.done) {
+    std::string err = first_log_line(r.sta_log, "ZASGEN_ERROR");
+    if (err.empty()) err = first_log_line(r.sta_log, "Error");
+    if (err.empty()) err = "exit code " + std::to_string(run.exit_code) + ", script incomplete";
+    throw FlowError(Code::ToolFailed, "sta (log: " + r.sta_log + ")", err);
+  }
+  TimingResult& t = r.timing;
+  t.period_ns = job.clock_period_ns;
+  t.worst_setup_slack_ns = o.setup;
+  t.worst_hold_slack_ns = o.hold;
+  t.worst_slack_with_async_ns = o.with_async;
+  // OpenSTA prints a huge number (INF) when nothing is constrained.
+  t.has_paths = std::fabs(o.setup) < 1e9;
+  if (t.has_paths) {
+    const double critical = job.clock_period_ns - o.setup;
+    t.fmax_mhz = critical > 0 ? 1000.0 / critical : 0.0;
+  }
+  // One path per group comes back, sorted by slack: keep the worst.
+  t.critical_path = read_text(dir + "/critical_path.txt");
+  const size_t second = t.critical_path.find("Startpoint:", 1);
+  if (second != std::string::npos) t.critical_path.resize(second);
+  fill_power(job, std_lib, o, r);
+}
+
+}  // namespace zasgen::flow::detail
