@@ -45,7 +45,8 @@ std::string yosys_script(const SynthJob& job, const JobFiles& f) {
   s << "# zasgen synthesis script (generated). Each label starts a stage; a range can be\n"
        "# rerun with `yosys -p 'script synth.ys <from>:<to>'`.\n";
   s << "read:\n";
-  for (const auto& v : f.verilog) s << "  read_verilog -D SYNTHESIS " << q(v) << "\n";
+  const char* sv = job.systemverilog ? "-sv " : "";
+  for (const auto& v : f.verilog) s << "  read_verilog " << sv << "-D SYNTHESIS " << q(v) << "\n";
   // Macros are blackboxes from the macro liberty; drop behavioural models of them that came
   // with the sources (a simulation filelist usually has them).
   for (const auto& m : job.macros) s << "  delete " << m << "\n";

@@ -63,6 +63,7 @@ struct LibraryCells {
 
 struct SynthJob {
   std::vector<std::string> verilog_files;  // read in this order
+  bool systemverilog = true;               // read_verilog -sv (the generated RTL is read so)
   std::string top;
   std::vector<std::string> macros;  // SRAM geometry names instantiated by the design
   std::string out_dir;              // created if missing; logs and netlist go here
