@@ -80,7 +80,9 @@ std::string yosys_script(const SynthJob& job, const JobFiles& f) {
   s << "  tee -q -o stat.txt stat -top " << job.top << " -liberty " << q(f.liberty);
   if (!f.macro_liberty.empty()) s << " -liberty " << q(f.macro_liberty);
   s << "\n";
-  s << "  tee -q -o stat.json stat -json -top " << job.top << "\n";
+  // No -top: Yosys 0.23 prints the hierarchy summary of `stat -json -top` as plain text inside
+  // the JSON; the hierarchy is accumulated here instead (compute_areas).
+  s << "  tee -q -o stat.json stat -json\n";
   s << "write:\n";
   s << "  write_verilog -noattr netlist.v\n";
   return s.str();
@@ -88,12 +90,34 @@ std::string yosys_script(const SynthJob& job, const JobFiles& f) {
 
 StatCounts parse_stat_json(const std::string& path) {
   const std::string text = read_text(path);
-  const size_t brace = text.find('{');
-  if (brace == std::string::npos)
-    throw FlowError(Code::ResultParse, path, "no JSON object in Yosys stat output");
+  // Yosys 0.23 does not always print valid JSON here (a trailing comma after "modules", or,
+  // with -top, a plain-text hierarchy summary), so only the "modules" object is parsed: it is
+  // cut out by matching braces.
+  const size_t key = text.find("\"modules\"");
+  const size_t open = key == std::string::npos ? key : text.find('{', key);
+  if (open == std::string::npos)
+    throw FlowError(Code::ResultParse, path, "no \"modules\" object in Yosys stat output");
+  size_t close = open;
+  int depth = 0;
+  bool in_string = false;
+  for (; close < text.size(); ++close) {
+    const char ch = text[close];
+    if (in_string) {
+      if (ch == '\\') ++close;
+      else if (ch == '"') in_string = false;
+    } else if (ch == '"') {
+      in_string = true;
+    } else if (ch == '{') {
+      ++depth;
+    } else if (ch == '}' && --depth == 0) {
+      break;
+    }
+  }
+  if (close >= text.size())
+    throw FlowError(Code::ResultParse, path, "unterminated \"modules\" object in stat output");
   nlohmann::json j;
   try {
-    j = nlohmann::json::parse(text.substr(brace));
+    j["modules"] = nlohmann::json::parse(text.substr(open, close - open + 1));
   } catch (const nlohmann::json::exception& e) {
     throw FlowError(Code::ResultParse, path, std::string("bad JSON from stat -json: ") + e.what());
   }

@@ -50,10 +50,12 @@ struct SynthOptions {
 };
 
 struct BenchOptions {
-  std::string suite;
-  std::string config;
-  std::string json;
-  std::string out_dir;
+  std::string suite;    // sparsity, vgg16, ppa, tool or all
+  std::string config;   // empty: configs/default.yaml
+  std::string json;     // also write the suite's JSON here (all: {"suites": {...}})
+  std::string out_dir;  // empty: out/<config stem>/; reports in <out_dir>/reports/
+  std::string layer;    // sparsity suite layer SPEC (empty: c=64,k=64,h=56,w=56,pad=1)
+  uint64_t seed = 1;
   bool quick = false;
 };
 

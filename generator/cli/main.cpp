@@ -63,11 +63,17 @@ int main(int argc, char** argv) {
 
   BenchOptions bench;
   CLI::App* b = app.add_subcommand("bench", "paper-reproduction benchmarks");
-  b->add_option("suite", bench.suite, "sparsity, vgg16, ppa, tool or all")->required();
+  b->add_option("suite", bench.suite, "sparsity, vgg16, ppa, tool or all")
+      ->required()
+      ->check(CLI::IsMember({"sparsity", "vgg16", "ppa", "tool", "all"}));
   b->add_option("config", bench.config, "configuration (default configs/default.yaml)");
   b->add_option("--json", bench.json, "write the results as one JSON object");
-  b->add_option("-o,--out", bench.out_dir, "output directory (default out/<config stem>/)");
-  b->add_flag("--quick", bench.quick, "scaled-down variant (for CI)");
+  b->add_option("-o,--out", bench.out_dir,
+                "output directory (default out/<config stem>/; reports in its reports/)");
+  b->add_option("--layer", bench.layer,
+                "layer of the sparsity suite (default c=64,k=64,h=56,w=56,pad=1)");
+  b->add_option("--seed", bench.seed, "seed of the synthetic inputs, weights and bias");
+  b->add_flag("--quick", bench.quick, "scaled-down variant that CI can afford");
 
   try {
     app.parse(argc, argv);

@@ -12,6 +12,9 @@
 #ifdef ZSIM_TRACE
 #include "verilated_fst_c.h"
 #endif
+#ifdef ZSIM_COVERAGE
+#include "verilated_cov.h"
+#endif
 
 namespace {
 
@@ -224,5 +227,17 @@ __attribute__((visibility("default"))) int zsim_wait_irq(void* h, uint64_t max_c
   }
   return 0;
 }
+
+#ifdef ZSIM_COVERAGE
+// Toggle and branch counts (the activity of a power estimate): zero them, or write them.
+__attribute__((visibility("default"))) void zsim_coverage_zero(void* h) {
+  static_cast<Sim*>(h)->ctx->coveragep()->zero();
+}
+__attribute__((visibility("default"))) void zsim_coverage_write(void* h, const char* path) {
+  // One count per instance (by default Verilator sums the instances of a module).
+  static_cast<Sim*>(h)->ctx->coveragep()->forcePerInstance(true);
+  static_cast<Sim*>(h)->ctx->coveragep()->write(path);
+}
+#endif
 
 }  // extern "C"

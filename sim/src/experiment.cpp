@@ -1,5 +1,6 @@
 #include "zasgen/sim/experiment.h"
 
+#include <algorithm>
 #include <filesystem>
 
 #include <fmt/format.h>
@@ -84,16 +85,33 @@ LayerCase make_case(const CaseOptions& o, const ArchParams& p) {
   return c;
 }
 
-Design prepare_design(const ArchParams& p, const std::string& dir, const std::string& cache_root,
-                      bool trace) {
-  Design d;
-  d.params = p;
+std::string generate_design(const ArchParams& p, const std::string& dir) {
   rtl::GenerateOptions go;
   go.tool_version = ZASGEN_VERSION;
   std::vector<FileText> files;
   for (const rtl::OutputFile& f : rtl::generate_files(p, go)) files.push_back({f.path, f.text});
   write_tree_atomically(dir, files);
-  d.rtl_dir = (fs::path(dir) / "rtl").string();
+  return (fs::path(dir) / "rtl").string();
+}
+
+model::LayerSpec representative_layer(const ArchParams& p) {
+  model::LayerSpec l;
+  l.r = std::min(3, p.max_r);
+  l.s = std::min(3, p.max_s);
+  l.pad = std::min(p.max_pad, (std::max(l.r, l.s) - 1) / 2);
+  l.stride = 1;
+  l.c = std::min(64, p.max_c);
+  l.k = std::min(64, p.max_k);
+  l.h = std::min({56, p.max_h, p.max_h + l.r - 1 - 2 * l.pad});
+  l.w = std::min({56, p.max_w, p.max_w + l.s - 1 - 2 * l.pad});
+  return l;
+}
+
+Design prepare_design(const ArchParams& p, const std::string& dir, const std::string& cache_root,
+                      bool trace) {
+  Design d;
+  d.params = p;
+  d.rtl_dir = generate_design(p, dir);
   BuildRequest br;
   br.rtl_dir = d.rtl_dir;
   br.top = p.name + "_top";
@@ -155,6 +173,34 @@ CaseResult run_case(const Design& sparse, const Design* dense, const LayerCase& 
   r.sparse = run_design(sparse, c, golden, o.trace, o.progress);
   if (dense) r.dense = run_design(*dense, c, golden, {}, o.progress);
   return r;
+}
+
+ActivityRun measure_activity(const Design& d, const LayerCase& c, const std::string& cache_root,
+                             const std::string& work_dir) {
+  ActivityRun a;
+  BuildRequest br;
+  br.rtl_dir = d.rtl_dir;
+  br.top = d.params.name + "_top";
+  br.cache_root = cache_root;
+  br.coverage = true;
+  const BuildResult b = build_simulator(br);
+  a.build_seconds = b.seconds;
+  fs::remove_all(work_dir);
+  fs::create_directories(work_dir);
+  RtlModel model(b.library);
+  const LayerRun run = simulate_layer(model, d.params, c.layer, c.in, nullptr, work_dir);
+  a.perf = run.perf;
+  a.sim_seconds = run.seconds;
+  a.mismatch = compare(
+      model::conv_layer(c.in.act, c.in.weights, c.in.bias, c.in.requant, c.layer, d.params),
+      run.out);
+  std::vector<std::string> files;
+  for (const auto& e : fs::directory_iterator(work_dir))
+    if (e.path().extension() == ".dat") files.push_back(e.path().string());
+  std::sort(files.begin(), files.end());
+  add_coverage(a.activity, files, br.top, d.rtl_dir);
+  a.activity.cycles = run.perf.cycles;
+  return a;
 }
 
 namespace {

@@ -101,7 +101,8 @@ std::vector<uint64_t> Host::fetch(rtl::MemClass cls, int buf, int index, uint32_
   return words;
 }
 
-PerfCounters Host::run(const RunRegs& r, uint64_t timeout_cycles) {
+PerfCounters Host::run(const RunRegs& r, uint64_t timeout_cycles,
+                       const std::function<void()>& before_start) {
   write("RUN_C", {{"C", uint64_t(r.c)}});
   write("RUN_ROWS", {{"ROWS", uint64_t(r.rows)}});
   write("RUN_W", {{"W", uint64_t(r.w)}});
@@ -121,6 +122,7 @@ PerfCounters Host::run(const RunRegs& r, uint64_t timeout_cycles) {
   write("RUN_MULT", {{"MULT", r.mult}});
   write("RUN_SHIFT", {{"SHIFT", uint64_t(r.shift)}});
   write("RUN_WROWS", {{"WROWS", uint64_t(r.wrows)}});
+  if (before_start) before_start();
   write("CTRL", {{"START", 1}, {"IN_SEL", 0}, {"IRQ_EN", 1}});
   if (!model_->wait_irq(timeout_cycles))
     throw ToolError(fmt::format("run did not finish within {} cycles", timeout_cycles));

@@ -131,7 +131,8 @@ void read_outputs(Host& h, const ArchParams& p, const model::LayerSpec& l,
 }  // namespace
 
 LayerRun simulate_layer(RtlModel& model, const ArchParams& p, const model::LayerSpec& l,
-                        const LayerInputs& in, const Progress& progress) {
+                        const LayerInputs& in, const Progress& progress,
+                        const std::string& coverage_dir) {
   const auto t0 = std::chrono::steady_clock::now();
   LayerRun res;
   res.plan = plan_layer(l, p, in.act);
@@ -191,7 +192,12 @@ LayerRun simulate_layer(RtlModel& model, const ArchParams& p, const model::Layer
     // Generous timeout: every activation of the run, zeros included, plus drains.
     const uint64_t budget = 1000000 + uint64_t(rr.c) * rr.rows * rr.w * rr.groups * 4 +
                             uint64_t(l.out_h()) * l.out_w() * 8 + uint64_t(p.psum.depth) * 4;
-    res.perf += h.run(rr, budget);
+    if (coverage_dir.empty()) {
+      res.perf += h.run(rr, budget);
+    } else {
+      res.perf += h.run(rr, budget, [&] { model.coverage_zero(); });
+      model.coverage_write(fmt::format("{}/run_{:04d}.dat", coverage_dir, i));
+    }
     read_outputs(h, p, l, spec, plan, drained, res.out);
   }
   res.total_cycles = model.cycles() - start_cycles;

@@ -31,6 +31,8 @@ RtlModel::RtlModel(const std::string& library, const TraceOptions& trace) {
   bind(lib_, "zsim_stream_in", stream_in_, library);
   bind(lib_, "zsim_stream_out", stream_out_, library);
   bind(lib_, "zsim_wait_irq", wait_irq_, library);
+  cov_zero_ = reinterpret_cast<void (*)(void*)>(dlsym(lib_, "zsim_coverage_zero"));
+  cov_write_ = reinterpret_cast<void (*)(void*, const char*)>(dlsym(lib_, "zsim_coverage_write"));
   sim_ = create_(trace.path.c_str(), trace.from, trace.to);
 }
 
@@ -40,7 +42,9 @@ RtlModel::~RtlModel() {
 }
 
 void RtlModel::write(uint32_t addr, uint32_t data) {
+  const uint64_t t0 = rec_ ? cycles() : 0;
   const int r = axi_write_(sim_, addr, data);
+  if (rec_) rec_->ops.push_back({BusOp::Kind::Write, addr, data, r, 0, {}, t0, cycles()});
   if (r != 0)
     throw ToolError(fmt::format("AXI write 0x{:03x} <- 0x{:08x}: {}", addr, data,
                                 r < 0 ? "timeout" : "SLVERR"));
@@ -48,33 +52,63 @@ void RtlModel::write(uint32_t addr, uint32_t data) {
 
 uint32_t RtlModel::read(uint32_t addr) {
   uint32_t v = 0;
+  const uint64_t t0 = rec_ ? cycles() : 0;
   const int r = axi_read_(sim_, addr, &v);
+  if (rec_) rec_->ops.push_back({BusOp::Kind::Read, addr, v, r, 0, {}, t0, cycles()});
   if (r != 0)
     throw ToolError(fmt::format("AXI read 0x{:03x}: {}", addr, r < 0 ? "timeout" : "SLVERR"));
   return v;
 }
 
 void RtlModel::stream_in(const std::vector<uint32_t>& beats) {
+  const uint64_t t0 = rec_ ? cycles() : 0;
   const uint64_t n = stream_in_(sim_, beats.data(), beats.size());
+  if (rec_) rec_->ops.push_back({BusOp::Kind::StreamIn, 0, 0, 0, n, beats, t0, cycles()});
   if (n != beats.size())
     throw ToolError(fmt::format("load stream stalled after {} of {} beats", n, beats.size()));
 }
 
 std::vector<uint32_t> RtlModel::stream_out(size_t n) {
   std::vector<uint32_t> beats(n);
+  const uint64_t t0 = rec_ ? cycles() : 0;
   const uint64_t got = stream_out_(sim_, beats.data(), n);
+  if (rec_)
+    rec_->ops.push_back({BusOp::Kind::StreamOut, 0, 0, 0, n,
+                         std::vector<uint32_t>(beats.begin(), beats.begin() + long(got)), t0,
+                         cycles()});
   if (got != n) throw ToolError(fmt::format("store stream gave {} of {} beats", got, n));
   return beats;
 }
 
 bool RtlModel::wait_irq(uint64_t max_cycles) {
-  return wait_irq_(sim_, max_cycles) != 0;
+  const uint64_t t0 = rec_ ? cycles() : 0;
+  const bool came = wait_irq_(sim_, max_cycles) != 0;
+  if (rec_)
+    rec_->ops.push_back({BusOp::Kind::WaitIrq, 0, 0, came ? 1 : 0, max_cycles, {}, t0, cycles()});
+  return came;
 }
 void RtlModel::step(uint64_t n) {
+  const uint64_t t0 = rec_ ? cycles() : 0;
   step_(sim_, n);
+  if (rec_) rec_->ops.push_back({BusOp::Kind::Step, 0, 0, 0, n, {}, t0, cycles()});
 }
 uint64_t RtlModel::cycles() const {
   return cycles_(sim_);
+}
+
+void RtlModel::record(BusTrace* trace) {
+  rec_ = trace;
+  if (rec_) rec_->begin = cycles();
+}
+
+void RtlModel::coverage_zero() {
+  if (!cov_zero_) throw ToolError("this simulator was built without coverage");
+  cov_zero_(sim_);
+}
+
+void RtlModel::coverage_write(const std::string& path) {
+  if (!cov_write_) throw ToolError("this simulator was built without coverage");
+  cov_write_(sim_, path.c_str());
 }
 
 }  // namespace zasgen::sim

@@ -41,6 +41,8 @@ std::string verilator_flags(const BuildRequest& r) {
       "-Wno-fatal -Wno-lint -Wno-style --prefix Vzas "
       "-CFLAGS '-fPIC -O1 -fvisibility=hidden' -LDFLAGS -shared";
   if (r.trace) f += " --trace-fst -CFLAGS -DZSIM_TRACE";
+  if (r.coverage)
+    f += " --coverage-toggle --coverage-line --coverage-max-width 65536 -CFLAGS -DZSIM_COVERAGE";
   return f;
 }
 

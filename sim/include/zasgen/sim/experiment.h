@@ -11,6 +11,7 @@
 #include "zasgen/arch_params.h"
 #include "zasgen/model/tensor.h"
 #include "zasgen/model/workload.h"
+#include "zasgen/sim/activity.h"
 #include "zasgen/sim/cycle_model.h"
 #include "zasgen/sim/layer_sim.h"
 #include "zasgen/sim/rtl_model.h"
@@ -52,6 +53,12 @@ struct Design {
 };
 Design prepare_design(const ArchParams& p, const std::string& dir, const std::string& cache_root,
                       bool trace = false);
+// Only writes the RTL of `p` under `dir` (atomically); returns the rtl/ directory.
+std::string generate_design(const ArchParams& p, const std::string& dir);
+
+// A layer every configuration can run that stands for typical work: 3x3 (or the largest
+// kernel below it), stride 1, 'same' padding, up to 64 -> 64 channels on up to 56 x 56.
+model::LayerSpec representative_layer(const ArchParams& p);
 
 struct Mismatch {
   int64_t count = 0;
@@ -90,5 +97,16 @@ CaseResult run_case(const Design& sparse, const Design* dense, const LayerCase& 
                     const RunOptions& o = {});
 
 nlohmann::ordered_json to_json(const CaseResult& r, const ArchParams& sparse);
+
+// Switching activity of the case on a design (coverage build, outputs checked bit-exact):
+// counts over the busy cycles of every run, for power analysis.
+struct ActivityRun {
+  Activity activity;
+  PerfCounters perf;
+  Mismatch mismatch;
+  double build_seconds = 0, sim_seconds = 0;
+};
+ActivityRun measure_activity(const Design& d, const LayerCase& c, const std::string& cache_root,
+                             const std::string& work_dir);
 
 }  // namespace zasgen::sim

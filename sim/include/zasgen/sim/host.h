@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -60,7 +61,9 @@ class Host {
 
   // Writes the run registers, starts, waits for the interrupt, acknowledges it and returns
   // the run's counters. Throws when the run times out or an output bank overflowed.
-  PerfCounters run(const RunRegs& r, uint64_t timeout_cycles);
+  // `before_start`, when given, is called right before the start write (coverage windows).
+  PerfCounters run(const RunRegs& r, uint64_t timeout_cycles,
+                   const std::function<void()>& before_start = nullptr);
 
   const rtl::RegMap& regs() const { return map_; }
   uint64_t cycles() const { return model_->cycles(); }

@@ -32,7 +32,10 @@ struct LayerRun {
 
 using Progress = std::function<void(size_t run, size_t runs)>;
 
+// With `coverage_dir` (a coverage build), the counts of every run's busy window are written
+// there as run_NNN.dat (zeroed before each start): the activity of a power estimate.
 LayerRun simulate_layer(RtlModel& model, const ArchParams& p, const model::LayerSpec& layer,
-                        const LayerInputs& in, const Progress& progress = nullptr);
+                        const LayerInputs& in, const Progress& progress = nullptr,
+                        const std::string& coverage_dir = "");
 
 }  // namespace zasgen::sim

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "zasgen/sim/bus_trace.h"
+
 namespace zasgen::sim {
 
 struct TraceOptions {
@@ -27,8 +29,16 @@ class RtlModel {
   bool wait_irq(uint64_t max_cycles);
   void step(uint64_t n);
   uint64_t cycles() const;
+  // Appends every following operation to `trace` (nullptr: stop). Start right after
+  // construction to record a replayable run (BusTrace::begin is the reset's end).
+  void record(BusTrace* trace);
+  // Coverage builds only (BuildRequest::coverage): zero the counts, or write them to a file.
+  bool has_coverage() const { return cov_zero_ != nullptr; }
+  void coverage_zero();
+  void coverage_write(const std::string& path);
 
  private:
+  BusTrace* rec_ = nullptr;  // not owned
   void* lib_ = nullptr;
   void* sim_ = nullptr;
   void* (*create_)(const char*, uint64_t, uint64_t) = nullptr;
@@ -40,6 +50,8 @@ class RtlModel {
   uint64_t (*stream_in_)(void*, const uint32_t*, uint64_t) = nullptr;
   uint64_t (*stream_out_)(void*, uint32_t*, uint64_t) = nullptr;
   int (*wait_irq_)(void*, uint64_t) = nullptr;
+  void (*cov_zero_)(void*) = nullptr;
+  void (*cov_write_)(void*, const char*) = nullptr;
 };
 
 }  // namespace zasgen::sim

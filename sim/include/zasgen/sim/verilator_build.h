@@ -12,6 +12,7 @@ struct BuildRequest {
   std::string top;         // top module
   std::string cache_root;  // builds live in <cache_root>/<hash>/
   bool trace = false;      // FST tracing support (a different build)
+  bool coverage = false;   // toggle and branch counts for activity (a different build)
   int jobs = 2;
 };
 

@@ -1,0 +1,52 @@
+// Power, performance and area of a configuration and its dense twin, the way `zasgen synth`
+// reports them: generate the RTL, simulate a real layer on a coverage build to get switching
+// activity over the busy cycles, synthesize against the generated 55-nm-like liberty, time and
+// power the netlist with OpenSTA under that activity, and turn power into energy per layer and
+// effective TOPS/W (2 x the layer's dense MACs / energy of the run).
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "zasgen/arch_params.h"
+#include "zasgen/flow/synth.h"
+#include "zasgen/sim/experiment.h"
+
+namespace zasgen::flow {
+
+struct PpaOptions {
+  std::string out_dir;            // out/<config stem>/ (synth/ and dense/synth/ below it)
+  std::string cache_root;         // simulator builds
+  std::string layer;              // activity layer; empty: sim::representative_layer()
+  double sparsity = 0.9;          // its input sparsity
+  uint64_t seed = 1;
+  bool dense = true;              // also the dense twin
+  bool osu018 = false;            // cross-check against Debian's osu018 library
+  std::function<void(const std::string&)> log;  // progress lines
+};
+
+struct DesignPpa {
+  ArchParams params;
+  SynthResult synth;
+  sim::ActivityRun activity;
+  double clock_mhz = 0;      // the configured target clock (power and energy are at this clock)
+  double layer_us = 0;       // busy time of the activity layer at that clock
+  double energy_uj = 0;      // total power x busy time
+  double tops_per_w = 0;     // effective: 2 x dense MACs of the layer / energy
+  std::optional<CrossCheck> osu018;
+};
+
+struct PpaResult {
+  sim::LayerCase layer;
+  DesignPpa sparse;
+  std::optional<DesignPpa> dense;
+};
+
+PpaResult run_ppa(const ArchParams& p, const PpaOptions& o);
+
+nlohmann::ordered_json to_json(const PpaResult& r);
+
+}  // namespace zasgen::flow

@@ -1,0 +1,180 @@
+#include "zasgen/flow/ppa.h"
+
+#include <filesystem>
+#include <fstream>
+
+#include <fmt/format.h>
+
+#include "zasgen/flow/error.h"
+#include "zasgen/rtl/elaborate.h"
+
+namespace zasgen::flow {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::vector<std::string> design_files(const std::string& rtl_dir) {
+  std::ifstream in(fs::path(rtl_dir) / "filelist.f");
+  std::vector<std::string> files;
+  std::string line;
+  while (std::getline(in, line)) {
+    // SRAM models are macros: the liberty describes them, synthesis must not read their bodies.
+    if (line.empty() || line.rfind("sram_", 0) == 0) continue;
+    files.push_back((fs::path(rtl_dir) / line).string());
+  }
+  return files;
+}
+
+ActivitySpec activity_spec(const sim::Activity& a) {
+  ActivitySpec s;
+  s.default_toggle_rate = 0.05;  // only nets the simulation did not see
+  s.default_duty = 0.5;
+  const double cycles = double(std::max<uint64_t>(a.cycles, 1));
+  for (const auto& [net, toggles] : a.toggles) s.nets[net] = {double(toggles) / cycles, 0.5};
+  for (const auto& [inst, c] : a.macros)
+    s.macros[inst] = {double(c.reads) / cycles, double(c.writes) / cycles};
+  return s;
+}
+
+DesignPpa run_design(const ArchParams& p, const sim::LayerCase& c, const std::string& dir,
+                     const PpaOptions& o, const LibertySpec& spec) {
+  auto log = [&](const std::string& s) {
+    if (o.log) o.log(s);
+  };
+  DesignPpa d;
+  d.params = p;
+  d.clock_mhz = p.target_mhz;
+  sim::Design design;
+  design.params = p;
+  design.rtl_dir = sim::generate_design(p, dir);
+  log(fmt::format("{}: simulating {} for switching activity (coverage build)", p.name, c.name));
+  d.activity = sim::measure_activity(design, c, o.cache_root, (fs::path(dir) / "activity").string());
+  if (d.activity.mismatch.count)
+    throw FlowError(FlowError::Code::ToolFailed, p.name,
+                    fmt::format("the activity simulation is not bit-exact ({} mismatches): "
+                                "refusing to estimate power from it",
+                                d.activity.mismatch.count));
+  std::vector<std::string> macros;
+  for (const auto& [name, count] : rtl::macro_inventory(rtl::elaborate(p))) macros.push_back(name);
+  const std::string syn_dir = (fs::path(dir) / "synth").string();
+  const auto libs = write_libraries(spec, macros, syn_dir);
+  SynthJob job;
+  job.verilog_files = design_files(design.rtl_dir);
+  job.top = p.name + "_top";
+  job.macros = macros;
+  job.out_dir = syn_dir;
+  job.clock_period_ns = 1000.0 / p.target_mhz;
+  job.liberty = libs.first;
+  job.macro_liberty = libs.second;
+  job.activity = activity_spec(d.activity.activity);
+  log(fmt::format("{}: synthesizing {} ({} files, {} macro geometries)", p.name, job.top,
+                  job.verilog_files.size(), macros.size()));
+  d.synth = synthesize(job);
+  d.layer_us = double(d.activity.perf.cycles) / d.clock_mhz;
+  d.energy_uj = d.synth.power.total.total_mw() * d.layer_us * 1e-3;
+  d.tops_per_w = d.energy_uj > 0 ? 2.0 * double(c.layer.macs()) / (d.energy_uj * 1e-6) / 1e12 : 0;
+  if (o.osu018) {
+    log(fmt::format("{}: cross-checking against osu018", p.name));
+    d.osu018 = osu018_crosscheck(job, d.synth, spec);
+  }
+  return d;
+}
+
+nlohmann::ordered_json design_json(const DesignPpa& d) {
+  nlohmann::ordered_json j;
+  const SynthResult& s = d.synth;
+  j["design"] = d.params.name;
+  j["area_um2"] = s.total_area_um2;
+  j["logic_area_um2"] = s.logic_area_um2;
+  j["sram_area_um2"] = s.macro_area_um2;
+  nlohmann::ordered_json by_module;
+  for (const ModuleArea& m : s.modules)
+    by_module[m.module] = {{"instances", m.instances},
+                           {"area_um2", m.total_um2 * double(m.instances)},
+                           {"area_um2_each", m.total_um2},
+                           {"own_logic_um2_each", m.own_logic_um2},
+                           {"own_sram_um2_each", m.own_macro_um2}};
+  j["area_by_module"] = by_module;
+  j["cells"] = s.cell_count;
+  j["flops"] = s.flop_count;
+  j["sram_macros"] = s.macro_count;
+  j["fmax_mhz"] = s.timing.fmax_mhz;
+  j["clock_mhz"] = d.clock_mhz;
+  j["worst_setup_slack_ns"] = s.timing.worst_setup_slack_ns;
+  j["power_mw"] = s.power.total.total_mw();
+  j["power_breakdown_mw"] = {
+      {"internal", s.power.total.internal_mw}, {"switching", s.power.total.switching_mw},
+      {"leakage", s.power.total.leakage_mw},   {"sequential", s.power.sequential.total_mw()},
+      {"combinational", s.power.combinational.total_mw()}, {"sram", s.power.macro.total_mw()}};
+  j["activity"] = {{"layer_cycles", d.activity.perf.cycles},
+                   {"nets_annotated", s.power.activity_applied},
+                   {"nets_left_to_sta", s.power.activity_not_register},
+                   {"names_unmatched", s.power.activity_unmatched}};
+  j["layer_cycles"] = d.activity.perf.cycles;
+  j["layer_time_us"] = d.layer_us;
+  j["energy_uj"] = d.energy_uj;
+  j["tops_per_w_effective"] = d.tops_per_w;
+  j["synth_seconds"] = s.yosys_seconds;
+  j["sta_seconds"] = s.sta_seconds;
+  j["netlist"] = s.netlist;
+  if (d.osu018)
+    j["osu018"] = {{"logic_area_um2", d.osu018->ref_logic_um2},
+                   {"logic_area_scaled_um2", d.osu018->ref_logic_scaled_um2},
+                   {"our_logic_area_um2", d.osu018->our_logic_um2},
+                   {"ratio", d.osu018->ratio}};
+  return j;
+}
+
+}  // namespace
+
+PpaResult run_ppa(const ArchParams& p, const PpaOptions& o) {
+  PpaResult r;
+  sim::CaseOptions co;
+  co.layer = o.layer.empty() ? sim::representative_layer(p).to_string() : o.layer;
+  co.sparsity = o.sparsity;
+  co.seed = o.seed;
+  r.layer = sim::make_case(co, p);
+  const LibertySpec spec = load_process_spec(default_process_spec_path());
+  r.sparse = run_design(p, r.layer, o.out_dir, o, spec);
+  if (o.dense) r.dense = run_design(p.dense_twin(), r.layer, (fs::path(o.out_dir) / "dense").string(), o, spec);
+  return r;
+}
+
+nlohmann::ordered_json to_json(const PpaResult& r) {
+  const DesignPpa& s = r.sparse;
+  nlohmann::ordered_json j;
+  j["config"] = s.params.source;
+  j["liberty"] = s.synth.out_dir + "/zasgen55.lib";
+  j["estimate"] = "synthetic 55-nm-like library generated from flow/spec/process55.yaml; not "
+                  "foundry data";
+  j["activity_layer"] = r.layer.name;
+  j["activity_sparsity"] = r.layer.sparsity;
+  j["layer_dense_macs"] = r.layer.layer.macs();
+  // The contract's keys, for the design itself.
+  j["area_um2"] = s.synth.total_area_um2;
+  nlohmann::ordered_json by_module;
+  for (const ModuleArea& m : s.synth.modules) by_module[m.module] = m.total_um2 * double(m.instances);
+  j["area_by_module"] = by_module;
+  j["sram_area_um2"] = s.synth.macro_area_um2;
+  j["fmax_mhz"] = s.synth.timing.fmax_mhz;
+  j["power_mw"] = s.synth.power.total.total_mw();
+  j["energy_uj"] = s.energy_uj;
+  j["tops_per_w_effective"] = s.tops_per_w;
+  j["paper_tops_per_w"] = 1.94;
+  j["sparse"] = design_json(s);
+  if (r.dense) {
+    j["dense"] = design_json(*r.dense);
+    const double a = s.synth.total_area_um2, b = r.dense->synth.total_area_um2;
+    j["area_overhead"] = b > 0 ? a / b - 1.0 : 0.0;
+    j["logic_area_overhead"] =
+        r.dense->synth.logic_area_um2 > 0 ? s.synth.logic_area_um2 / r.dense->synth.logic_area_um2 - 1.0 : 0.0;
+    j["speedup"] = s.activity.perf.cycles
+                       ? double(r.dense->activity.perf.cycles) / double(s.activity.perf.cycles)
+                       : 0.0;
+    j["energy_ratio_dense_over_sparse"] = s.energy_uj > 0 ? r.dense->energy_uj / s.energy_uj : 0.0;
+  }
+  return j;
+}
+
+}  // namespace zasgen::flow

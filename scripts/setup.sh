@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages zasgen needs (only the missing ones: safe to run twice) and
+# builds zasgen (Release) into build/. Run from anywhere; needs root or sudo for apt-get.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(
+  build-essential cmake pkg-config            # C++17 toolchain
+  libfmt-dev libyaml-cpp-dev libcli11-dev nlohmann-json3-dev catch2   # libraries
+  verilator iverilog                          # RTL simulation (Verilator), cross-check (Icarus)
+  yosys opensta                               # synthesis, static timing and power
+  qflow-tech-osu018                           # open 0.18 um library: liberty cross-check
+  gnuplot-nox                                 # benchmark plots
+  clang-format                                # the style check
+)
+missing=()
+for p in "${packages[@]}"; do
+  case "$p" in \#*) continue ;; esac
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo=sudo
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+jobs=$(nproc 2>/dev/null || echo 2)
+cmake -S . -B build -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build build -j"$jobs"
+echo "setup: built build/zasgen"

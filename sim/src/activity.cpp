@@ -1,0 +1,102 @@
+#include "zasgen/sim/activity.h"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "zasgen/sim/tool_error.h"
+
+namespace zasgen::sim {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// The SRAM models' branch lines that count accesses, per model file name.
+struct SramBranches {
+  bool one_port = true;
+  int we_line = 0;  // 1RW: "if (we)" (taken: write, not taken: read); 1R1W: write
+  int re_line = 0;  // 1R1W: "if (re)" (taken: read)
+};
+
+SramBranches find_branches(const fs::path& file) {
+  SramBranches b;
+  b.one_port = file.filename().string().rfind("sram_1rw_", 0) == 0;
+  std::ifstream in(file);
+  std::string line;
+  for (int n = 1; std::getline(in, line); ++n) {
+    if (line.find("if (we)") != std::string::npos) b.we_line = n;
+    if (line.find("if (re)") != std::string::npos) b.re_line = n;
+  }
+  if (!b.we_line || (!b.one_port && !b.re_line))
+    throw ToolError("cannot find the access branches of SRAM model " + file.string());
+  return b;
+}
+
+// One coverage point: the fields of its key ('\x01' name '\x02' value ...) and its count.
+struct Point {
+  std::map<std::string, std::string> f;
+  uint64_t count = 0;
+};
+
+bool parse_point(const std::string& line, Point& p) {
+  if (line.size() < 4 || line[0] != 'C') return false;
+  const size_t q1 = line.find('\'');
+  const size_t q2 = line.rfind('\'');
+  if (q1 == std::string::npos || q2 <= q1) return false;
+  const std::string key = line.substr(q1 + 1, q2 - q1 - 1);
+  p.f.clear();
+  size_t pos = 0;
+  while (pos < key.size()) {
+    if (key[pos] != '\x01') return false;
+    const size_t sep = key.find('\x02', pos);
+    if (sep == std::string::npos) return false;
+    size_t end = key.find('\x01', sep);
+    if (end == std::string::npos) end = key.size();
+    p.f[key.substr(pos + 1, sep - pos - 1)] = key.substr(sep + 1, end - sep - 1);
+    pos = end;
+  }
+  p.count = std::stoull(line.substr(q2 + 1));
+  return true;
+}
+
+}  // namespace
+
+void add_coverage(Activity& a, const std::vector<std::string>& files, const std::string& top,
+                  const std::string& rtl_dir) {
+  const std::string root = "top." + top;
+  std::map<std::string, SramBranches> srams;
+  Point pt;
+  for (const std::string& file : files) {
+    std::ifstream in(file);
+    if (!in) throw ToolError("cannot read coverage file " + file);
+    std::string line;
+    while (std::getline(in, line)) {
+      if (!parse_point(line, pt)) continue;
+      const std::string& page = pt.f["page"];
+      std::string hier = pt.f["h"];
+      if (hier.rfind(root, 0) != 0) continue;
+      hier = hier.size() > root.size() ? hier.substr(root.size() + 1) : "";
+      if (page.rfind("v_toggle/", 0) == 0) {
+        const std::string& sig = pt.f["o"];
+        if (sig == "clk") continue;  // the clock is the clock
+        a.toggles[hier.empty() ? sig : hier + "." + sig] += pt.count;
+      } else if (page.rfind("v_branch/sram_", 0) == 0) {
+        const fs::path src = fs::path(rtl_dir) / fs::path(pt.f["f"]).filename();
+        auto it = srams.find(src.string());
+        if (it == srams.end()) it = srams.emplace(src.string(), find_branches(src)).first;
+        const SramBranches& b = it->second;
+        const int l = std::stoi(pt.f["l"]);
+        const bool taken = pt.f["o"] == "if";
+        MacroCounts& mc = a.macros[hier];
+        if (b.one_port && l == b.we_line) (taken ? mc.writes : mc.reads) += pt.count;
+        if (!b.one_port && l == b.we_line && taken) mc.writes += pt.count;
+        if (!b.one_port && l == b.re_line && taken) mc.reads += pt.count;
+      }
+    }
+  }
+}
+
+}  // namespace zasgen::sim

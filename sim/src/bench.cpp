@@ -1,0 +1,769 @@
+// The benchmark suites of `zasgen bench` (bench.h): each simulates what it reports, in this
+// run, on the design and its dense twin, and renders a Markdown section. Plots and the report
+// are made in bench_report.cpp from the suites' JSON.
+#include "zasgen/sim/bench.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "zasgen/config.h"
+#include "zasgen/fs_util.h"
+#include "zasgen/model/layer_spec.h"
+#include "zasgen/model/network.h"
+#include "zasgen/rtl/elaborate.h"
+#include "zasgen/sim/experiment.h"
+#include "zasgen/sim/scheduler.h"
+
+namespace zasgen::sim {
+
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+using json = nlohmann::ordered_json;
+
+double since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+void say(const BenchOptions& o, const std::string& s) {
+  if (o.log) o.log(s);
+}
+
+std::string xf(double v) { return fmt::format("{:.2f}x", v); }
+std::string pct(double v) { return fmt::format("{:.1f}%", 100 * v); }
+
+std::string grouped(uint64_t v) {
+  std::string s = std::to_string(v);
+  for (int i = int(s.size()) - 3; i > 0; i -= 3) s.insert(size_t(i), ",");
+  return s;
+}
+
+std::string duration_text(double s) {
+  if (s < 120) return fmt::format("{:.1f} s", s);
+  return fmt::format("{:.0f} min {:.0f} s", std::floor(s / 60), std::fmod(s, 60));
+}
+
+std::string design_text(const ArchParams& p) {
+  return fmt::format("`{}` ({} storage, {} PEs x {} lane{}, {}-bit activations)", p.name,
+                     p.sparse() ? to_string(p.format) : "dense", p.pes, p.lanes,
+                     p.lanes == 1 ? "" : "s", p.act_bits);
+}
+
+// How the suite was invoked, for the section header.
+std::string command_text(const std::string& suite, const BenchOptions& o) {
+  return fmt::format("zasgen bench {} {}{}", suite, o.config_path, o.quick ? " --quick" : "");
+}
+
+json suite_header(const std::string& suite, const ArchParams& p, const BenchOptions& o) {
+  json j;
+  j["suite"] = suite;
+  j["config"] = o.config_path;
+  j["design"] = p.name;
+  j["format"] = p.sparse() ? to_string(p.format) : "dense";
+  j["pes"] = p.pes;
+  j["lanes"] = p.lanes;
+  j["quick"] = o.quick;
+  j["seed"] = o.seed;
+  j["command"] = command_text(suite, o);
+  return j;
+}
+
+// The sparse design and its dense twin, generated under <out>/bench/ and built (cached).
+struct DesignPair {
+  Design sparse, dense;
+};
+
+DesignPair prepare_pair(const ArchParams& p, const BenchOptions& o) {
+  const fs::path base = fs::path(o.out_dir) / "bench";
+  const auto t0 = Clock::now();
+  say(o, fmt::format("preparing {} and its dense twin (RTL under {})", p.name, base.string()));
+  DesignPair d;
+  d.sparse = prepare_design(p, (base / "sparse").string(), o.cache_root);
+  d.dense = prepare_design(p.dense_twin(), (base / "dense").string(), o.cache_root);
+  say(o, fmt::format("simulators {} ({:.1f} s)",
+                     d.sparse.build_cached && d.dense.build_cached ? "cached" : "built",
+                     since(t0)));
+  return d;
+}
+
+// A layer that the configuration accepts, as close as it allows to c x k x h x h, 3x3, 'same'.
+model::LayerSpec clamped_layer(const ArchParams& p, int c, int k, int h) {
+  model::LayerSpec l;
+  l.r = std::min(3, p.max_r);
+  l.s = std::min(3, p.max_s);
+  l.pad = std::min(p.max_pad, (std::max(l.r, l.s) - 1) / 2);
+  l.stride = 1;
+  l.c = std::min(c, p.max_c);
+  l.k = std::min(k, p.max_k);
+  l.h = std::min({h, p.max_h, p.max_h + l.r - 1 - 2 * l.pad});
+  l.w = std::min({h, p.max_w, p.max_w + l.s - 1 - 2 * l.pad});
+  return l;
+}
+
+// One case simulated on both designs, as a JSON point. Never reuses a number: the dense twin
+// runs again for every point.
+struct Point {
+  json j;
+  int64_t mismatches = 0;
+  uint64_t cycles = 0, dense_cycles = 0, model_cycles = 0, model_dense_cycles = 0;
+  int64_t nonzeros = 0, activations = 0;
+};
+
+Point run_point(const DesignPair& d, const ArchParams& p, const std::string& layer,
+                double sparsity, model::Pattern pattern, uint64_t seed) {
+  CaseOptions co;
+  co.layer = layer;
+  co.sparsity = sparsity;
+  co.pattern = pattern;
+  co.seed = seed;
+  const LayerCase c = make_case(co, p);
+  const CaseResult r = run_case(d.sparse, &d.dense, c);
+  Point pt;
+  pt.cycles = r.sparse.run.perf.cycles;
+  pt.dense_cycles = r.dense->run.perf.cycles;
+  pt.model_cycles = r.sparse.model.cycles;
+  pt.model_dense_cycles = r.dense->model.cycles;
+  pt.nonzeros = r.input_nonzeros;
+  pt.activations = int64_t(c.in.act.size());
+  pt.mismatches = r.sparse.mismatch.count + r.dense->mismatch.count;
+  json& j = pt.j;
+  j["pattern"] = model::to_string(pattern);
+  j["sparsity"] = sparsity;
+  j["measured_sparsity"] = r.input_sparsity;
+  j["cycles"] = pt.cycles;
+  j["dense_cycles"] = pt.dense_cycles;
+  j["speedup"] = pt.cycles ? double(pt.dense_cycles) / double(pt.cycles) : 0.0;
+  // The zero-skipping limit of this very input (all-zero input: no finite limit).
+  const double limit = pt.nonzeros ? double(pt.activations) / double(pt.nonzeros) : 0.0;
+  j["limit"] = pt.nonzeros ? json(limit) : json(nullptr);
+  j["nominal_limit"] = sparsity < 1 ? json(1.0 / (1.0 - sparsity)) : json(nullptr);
+  j["fraction_of_limit"] =
+      pt.nonzeros && pt.cycles ? json(double(pt.dense_cycles) / double(pt.cycles) / limit)
+                               : json(nullptr);
+  j["model_cycles"] = pt.model_cycles;
+  j["model_dense_cycles"] = pt.model_dense_cycles;
+  j["model_speedup"] =
+      pt.model_cycles ? double(pt.model_dense_cycles) / double(pt.model_cycles) : 0.0;
+  j["mismatches"] = pt.mismatches;
+  j["sim_seconds"] = r.sparse.run.seconds + r.dense->run.seconds;
+  j["simulated_cycles"] = r.sparse.run.total_cycles + r.dense->run.total_cycles;
+  j["detail"] = to_json(r, p);
+  return pt;
+}
+
+double jnum(const json& j, const char* key) {
+  return j.contains(key) && j[key].is_number() ? j[key].get<double>() : 0.0;
+}
+
+std::string opt_x(const json& v) { return v.is_number() ? xf(v.get<double>()) : "-"; }
+std::string opt_pct(const json& v) { return v.is_number() ? pct(v.get<double>()) : "-"; }
+
+}  // namespace
+
+double network_speedup_limit(const std::vector<std::pair<double, double>>& macs_density) {
+  double macs = 0, work = 0;
+  for (const auto& [m, d] : macs_density) {
+    macs += m;
+    work += m * d;
+  }
+  return work > 0 ? macs / work : 0.0;
+}
+
+// ---------------------------------------------------------------------------------------------
+// sparsity
+
+SuiteReport bench_sparsity(const ArchParams& p, const BenchOptions& o) {
+  const auto t0 = Clock::now();
+  SuiteReport rep;
+  rep.suite = "sparsity";
+  const std::string layer =
+      !o.sparsity_layer.empty()
+          ? o.sparsity_layer
+          : (o.quick ? clamped_layer(p, 64, 64, 32) : clamped_layer(p, 64, 64, 56)).to_string();
+  const std::vector<double> levels =
+      o.quick ? std::vector<double>{0.0, 0.5, 0.9}
+              : std::vector<double>{0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95};
+  const std::vector<model::Pattern> patterns = {model::Pattern::Uniform,
+                                                model::Pattern::Clustered};
+  const DesignPair d = prepare_pair(p, o);
+  json j = suite_header("sparsity", p, o);
+  j["layer"] = layer;
+  json points = json::array();
+  std::map<std::pair<int, int>, json> at;  // (pattern, level index) -> point
+  const size_t total = levels.size() * patterns.size();
+  size_t n = 0;
+  for (size_t li = 0; li < levels.size(); ++li) {
+    for (size_t pi = 0; pi < patterns.size(); ++pi) {
+      const auto ts = Clock::now();
+      Point pt = run_point(d, p, layer, levels[li], patterns[pi], o.seed);
+      rep.mismatches += pt.mismatches;
+      say(o, fmt::format("sparsity [{}/{}] {} {:.0f}%: {} (limit {}, model {}){}; {:.1f} s", ++n,
+                         total, model::to_string(patterns[pi]), 100 * levels[li],
+                         xf(jnum(pt.j, "speedup")), opt_x(pt.j["limit"]),
+                         xf(jnum(pt.j, "model_speedup")),
+                         pt.mismatches ? fmt::format(", {} MISMATCHES", pt.mismatches) : "",
+                         since(ts)));
+      at[{int(pi), int(li)}] = pt.j;
+      points.push_back(std::move(pt.j));
+    }
+  }
+  j["points"] = points;
+  j["mismatches"] = rep.mismatches;
+  // The headline: 90% sparsity (present in both variants).
+  json h90;
+  for (size_t li = 0; li < levels.size(); ++li)
+    if (std::abs(levels[li] - 0.9) < 1e-9)
+      for (size_t pi = 0; pi < patterns.size(); ++pi) {
+        const json& pt = at[{int(pi), int(li)}];
+        h90[model::to_string(patterns[pi])] = {{"speedup", pt["speedup"]},
+                                               {"limit", pt["limit"]},
+                                               {"fraction_of_limit", pt["fraction_of_limit"]}};
+      }
+  j["at_90"] = h90;
+  j["paper"] = {{"sparsity", 0.9},
+                {"speedup", kPaperSpeedupAt90},
+                {"limit", 10.0},
+                {"source", std::string(kPaperCitation) + " (published figure)"}};
+  rep.seconds = since(t0);
+  j["seconds"] = rep.seconds;
+
+  // Markdown.
+  std::string md;
+  md += "## Speedup over the dense baseline vs input sparsity\n\n";
+  md += fmt::format(
+      "Layer `{}` on {} and on its dense twin (same layer, same inputs), both simulated in RTL "
+      "(Verilator) in this run for every point and checked bit-exact against the golden model "
+      "({} mismatches). Synthetic post-ReLU inputs with the given fraction of zeros, seed {}: "
+      "*uniform* zeros at random positions, *clustered* zeros in smooth spatial blobs. Speedup = "
+      "dense cycles / sparse cycles (accelerator busy cycles, ARCHITECTURE.md section 6); limit "
+      "= activations / non-zeros of the input, the most that skipping zeros can give; *model* = "
+      "the analytic cycle model's speedup for the same inputs.{}\n\n",
+      layer, design_text(p), rep.mismatches, o.seed,
+      o.quick ? " **Quick variant** (small layer, three points)." : "");
+  md += "{{plot:sparsity}}\n\n";
+  md += "| sparsity | limit | uniform | % of limit | model | clustered | % of limit | model | "
+        "sparse cycles (uniform) | dense cycles (uniform) |\n";
+  md += "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+  for (size_t li = 0; li < levels.size(); ++li) {
+    const json& u = at[{0, int(li)}];
+    const json& c = at[{1, int(li)}];
+    md += fmt::format("| {:.0f}% | {} | **{}** | {} | {} | **{}** | {} | {} | {} | {} |\n",
+                      100 * levels[li], opt_x(u["limit"]), opt_x(u["speedup"]),
+                      opt_pct(u["fraction_of_limit"]), opt_x(u["model_speedup"]),
+                      opt_x(c["speedup"]), opt_pct(c["fraction_of_limit"]),
+                      opt_x(c["model_speedup"]), grouped(u["cycles"].get<uint64_t>()),
+                      grouped(u["dense_cycles"].get<uint64_t>()));
+  }
+  if (h90.contains("uniform"))
+    md += fmt::format(
+        "\nAt 90% sparsity: **{}** (uniform), **{}** (clustered) of a {} limit; the paper "
+        "reports **{:.2f}x** (published figure, {}: 72.9% of its 10x limit).\n",
+        opt_x(h90["uniform"]["speedup"]), opt_x(h90["clustered"]["speedup"]),
+        opt_x(h90["uniform"]["limit"]), kPaperSpeedupAt90, kPaperCitation);
+  md += fmt::format("\nSuite run time {} (`{}`).\n", duration_text(rep.seconds),
+                    command_text("sparsity", o));
+  rep.json = std::move(j);
+  rep.markdown = std::move(md);
+  return rep;
+}
+
+// ---------------------------------------------------------------------------------------------
+// vgg16
+
+namespace {
+
+// Quick: channels / 4 (the 3-channel image stays), maps / 8 rounded up to even, at least 4.
+model::LayerSpec quick_layer(model::LayerSpec l, const ArchParams& p) {
+  if (l.c > 3) l.c = std::max(1, l.c / 4);
+  l.k = std::max(1, l.k / 4);
+  int h = std::max(4, (l.h / 8 + 1) / 2 * 2);
+  l.h = l.w = h;
+  l.c = std::min(l.c, p.max_c);
+  l.k = std::min(l.k, p.max_k);
+  l.h = std::min(l.h, p.max_h);
+  l.w = std::min(l.w, p.max_w);
+  return l;
+}
+
+struct Profile {
+  std::string id, title, assumption;
+  std::vector<double> zeros;  // input zero fraction per layer
+};
+
+}  // namespace
+
+SuiteReport bench_vgg16(const ArchParams& p, const BenchOptions& o) {
+  const auto t0 = Clock::now();
+  SuiteReport rep;
+  rep.suite = "vgg16";
+  const std::vector<model::NamedLayer> layers = model::network_layers("vgg16");
+
+  // Profiles. The published one (Han et al., via model/network.h); the sparser one scales the
+  // density of every layer that reads a ReLU output (all but conv1_1, which reads the image) by
+  // one factor, chosen so that the MAC-weighted limit at full shapes equals the paper's 2.59x.
+  std::vector<std::pair<double, double>> md_pub;
+  double macs_all = 0, macs_fixed = 0, scaled_work = 0;
+  for (const auto& l : layers) {
+    const double m = double(l.spec.macs());
+    md_pub.push_back({m, 1.0 - l.input_zero_fraction});
+    macs_all += m;
+    if (l.input_zero_fraction <= 0)
+      macs_fixed += m;
+    else
+      scaled_work += m * (1.0 - l.input_zero_fraction);
+  }
+  const double limit_pub_full = network_speedup_limit(md_pub);
+  const double alpha = (macs_all / kPaperVgg16Speedup - macs_fixed) / scaled_work;
+  Profile pub{"published",
+              "published per-layer sparsity",
+              "Input zeros per layer from Han et al., NIPS 2015, Table 5 (FACTS.md section 3).",
+              {}};
+  Profile sparser{
+      "paper_implied",
+      "sparser profile implied by the paper's 2.59x",
+      fmt::format(
+          "**Assumption.** The paper's 2.59x is above the {} limit of the published sparsity, "
+          "so the paper's activations must have been sparser (e.g. after 8-bit quantisation); "
+          "its per-layer figures are not published. We assume every layer that reads a ReLU "
+          "output (all but conv1_1, which reads the image) has its density (1 - sparsity) scaled "
+          "by one common factor, {:.4f}, chosen so that the MAC-weighted zero-skipping limit at "
+          "full shapes equals 2.59x: the least sparse profile of that shape under which 2.59x is "
+          "possible at all. The figures below are what our design achieves on it.",
+          xf(limit_pub_full), alpha),
+      {}};
+  for (const auto& l : layers) {
+    pub.zeros.push_back(l.input_zero_fraction);
+    sparser.zeros.push_back(l.input_zero_fraction <= 0
+                                ? l.input_zero_fraction
+                                : 1.0 - alpha * (1.0 - l.input_zero_fraction));
+  }
+
+  const DesignPair d = prepare_pair(p, o);
+  json j = suite_header("vgg16", p, o);
+  j["network"] = "vgg16";
+  j["shapes"] = o.quick ? "quick: channels / 4 (image channels kept), maps / 8 (even, >= 4)"
+                        : "full ImageNet shapes (224x224 input)";
+  j["limit_published_full_shapes"] = limit_pub_full;
+  j["density_scale_paper_implied"] = alpha;
+  j["paper"] = {{"speedup", kPaperVgg16Speedup},
+                {"source", std::string(kPaperCitation) + " (published figure)"}};
+  std::string md;
+  md += "## VGG16, layer by layer\n\n";
+  md += fmt::format(
+      "The 13 conv layers of VGG16 ({}; 3x3, stride 1, pad 1, fused 2x2 max-pool where the "
+      "network pools) on {} and on its dense twin, each layer simulated in RTL in this run on "
+      "synthetic inputs with the profile's fraction of zeros (uniform positions, seed {}) and "
+      "checked bit-exact against the golden model. Whole network = sum of dense cycles / sum of "
+      "sparse cycles (the MAC-weighted speedup); its limit = sum(MACs) / sum(MACs x density), "
+      "the MAC-weighted harmonic combination of the per-layer limits 1/density; *model* = the "
+      "analytic cycle model.\n\n",
+      o.quick ? "**quick variant**: channels / 4, maps / 8, so that CI can afford it"
+              : "full ImageNet shapes",
+      design_text(p), o.seed);
+
+  json profiles = json::array();
+  const size_t total = 2 * layers.size();
+  size_t n = 0;
+  for (const Profile* prof : {&pub, &sparser}) {
+    json pj;
+    pj["id"] = prof->id;
+    pj["title"] = prof->title;
+    pj["assumption"] = prof->assumption;
+    json lj = json::array();
+    uint64_t sum_s = 0, sum_d = 0, sum_ms = 0, sum_md = 0;
+    std::vector<std::pair<double, double>> md_req, md_meas;
+    std::vector<std::string> skipped;
+    std::string rows;
+    for (size_t i = 0; i < layers.size(); ++i) {
+      const model::NamedLayer& l = layers[i];
+      const model::LayerSpec spec = o.quick ? quick_layer(l.spec, p) : l.spec;
+      const std::string text = o.quick ? spec.to_string() : l.full_name();
+      const auto ts = Clock::now();
+      Point pt;
+      try {
+        pt = run_point(d, p, text, prof->zeros[i], model::Pattern::Uniform, o.seed);
+      } catch (const InputError& e) {
+        skipped.push_back(fmt::format("{}: {}", l.name, e.what()));
+        say(o, fmt::format("vgg16 [{}/{}] {} skipped: {}", ++n, total, l.name, e.what()));
+        continue;
+      } catch (const ScheduleError& e) {
+        skipped.push_back(fmt::format("{}: cannot be scheduled: {}", l.name, e.what()));
+        say(o, fmt::format("vgg16 [{}/{}] {} skipped: {}", ++n, total, l.name, e.what()));
+        continue;
+      }
+      rep.mismatches += pt.mismatches;
+      const double m = double(spec.macs());
+      const double limit = 1.0 / (1.0 - prof->zeros[i]);
+      const double speedup = double(pt.dense_cycles) / double(pt.cycles);
+      sum_s += pt.cycles;
+      sum_d += pt.dense_cycles;
+      sum_ms += pt.model_cycles;
+      sum_md += pt.model_dense_cycles;
+      md_req.push_back({m, 1.0 - prof->zeros[i]});
+      md_meas.push_back({m, double(pt.nonzeros) / double(pt.activations)});
+      json e;
+      e["layer"] = l.name;
+      e["shape"] = spec.to_string();
+      e["macs"] = spec.macs();
+      e["zero_fraction"] = prof->zeros[i];
+      e["limit"] = limit;
+      e["measured_limit"] = pt.j["limit"];
+      e["cycles"] = pt.cycles;
+      e["dense_cycles"] = pt.dense_cycles;
+      e["speedup"] = speedup;
+      e["fraction_of_limit"] = speedup / limit;
+      e["model_speedup"] = pt.j["model_speedup"];
+      e["mismatches"] = pt.mismatches;
+      e["sim_seconds"] = pt.j["sim_seconds"];
+      e["simulated_cycles"] = pt.j["simulated_cycles"];
+      e["detail"] = pt.j["detail"];
+      rows += fmt::format("| {} | {}x{}x{} -> {} | {:.1f} | {:.1f}% | {} | {} | **{}** | {} | {} | "
+                          "{} |\n",
+                          l.name, spec.c, spec.h, spec.w, spec.k, m / 1e6,
+                          100 * prof->zeros[i], grouped(pt.cycles), grouped(pt.dense_cycles),
+                          xf(speedup), xf(limit), pct(speedup / limit),
+                          opt_x(pt.j["model_speedup"]));
+      say(o, fmt::format("vgg16 [{}/{}] {} ({}, {:.0f}% zeros): {} of {} ({}){}; {:.1f} s", ++n,
+                         total, l.name, prof->id, 100 * prof->zeros[i], xf(speedup), xf(limit),
+                         pct(speedup / limit),
+                         pt.mismatches ? fmt::format(", {} MISMATCHES", pt.mismatches) : "",
+                         since(ts)));
+      lj.push_back(std::move(e));
+    }
+    pj["layers"] = lj;
+    pj["skipped"] = skipped;
+    const bool all_ran = skipped.empty();
+    rep.complete = rep.complete && all_ran;
+    json net;
+    net["complete"] = all_ran;
+    net["cycles"] = sum_s;
+    net["dense_cycles"] = sum_d;
+    net["speedup"] = sum_s ? double(sum_d) / double(sum_s) : 0.0;
+    net["limit"] = network_speedup_limit(md_req);
+    net["measured_limit"] = network_speedup_limit(md_meas);
+    net["fraction_of_limit"] =
+        net["limit"].get<double>() > 0 ? net["speedup"].get<double>() / net["limit"].get<double>()
+                                       : 0.0;
+    net["model_speedup"] = sum_ms ? double(sum_md) / double(sum_ms) : 0.0;
+    net["paper_speedup"] = kPaperVgg16Speedup;
+    pj["network"] = net;
+
+    md += fmt::format("### {}\n\n{}\n\n", prof->title, prof->assumption);
+    md += fmt::format("{{{{plot:vgg16_{}}}}}\n\n", prof->id);
+    md += "| layer | C x H x W -> K | MMACs | zeros | sparse cycles | dense cycles | speedup | "
+          "limit | % of limit | model |\n";
+    md += "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+    md += rows;
+    md += fmt::format("| **whole network** | | | | {} | {} | **{}** | {} | {} | {} |\n\n",
+                      grouped(sum_s), grouped(sum_d), xf(net["speedup"].get<double>()),
+                      xf(net["limit"].get<double>()), pct(net["fraction_of_limit"].get<double>()),
+                      xf(net["model_speedup"].get<double>()));
+    if (!all_ran) {
+      md += "**Incomplete**: these layers did not run, so the whole-network figures cover only "
+            "the others:\n\n";
+      for (const auto& s : skipped) md += "- " + s + "\n";
+      md += "\n";
+    }
+    md += fmt::format(
+        "Whole network: **{}** against a limit of {} ({} of it); the paper reports **{:.2f}x** "
+        "for VGG16 (published figure, {}).{}\n\n",
+        xf(net["speedup"].get<double>()), xf(net["limit"].get<double>()),
+        pct(net["fraction_of_limit"].get<double>()), kPaperVgg16Speedup, kPaperCitation,
+        o.quick && prof == &pub
+            ? fmt::format(" At full shapes the limit of this profile is {}.", xf(limit_pub_full))
+            : "");
+    profiles.push_back(std::move(pj));
+  }
+  j["profiles"] = profiles;
+  j["mismatches"] = rep.mismatches;
+  rep.seconds = since(t0);
+  j["seconds"] = rep.seconds;
+  md += fmt::format("Suite run time {} (`{}`), {} bit-exact simulations{}.\n",
+                    duration_text(rep.seconds), command_text("vgg16", o), 4 * layers.size(),
+                    rep.mismatches ? fmt::format(" except {} mismatching outputs", rep.mismatches)
+                                   : "");
+  rep.json = std::move(j);
+  rep.markdown = std::move(md);
+  return rep;
+}
+
+// ---------------------------------------------------------------------------------------------
+// tool
+
+SuiteReport bench_tool(const ArchParams& p, const BenchOptions& o, const SynthRun* synth) {
+  const auto t0 = Clock::now();
+  SuiteReport rep;
+  rep.suite = "tool";
+  std::vector<std::pair<std::string, ArchParams>> configs = o.tool_configs;
+  if (configs.empty()) configs.push_back({o.config_path, p});
+  json j = suite_header("tool", p, o);
+  json list = json::array();
+  std::string rows;
+  for (const auto& [path, params] : configs) {
+    json e;
+    e["config"] = path;
+    e["design"] = params.name;
+    const fs::path base = fs::path(o.out_dir) / "bench" / "tool" / params.name;
+    // Generation as `zasgen generate` does it: load and validate the YAML, elaborate, write.
+    // The best of 5 (the first pays for cold caches).
+    double gen_best = 1e9;
+    size_t files = 0;
+    for (int i = 0; i < 5; ++i) {
+      const auto tg = Clock::now();
+      const ValidateResult vr = load_config(path);
+      if (!vr.ok()) throw InputError(fmt::format("{}: configuration does not validate", path));
+      rtl::GenerateOptions go;
+      go.tool_version = ZASGEN_VERSION;
+      std::vector<FileText> out;
+      for (const rtl::OutputFile& f : rtl::generate_files(*vr.params, go))
+        out.push_back({f.path, f.text});
+      write_tree_atomically((base / "generate").string(), out);
+      files = out.size();
+      gen_best = std::min(gen_best, since(tg));
+    }
+    e["generate_seconds"] = gen_best;
+    e["generated_files"] = files;
+    say(o, fmt::format("tool {}: generate {:.0f} ms", params.name, 1000 * gen_best));
+    // An uncached simulator build: a fresh, private cache directory, removed afterwards.
+    const fs::path cache = base / "uncached-build";
+    std::error_code ec;
+    fs::remove_all(cache, ec);
+    const auto tb = Clock::now();
+    const Design dsg = prepare_design(params, (base / "design").string(), cache.string());
+    const double build_wall = since(tb);
+    e["build_seconds"] = dsg.build_seconds;
+    e["build_wall_seconds"] = build_wall;
+    e["build_cached"] = dsg.build_cached;
+    say(o, fmt::format("tool {}: Verilator build {:.1f} s (uncached)", params.name,
+                       dsg.build_seconds));
+    // Simulation speed on a representative layer at 50% zeros (sparse design only).
+    CaseOptions co;
+    co.layer = clamped_layer(params, 64, 64, 56).to_string();
+    co.sparsity = 0.5;
+    co.seed = o.seed;
+    const LayerCase c = make_case(co, params);
+    const CaseResult r = run_case(dsg, nullptr, c);
+    fs::remove_all(cache, ec);
+    rep.mismatches += r.sparse.mismatch.count;
+    const double cps =
+        r.sparse.run.seconds > 0 ? double(r.sparse.run.total_cycles) / r.sparse.run.seconds : 0;
+    e["sim_layer"] = co.layer;
+    e["sim_cycles"] = r.sparse.run.total_cycles;
+    e["sim_seconds"] = r.sparse.run.seconds;
+    e["sim_cycles_per_second"] = cps;
+    e["mismatches"] = r.sparse.mismatch.count;
+    say(o, fmt::format("tool {}: simulation {:.0f} k cycles/s", params.name, cps / 1e3));
+    // Synthesis time, when `zasgen synth` ran for this configuration in this invocation.
+    std::string synth_cell = "not run";
+    if (synth && synth->json && path == o.config_path) {
+      const json& s = *synth->json;
+      double yosys = 0, sta = 0;
+      for (const char* dk : {"sparse", "dense"})
+        if (s.contains(dk)) {
+          yosys += s[dk].value("synth_seconds", 0.0);
+          sta += s[dk].value("sta_seconds", 0.0);
+        }
+      e["synth_command_seconds"] = synth->seconds;
+      e["yosys_seconds"] = yosys;
+      e["sta_seconds"] = sta;
+      synth_cell = fmt::format("{} (Yosys {:.0f} s, OpenSTA {:.0f} s)",
+                               duration_text(synth->seconds), yosys, sta);
+    } else {
+      e["synth_command_seconds"] = nullptr;
+    }
+    rows += fmt::format("| `{}` | {} | {:.0f} ms | {:.1f} s | {:.0f}k | {} |\n", path,
+                        params.name, 1000 * gen_best, dsg.build_seconds, cps / 1e3, synth_cell);
+    list.push_back(std::move(e));
+  }
+  j["configs"] = list;
+  j["mismatches"] = rep.mismatches;
+  rep.seconds = since(t0);
+  j["seconds"] = rep.seconds;
+  std::string md = "## The tool itself\n\n";
+  md += "Generation = load and validate the YAML, elaborate and write the RTL (best of 5, as "
+        "`zasgen generate`). Build = Verilator of the design into a loadable simulator with an "
+        "empty cache. Simulation speed = simulated clock cycles (transfers included) per "
+        "second of wall time on a 3x3 layer at 50% zeros. Synthesis = the whole `zasgen "
+        "synth` (design and dense twin: activity simulation, Yosys, OpenSTA) when it ran in "
+        "this invocation (`zasgen bench all` or `ppa`). The machine's two cores are shared, so "
+        "times vary from run to run.\n\n";
+  md += "| config | design | generate | simulator build | sim speed (cycles/s) | synthesis |\n";
+  md += "|---|---|---:|---:|---:|---|\n";
+  md += rows;
+  md += fmt::format("\nSuite run time {} (`{}`).\n", duration_text(rep.seconds),
+                    command_text("tool", o));
+  rep.json = std::move(j);
+  rep.markdown = std::move(md);
+  return rep;
+}
+
+// ---------------------------------------------------------------------------------------------
+// ppa
+
+std::vector<std::string> ppa_expected_keys() {
+  // What `zasgen synth --json` writes (flow/ppa.h) and this section reads. Top level: the CLI
+  // contract's keys for the design, plus the activity layer. Per design ("sparse", "dense"):
+  // area (total, logic, SRAM, by module with own areas), timing, power at the configured clock
+  // under the simulated activity of the layer, the layer's busy cycles, its energy and the
+  // effective TOPS/W (2 x the layer's dense MACs / energy), and the tool times.
+  std::vector<std::string> k = {"area_um2",       "area_by_module",       "fmax_mhz",
+                                "power_mw",       "liberty",              "activity_layer",
+                                "activity_sparsity", "layer_dense_macs",  "energy_uj",
+                                "tops_per_w_effective"};
+  for (const char* d : {"sparse", "dense"})
+    for (const char* f : {"area_um2", "logic_area_um2", "sram_area_um2", "area_by_module",
+                          "fmax_mhz", "clock_mhz", "power_mw", "layer_cycles", "layer_time_us",
+                          "energy_uj", "tops_per_w_effective", "synth_seconds", "sta_seconds"})
+      k.push_back(std::string(d) + "." + f);
+  return k;
+}
+
+namespace {
+
+const json* find_path(const json& j, const std::string& dotted) {
+  const json* v = &j;
+  size_t a = 0;
+  while (a <= dotted.size()) {
+    const size_t b = std::min(dotted.find('.', a), dotted.size());
+    const std::string k = dotted.substr(a, b - a);
+    if (!v->is_object() || !v->contains(k)) return nullptr;
+    v = &(*v)[k];
+    a = b + 1;
+  }
+  return v;
+}
+
+// Area of each module's own cells and macros (submodules excluded), summed over instances,
+// under a name without the design prefix so the sparse and dense designs line up.
+std::map<std::string, double> own_areas(const json& design, const std::string& prefix) {
+  std::map<std::string, double> out;
+  if (!design.contains("area_by_module") || !design["area_by_module"].is_object()) return out;
+  for (const auto& [mod, v] : design["area_by_module"].items()) {
+    std::string name = mod;
+    if (name.rfind(prefix + "_", 0) == 0) name = name.substr(prefix.size() + 1);
+    double a = 0;
+    if (v.is_object())
+      a = (v.value("own_logic_um2_each", 0.0) + v.value("own_sram_um2_each", 0.0)) *
+          v.value("instances", 1.0);
+    else if (v.is_number())
+      continue;  // a total including submodules: not a breakdown
+    if (a > 0) out[name] += a;
+  }
+  return out;
+}
+
+}  // namespace
+
+SuiteReport bench_ppa(const ArchParams& p, const BenchOptions& o, const SynthRun& synth) {
+  SuiteReport rep;
+  rep.suite = "ppa";
+  rep.seconds = synth.seconds;
+  json j = suite_header("ppa", p, o);
+  j["synth_command"] = synth.command;
+  j["paper"] = {{"tops_per_w", kPaperTopsPerW},
+                {"technology", "UMC 55 nm low-power, 100 MHz, 1.08 V"},
+                {"source", std::string(kPaperCitation) + " (published figure)"}};
+  std::string md = "## Power, performance, area\n\n";
+  if (!synth.json) {
+    rep.complete = false;
+    j["ran"] = false;
+    j["why_not"] = synth.why_not;
+    md += fmt::format(
+        "> **Synthesis did not run in this benchmark, so this section has no figures.** {}\n\n"
+        "When it runs, this section shows area (total, logic, SRAM, by module), fmax, power under "
+        "the simulated activity of a layer, energy per layer and effective TOPS/W for the design "
+        "and its dense twin, next to the paper's {:.2f} TOPS/W (published figure, {}).\n",
+        synth.why_not, kPaperTopsPerW, kPaperCitation);
+    rep.json = std::move(j);
+    rep.markdown = std::move(md);
+    return rep;
+  }
+  const json& s = *synth.json;
+  j["ran"] = true;
+  std::vector<std::string> missing;
+  for (const std::string& k : ppa_expected_keys())
+    if (!find_path(s, k)) missing.push_back(k);
+  j["missing_keys"] = missing;
+  j["synth"] = s;
+  const bool has_dense = s.contains("dense") && s["dense"].is_object();
+  const json& sp = s.contains("sparse") ? s["sparse"] : s;
+  auto num_f = [](const json& d, const char* k, const char* f) {
+    return d.contains(k) && d[k].is_number() ? fmt::format(fmt::runtime(f), d[k].get<double>())
+                                             : std::string("-");
+  };
+  md += fmt::format(
+      "`{}` synthesized with Yosys against the project's generated 55-nm-like liberty "
+      "(a synthetic estimate, not foundry data: flow/README.md), timed and powered with OpenSTA "
+      "under the switching activity simulated on layer `{}` at {:.0f}% zeros; energy = power x "
+      "the layer's simulated busy time at the configured clock; effective TOPS/W = 2 x the "
+      "layer's dense MACs / energy (skipped operations counted as done, as the paper counts "
+      "them).\n\n",
+      synth.command, s.value("activity_layer", std::string("?")),
+      100 * s.value("activity_sparsity", 0.0));
+  md += "| design | area (um2) | logic | SRAM | fmax (MHz) | power (mW) | layer cycles | "
+        "energy / layer (uJ) | effective TOPS/W |\n";
+  md += "|---|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+  auto row = [&](const char* label, const json& d) {
+    md += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | **{}** |\n", label,
+                      num_f(d, "area_um2", "{:.0f}"), num_f(d, "logic_area_um2", "{:.0f}"),
+                      num_f(d, "sram_area_um2", "{:.0f}"), num_f(d, "fmax_mhz", "{:.1f}"),
+                      num_f(d, "power_mw", "{:.2f}"), num_f(d, "layer_cycles", "{:.0f}"),
+                      num_f(d, "energy_uj", "{:.3f}"), num_f(d, "tops_per_w_effective", "{:.2f}"));
+  };
+  row(("sparse (" + p.name + ")").c_str(), sp);
+  if (has_dense) row("dense twin", s["dense"]);
+  md += fmt::format("| paper (published) | | | | | | | | {:.2f} |\n\n", kPaperTopsPerW);
+  if (has_dense) {
+    const json& dn = s["dense"];
+    const double as = sp.value("area_um2", 0.0), ad = dn.value("area_um2", 0.0);
+    const double es = sp.value("energy_uj", 0.0), ed = dn.value("energy_uj", 0.0);
+    j["area_overhead"] = ad > 0 ? as / ad - 1 : 0.0;
+    j["energy_ratio_dense_over_sparse"] = es > 0 ? ed / es : 0.0;
+    md += fmt::format(
+        "Sparse machinery: {:+.1f}% area over the dense baseline; the layer takes {:.2f}x less "
+        "energy on the sparse design.\n\n",
+        ad > 0 ? 100 * (as / ad - 1) : 0.0, es > 0 ? ed / es : 0.0);
+  }
+  md += "{{plot:area}}\n\n";
+  // Area by module, own cells and macros only (so the rows add up to the total).
+  const std::map<std::string, double> as = own_areas(sp, p.name);
+  const std::map<std::string, double> ad =
+      has_dense ? own_areas(s["dense"], p.dense_twin().name) : std::map<std::string, double>{};
+  json breakdown = json::array();
+  std::set<std::string> names;
+  for (const auto& [k, v] : as) names.insert(k);
+  for (const auto& [k, v] : ad) names.insert(k);
+  if (!names.empty()) {
+    md += "| module (own cells and SRAM) | sparse (um2) | dense twin (um2) |\n|---|---:|---:|\n";
+    for (const std::string& k : names) {
+      const auto is = as.find(k), id = ad.find(k);
+      breakdown.push_back({{"module", k},
+                           {"sparse_um2", is == as.end() ? 0.0 : is->second},
+                           {"dense_um2", id == ad.end() ? 0.0 : id->second}});
+      md += fmt::format("| {} | {} | {} |\n", k,
+                        is == as.end() ? "-" : fmt::format("{:.0f}", is->second),
+                        id == ad.end() ? "-" : fmt::format("{:.0f}", id->second));
+    }
+    md += "\n";
+  }
+  j["area_breakdown"] = breakdown;
+  if (!missing.empty()) {
+    md += "Keys missing from the synth JSON (shown as -): ";
+    for (size_t i = 0; i < missing.size(); ++i) md += (i ? ", `" : "`") + missing[i] + "`";
+    md += ".\n\n";
+  }
+  md += fmt::format("Synthesis run time {} (`{}`).\n", duration_text(synth.seconds),
+                    command_text("ppa", o));
+  rep.json = std::move(j);
+  rep.markdown = std::move(md);
+  return rep;
+}
+
+}  // namespace zasgen::sim
