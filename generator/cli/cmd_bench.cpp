@@ -92,9 +92,10 @@ void print_headline(const sim::SuiteReport& r) {
   if (r.suite == "sparsity" && j.contains("at_90") && j["at_90"].contains("uniform")) {
     const auto& u = j["at_90"]["uniform"];
     const auto& c = j["at_90"]["clustered"];
-    std::printf("  sparsity: %.2fx (uniform), %.2fx (clustered) at 90%% sparsity; limit %.2fx; "
-                "paper %.2fx\n",
-                num(u, "speedup"), num(c, "speedup"), num(u, "limit"), sim::kPaperSpeedupAt90);
+    std::printf(
+        "  sparsity: %.2fx (uniform), %.2fx (clustered) at 90%% sparsity; limit %.2fx; "
+        "paper %.2fx\n",
+        num(u, "speedup"), num(c, "speedup"), num(u, "limit"), sim::kPaperSpeedupAt90);
   } else if (r.suite == "vgg16") {
     for (const auto& p : j["profiles"]) {
       const auto& n = p["network"];
@@ -108,10 +109,11 @@ void print_headline(const sim::SuiteReport& r) {
     } else {
       const auto& s = j["synth"];
       const auto& sp = s.contains("sparse") ? s["sparse"] : s;
-      std::printf("  ppa: area %.0f um2, fmax %.1f MHz, power %.2f mW, %.2f effective TOPS/W "
-                  "(paper %.2f)\n",
-                  num(sp, "area_um2"), num(sp, "fmax_mhz"), num(sp, "power_mw"),
-                  num(sp, "tops_per_w_effective"), sim::kPaperTopsPerW);
+      std::printf(
+          "  ppa: area %.0f um2, fmax %.1f MHz, power %.2f mW, %.2f effective TOPS/W "
+          "(paper %.2f)\n",
+          num(sp, "area_um2"), num(sp, "fmax_mhz"), num(sp, "power_mw"),
+          num(sp, "tops_per_w_effective"), sim::kPaperTopsPerW);
     }
   } else if (r.suite == "tool") {
     for (const auto& c : j["configs"])
@@ -153,8 +155,8 @@ int run_bench(const BenchOptions& o) {
     if (!dup) bo.tool_configs.push_back({c, *tp});
   }
 
-  std::printf("zasgen bench %s %s%s: design %s, reports in %s/\n", o.suite.c_str(),
-              config.c_str(), o.quick ? " --quick" : "", p->name.c_str(), reports.c_str());
+  std::printf("zasgen bench %s %s%s: design %s, reports in %s/\n", o.suite.c_str(), config.c_str(),
+              o.quick ? " --quick" : "", p->name.c_str(), reports.c_str());
   std::fflush(stdout);
   std::vector<sim::SuiteReport> done;
   std::optional<sim::SynthRun> synth;

@@ -59,7 +59,16 @@ struct BenchOptions {
   bool quick = false;
 };
 
+struct RunOptions {
+  std::string config;
+  std::string layer;       // empty: the representative layer of the configuration
+  double sparsity = 0.9;
+  std::string out_dir;
+  bool no_synth = false;
+};
+
 int run_check(const CheckOptions& o);
+int run_run(const RunOptions& o);
 int run_generate(const GenerateOptions& o);
 int run_sim(const SimOptions& o);
 int run_synth(const SynthOptions& o);

@@ -75,6 +75,14 @@ int main(int argc, char** argv) {
   b->add_option("--seed", bench.seed, "seed of the synthetic inputs, weights and bias");
   b->add_flag("--quick", bench.quick, "scaled-down variant that CI can afford");
 
+  RunOptions runo;
+  CLI::App* r = app.add_subcommand("run", "the main job: generate, simulate, synthesize, report");
+  r->add_option("config", runo.config, "configuration file (YAML)")->required();
+  r->add_option("--layer", runo.layer, "layer to simulate (default: a representative 3x3 layer)");
+  r->add_option("--sparsity", runo.sparsity, "its input sparsity")->check(CLI::Range(0.0, 1.0));
+  r->add_option("-o,--out", runo.out_dir, "output directory (default out/<config stem>/)");
+  r->add_flag("--no-synth", runo.no_synth, "skip synthesis");
+
   try {
     app.parse(argc, argv);
     if (c->parsed() && check.configs.empty() && !check.schema && !check.codes)
@@ -92,5 +100,6 @@ int main(int argc, char** argv) {
   if (s->parsed()) return run_sim(simo);
   if (y->parsed()) return run_synth(syn);
   if (b->parsed()) return run_bench(bench);
+  if (r->parsed()) return run_run(runo);
   return kUsage;
 }
