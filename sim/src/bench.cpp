@@ -36,8 +36,12 @@ void say(const BenchOptions& o, const std::string& s) {
   if (o.log) o.log(s);
 }
 
-std::string xf(double v) { return fmt::format("{:.2f}x", v); }
-std::string pct(double v) { return fmt::format("{:.1f}%", 100 * v); }
+std::string xf(double v) {
+  return fmt::format("{:.2f}x", v);
+}
+std::string pct(double v) {
+  return fmt::format("{:.1f}%", 100 * v);
+}
 
 std::string grouped(uint64_t v) {
   std::string s = std::to_string(v);
@@ -87,9 +91,9 @@ DesignPair prepare_pair(const ArchParams& p, const BenchOptions& o) {
   DesignPair d;
   d.sparse = prepare_design(p, (base / "sparse").string(), o.cache_root);
   d.dense = prepare_design(p.dense_twin(), (base / "dense").string(), o.cache_root);
-  say(o, fmt::format("simulators {} ({:.1f} s)",
-                     d.sparse.build_cached && d.dense.build_cached ? "cached" : "built",
-                     since(t0)));
+  say(o,
+      fmt::format("simulators {} ({:.1f} s)",
+                  d.sparse.build_cached && d.dense.build_cached ? "cached" : "built", since(t0)));
   return d;
 }
 
@@ -116,8 +120,8 @@ struct Point {
   int64_t nonzeros = 0, activations = 0;
 };
 
-Point run_point(const DesignPair& d, const ArchParams& p, const std::string& layer,
-                double sparsity, model::Pattern pattern, uint64_t seed) {
+Point run_point(const DesignPair& d, const ArchParams& p, const std::string& layer, double sparsity,
+                model::Pattern pattern, uint64_t seed) {
   CaseOptions co;
   co.layer = layer;
   co.sparsity = sparsity;
@@ -144,8 +148,8 @@ Point run_point(const DesignPair& d, const ArchParams& p, const std::string& lay
   const double limit = pt.nonzeros ? double(pt.activations) / double(pt.nonzeros) : 0.0;
   j["limit"] = pt.nonzeros ? json(limit) : json(nullptr);
   j["nominal_limit"] = sparsity < 1 ? json(1.0 / (1.0 - sparsity)) : json(nullptr);
-  j["fraction_of_limit"] =
-      pt.nonzeros && pt.cycles ? json(double(pt.dense_cycles) / double(pt.cycles) / limit)
+  j["fraction_of_limit"] = pt.nonzeros && pt.cycles
+                               ? json(double(pt.dense_cycles) / double(pt.cycles) / limit)
                                : json(nullptr);
   j["model_cycles"] = pt.model_cycles;
   j["model_dense_cycles"] = pt.model_dense_cycles;
@@ -162,8 +166,12 @@ double jnum(const json& j, const char* key) {
   return j.contains(key) && j[key].is_number() ? j[key].get<double>() : 0.0;
 }
 
-std::string opt_x(const json& v) { return v.is_number() ? xf(v.get<double>()) : "-"; }
-std::string opt_pct(const json& v) { return v.is_number() ? pct(v.get<double>()) : "-"; }
+std::string opt_x(const json& v) {
+  return v.is_number() ? xf(v.get<double>()) : "-";
+}
+std::string opt_pct(const json& v) {
+  return v.is_number() ? pct(v.get<double>()) : "-";
+}
 
 }  // namespace
 
@@ -190,8 +198,7 @@ SuiteReport bench_sparsity(const ArchParams& p, const BenchOptions& o) {
   const std::vector<double> levels =
       o.quick ? std::vector<double>{0.0, 0.5, 0.9}
               : std::vector<double>{0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95};
-  const std::vector<model::Pattern> patterns = {model::Pattern::Uniform,
-                                                model::Pattern::Clustered};
+  const std::vector<model::Pattern> patterns = {model::Pattern::Uniform, model::Pattern::Clustered};
   const DesignPair d = prepare_pair(p, o);
   json j = suite_header("sparsity", p, o);
   j["layer"] = layer;
@@ -204,12 +211,11 @@ SuiteReport bench_sparsity(const ArchParams& p, const BenchOptions& o) {
       const auto ts = Clock::now();
       Point pt = run_point(d, p, layer, levels[li], patterns[pi], o.seed);
       rep.mismatches += pt.mismatches;
-      say(o, fmt::format("sparsity [{}/{}] {} {:.0f}%: {} (limit {}, model {}){}; {:.1f} s", ++n,
-                         total, model::to_string(patterns[pi]), 100 * levels[li],
-                         xf(jnum(pt.j, "speedup")), opt_x(pt.j["limit"]),
-                         xf(jnum(pt.j, "model_speedup")),
-                         pt.mismatches ? fmt::format(", {} MISMATCHES", pt.mismatches) : "",
-                         since(ts)));
+      say(o, fmt::format(
+                 "sparsity [{}/{}] {} {:.0f}%: {} (limit {}, model {}){}; {:.1f} s", ++n, total,
+                 model::to_string(patterns[pi]), 100 * levels[li], xf(jnum(pt.j, "speedup")),
+                 opt_x(pt.j["limit"]), xf(jnum(pt.j, "model_speedup")),
+                 pt.mismatches ? fmt::format(", {} MISMATCHES", pt.mismatches) : "", since(ts)));
       at[{int(pi), int(li)}] = pt.j;
       points.push_back(std::move(pt.j));
     }
@@ -248,8 +254,9 @@ SuiteReport bench_sparsity(const ArchParams& p, const BenchOptions& o) {
       layer, design_text(p), rep.mismatches, o.seed,
       o.quick ? " **Quick variant** (small layer, three points)." : "");
   md += "{{plot:sparsity}}\n\n";
-  md += "| sparsity | limit | uniform | % of limit | model | clustered | % of limit | model | "
-        "sparse cycles (uniform) | dense cycles (uniform) |\n";
+  md +=
+      "| sparsity | limit | uniform | % of limit | model | clustered | % of limit | model | "
+      "sparse cycles (uniform) | dense cycles (uniform) |\n";
   md += "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
   for (size_t li = 0; li < levels.size(); ++li) {
     const json& u = at[{0, int(li)}];
@@ -424,12 +431,12 @@ SuiteReport bench_vgg16(const ArchParams& p, const BenchOptions& o) {
       e["sim_seconds"] = pt.j["sim_seconds"];
       e["simulated_cycles"] = pt.j["simulated_cycles"];
       e["detail"] = pt.j["detail"];
-      rows += fmt::format("| {} | {}x{}x{} -> {} | {:.1f} | {:.1f}% | {} | {} | **{}** | {} | {} | "
-                          "{} |\n",
-                          l.name, spec.c, spec.h, spec.w, spec.k, m / 1e6,
-                          100 * prof->zeros[i], grouped(pt.cycles), grouped(pt.dense_cycles),
-                          xf(speedup), xf(limit), pct(speedup / limit),
-                          opt_x(pt.j["model_speedup"]));
+      rows += fmt::format(
+          "| {} | {}x{}x{} -> {} | {:.1f} | {:.1f}% | {} | {} | **{}** | {} | {} | "
+          "{} |\n",
+          l.name, spec.c, spec.h, spec.w, spec.k, m / 1e6, 100 * prof->zeros[i], grouped(pt.cycles),
+          grouped(pt.dense_cycles), xf(speedup), xf(limit), pct(speedup / limit),
+          opt_x(pt.j["model_speedup"]));
       say(o, fmt::format("vgg16 [{}/{}] {} ({}, {:.0f}% zeros): {} of {} ({}){}; {:.1f} s", ++n,
                          total, l.name, prof->id, 100 * prof->zeros[i], xf(speedup), xf(limit),
                          pct(speedup / limit),
@@ -448,17 +455,18 @@ SuiteReport bench_vgg16(const ArchParams& p, const BenchOptions& o) {
     net["speedup"] = sum_s ? double(sum_d) / double(sum_s) : 0.0;
     net["limit"] = network_speedup_limit(md_req);
     net["measured_limit"] = network_speedup_limit(md_meas);
-    net["fraction_of_limit"] =
-        net["limit"].get<double>() > 0 ? net["speedup"].get<double>() / net["limit"].get<double>()
-                                       : 0.0;
+    net["fraction_of_limit"] = net["limit"].get<double>() > 0
+                                   ? net["speedup"].get<double>() / net["limit"].get<double>()
+                                   : 0.0;
     net["model_speedup"] = sum_ms ? double(sum_md) / double(sum_ms) : 0.0;
     net["paper_speedup"] = kPaperVgg16Speedup;
     pj["network"] = net;
 
     md += fmt::format("### {}\n\n{}\n\n", prof->title, prof->assumption);
     md += fmt::format("{{{{plot:vgg16_{}}}}}\n\n", prof->id);
-    md += "| layer | C x H x W -> K | MMACs | zeros | sparse cycles | dense cycles | speedup | "
-          "limit | % of limit | model |\n";
+    md +=
+        "| layer | C x H x W -> K | MMACs | zeros | sparse cycles | dense cycles | speedup | "
+        "limit | % of limit | model |\n";
     md += "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n";
     md += rows;
     md += fmt::format("| **whole network** | | | | {} | {} | **{}** | {} | {} | {} |\n\n",
@@ -466,8 +474,9 @@ SuiteReport bench_vgg16(const ArchParams& p, const BenchOptions& o) {
                       xf(net["limit"].get<double>()), pct(net["fraction_of_limit"].get<double>()),
                       xf(net["model_speedup"].get<double>()));
     if (!all_ran) {
-      md += "**Incomplete**: these layers did not run, so the whole-network figures cover only "
-            "the others:\n\n";
+      md +=
+          "**Incomplete**: these layers did not run, so the whole-network figures cover only "
+          "the others:\n\n";
       for (const auto& s : skipped) md += "- " + s + "\n";
       md += "\n";
     }
@@ -485,10 +494,10 @@ SuiteReport bench_vgg16(const ArchParams& p, const BenchOptions& o) {
   j["mismatches"] = rep.mismatches;
   rep.seconds = since(t0);
   j["seconds"] = rep.seconds;
-  md += fmt::format("Suite run time {} (`{}`), {} bit-exact simulations{}.\n",
-                    duration_text(rep.seconds), command_text("vgg16", o), 4 * layers.size(),
-                    rep.mismatches ? fmt::format(" except {} mismatching outputs", rep.mismatches)
-                                   : "");
+  md += fmt::format(
+      "Suite run time {} (`{}`), {} bit-exact simulations{}.\n", duration_text(rep.seconds),
+      command_text("vgg16", o), 4 * layers.size(),
+      rep.mismatches ? fmt::format(" except {} mismatching outputs", rep.mismatches) : "");
   rep.json = std::move(j);
   rep.markdown = std::move(md);
   return rep;
@@ -578,8 +587,8 @@ SuiteReport bench_tool(const ArchParams& p, const BenchOptions& o, const SynthRu
     } else {
       e["synth_command_seconds"] = nullptr;
     }
-    rows += fmt::format("| `{}` | {} | {:.0f} ms | {:.1f} s | {:.0f}k | {} |\n", path,
-                        params.name, 1000 * gen_best, dsg.build_seconds, cps / 1e3, synth_cell);
+    rows += fmt::format("| `{}` | {} | {:.0f} ms | {:.1f} s | {:.0f}k | {} |\n", path, params.name,
+                        1000 * gen_best, dsg.build_seconds, cps / 1e3, synth_cell);
     list.push_back(std::move(e));
   }
   j["configs"] = list;
@@ -587,13 +596,14 @@ SuiteReport bench_tool(const ArchParams& p, const BenchOptions& o, const SynthRu
   rep.seconds = since(t0);
   j["seconds"] = rep.seconds;
   std::string md = "## The tool itself\n\n";
-  md += "Generation = load and validate the YAML, elaborate and write the RTL (best of 5, as "
-        "`zasgen generate`). Build = Verilator of the design into a loadable simulator with an "
-        "empty cache. Simulation speed = simulated clock cycles (transfers included) per "
-        "second of wall time on a 3x3 layer at 50% zeros. Synthesis = the whole `zasgen "
-        "synth` (design and dense twin: activity simulation, Yosys, OpenSTA) when it ran in "
-        "this invocation (`zasgen bench all` or `ppa`). The machine's two cores are shared, so "
-        "times vary from run to run.\n\n";
+  md +=
+      "Generation = load and validate the YAML, elaborate and write the RTL (best of 5, as "
+      "`zasgen generate`). Build = Verilator of the design into a loadable simulator with an "
+      "empty cache. Simulation speed = simulated clock cycles (transfers included) per "
+      "second of wall time on a 3x3 layer at 50% zeros. Synthesis = the whole `zasgen "
+      "synth` (design and dense twin: activity simulation, Yosys, OpenSTA) when it ran in "
+      "this invocation (`zasgen bench all` or `ppa`). The machine's two cores are shared, so "
+      "times vary from run to run.\n\n";
   md += "| config | design | generate | simulator build | sim speed (cycles/s) | synthesis |\n";
   md += "|---|---|---:|---:|---:|---|\n";
   md += rows;
@@ -613,10 +623,10 @@ std::vector<std::string> ppa_expected_keys() {
   // area (total, logic, SRAM, by module with own areas), timing, power at the configured clock
   // under the simulated activity of the layer, the layer's busy cycles, its energy and the
   // effective TOPS/W (2 x the layer's dense MACs / energy), and the tool times.
-  std::vector<std::string> k = {"area_um2",       "area_by_module",       "fmax_mhz",
-                                "power_mw",       "liberty",              "activity_layer",
-                                "activity_sparsity", "layer_dense_macs",  "energy_uj",
-                                "tops_per_w_effective"};
+  std::vector<std::string> k = {
+      "area_um2",  "area_by_module",      "fmax_mhz",          "power_mw",
+      "liberty",   "activity_layer",      "activity_sparsity", "layer_dense_macs",
+      "energy_uj", "tops_per_w_effective"};
   for (const char* d : {"sparse", "dense"})
     for (const char* f : {"area_um2", "logic_area_um2", "sram_area_um2", "area_by_module",
                           "fmax_mhz", "clock_mhz", "power_mw", "layer_cycles", "layer_time_us",
@@ -707,8 +717,9 @@ SuiteReport bench_ppa(const ArchParams& p, const BenchOptions& o, const SynthRun
       "them).\n\n",
       synth.command, s.value("activity_layer", std::string("?")),
       100 * s.value("activity_sparsity", 0.0));
-  md += "| design | area (um2) | logic | SRAM | fmax (MHz) | power (mW) | layer cycles | "
-        "energy / layer (uJ) | effective TOPS/W |\n";
+  md +=
+      "| design | area (um2) | logic | SRAM | fmax (MHz) | power (mW) | layer cycles | "
+      "energy / layer (uJ) | effective TOPS/W |\n";
   md += "|---|---:|---:|---:|---:|---:|---:|---:|---:|\n";
   auto row = [&](const char* label, const json& d) {
     md += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | **{}** |\n", label,

@@ -43,7 +43,8 @@ struct Gnuplot {
 Gnuplot probe_gnuplot() {
   Gnuplot g;
   g.available = !capture("gnuplot --version").empty();
-  if (g.available) g.png = capture("(echo 'set terminal' | gnuplot 2>&1)").find("pngcairo") != std::string::npos;
+  if (g.available)
+    g.png = capture("(echo 'set terminal' | gnuplot 2>&1)").find("pngcairo") != std::string::npos;
   return g;
 }
 
@@ -61,15 +62,15 @@ struct Plot {
 // Runs one plot; returns "" on success, else why it failed.
 std::string render(const Plot& pl, const fs::path& dir, const Gnuplot& g) {
   if (!g.available) return "gnuplot not found (install the Debian package gnuplot-nox)";
-  std::string script = std::string(kSvgTerm) + "\nset output " + gq(pl.name + ".svg") + "\n" +
-                       pl.body + "\n";
+  std::string script =
+      std::string(kSvgTerm) + "\nset output " + gq(pl.name + ".svg") + "\n" + pl.body + "\n";
   if (g.png)
     script += std::string(kPngTerm) + "\nset output " + gq(pl.name + ".png") + "\nreplot\n";
   script += "unset output\n";
   write_file_atomically((dir / (pl.name + ".gp")).string(), script);
   const fs::path log = dir / (pl.name + ".log");
-  const int rc = run_logged(fmt::format("cd '{}' && gnuplot '{}.gp'", dir.string(), pl.name),
-                            log.string());
+  const int rc =
+      run_logged(fmt::format("cd '{}' && gnuplot '{}.gp'", dir.string(), pl.name), log.string());
   if (rc != 0 || !fs::exists(dir / (pl.name + ".svg")))
     return fmt::format("gnuplot failed (status {}), see plots/{}.log", rc, pl.name);
   return "";
@@ -104,7 +105,8 @@ std::vector<Plot> sparsity_plots(const json& j) {
   pl.body = d;
   pl.body += fmt::format(
       "set title {}\nset xlabel 'input sparsity (% zero activations)'\n"
-      "set ylabel 'speedup over the dense twin (x)'\nset key top left box opaque reverse Left\nset grid\n"
+      "set ylabel 'speedup over the dense twin (x)'\nset key top left box opaque reverse Left\nset "
+      "grid\n"
       "set xrange [0:100]\nset yrange [0:*]\nset samples 400\n",
       gq(fmt::format("{} on {} (RTL simulation, both designs)", j.value("layer", ""),
                      j.value("design", ""))));
@@ -242,7 +244,8 @@ std::string inline_html(const std::string& text) {
   size_t i = 0;
   while (i < text.size()) {
     const size_t tick = text.find('`', i);
-    const std::string plain = text.substr(i, tick == std::string::npos ? std::string::npos : tick - i);
+    const std::string plain =
+        text.substr(i, tick == std::string::npos ? std::string::npos : tick - i);
     std::string h = html_escape(plain);
     h = std::regex_replace(h, std::regex(R"(!\[([^\]]*)\]\(([^)]+)\))"),
                            "<img src=\"$2\" alt=\"$1\">");
@@ -440,11 +443,12 @@ std::string assemble_report(const std::string& reports_dir, const std::string& c
     const json& j = js["sparsity"];
     const json h = j.value("at_90", json::object());
     if (h.contains("uniform"))
-      md += fmt::format("| conv layer speedup at 90% sparsity, uniform / clustered{} | **{}** / "
-                        "**{}** | {} | {:.2f}x | {} |\n",
-                        j.value("quick", false) ? " (quick)" : "", x(h["uniform"]["speedup"]),
-                        h.contains("clustered") ? x(h["clustered"]["speedup"]) : "-",
-                        x(h["uniform"]["limit"]), kPaperSpeedupAt90, from("sparsity"));
+      md += fmt::format(
+          "| conv layer speedup at 90% sparsity, uniform / clustered{} | **{}** / "
+          "**{}** | {} | {:.2f}x | {} |\n",
+          j.value("quick", false) ? " (quick)" : "", x(h["uniform"]["speedup"]),
+          h.contains("clustered") ? x(h["clustered"]["speedup"]) : "-", x(h["uniform"]["limit"]),
+          kPaperSpeedupAt90, from("sparsity"));
   }
   if (js.count("vgg16")) {
     const json& j = js["vgg16"];
@@ -463,8 +467,9 @@ std::string assemble_report(const std::string& reports_dir, const std::string& c
       md += fmt::format("| effective TOPS/W (55-nm-like estimate) | **{:.2f}** | | {:.2f} | {} |\n",
                         sp["tops_per_w_effective"].get<double>(), kPaperTopsPerW, from("ppa"));
     if (j.contains("area_overhead"))
-      md += fmt::format("| area of the sparse machinery over the dense twin | {:+.1f}% | | | {} |\n",
-                        100 * j["area_overhead"].get<double>(), from("ppa"));
+      md +=
+          fmt::format("| area of the sparse machinery over the dense twin | {:+.1f}% | | | {} |\n",
+                      100 * j["area_overhead"].get<double>(), from("ppa"));
     if (sp.contains("fmax_mhz") && sp["fmax_mhz"].is_number())
       md += fmt::format("| fmax | {:.1f} MHz | | 100 MHz (clock) | {} |\n",
                         sp["fmax_mhz"].get<double>(), from("ppa"));
@@ -474,11 +479,11 @@ std::string assemble_report(const std::string& reports_dir, const std::string& c
   }
   if (js.count("tool"))
     for (const json& c : js["tool"]["configs"])
-      md += fmt::format("| `{}`: generate / simulator build / sim speed | {:.0f} ms / {:.1f} s / "
-                        "{:.0f}k cycles/s | | | {} |\n",
-                        c.value("config", ""), 1000 * c.value("generate_seconds", 0.0),
-                        c.value("build_seconds", 0.0), c.value("sim_cycles_per_second", 0.0) / 1e3,
-                        from("tool"));
+      md += fmt::format(
+          "| `{}`: generate / simulator build / sim speed | {:.0f} ms / {:.1f} s / "
+          "{:.0f}k cycles/s | | | {} |\n",
+          c.value("config", ""), 1000 * c.value("generate_seconds", 0.0),
+          c.value("build_seconds", 0.0), c.value("sim_cycles_per_second", 0.0) / 1e3, from("tool"));
   std::vector<std::string> absent;
   for (const std::string& s : order)
     if (!sections.count(s)) absent.push_back(s);

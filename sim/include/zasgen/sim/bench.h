@@ -22,7 +22,7 @@ namespace zasgen::sim {
 
 // Published by Liu, He, Jiao, "Efficient Zero-Activation-Skipping for On-Chip Low-Energy CNN
 // Acceleration", IEEE AICAS 2021 (abstract; FACTS.md section 1).
-constexpr double kPaperSpeedupAt90 = 7.29;  // one conv layer, 90% input sparsity
+constexpr double kPaperSpeedupAt90 = 7.29;   // one conv layer, 90% input sparsity
 constexpr double kPaperVgg16Speedup = 2.59;  // VGG16 on ImageNet2012
 constexpr double kPaperTopsPerW = 1.94;      // effective, UMC 55 nm, 100 MHz, 1.08 V
 constexpr const char* kPaperCitation =

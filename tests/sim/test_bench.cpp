@@ -1,0 +1,157 @@
+// `zasgen bench` end to end, in its quick variants (what CI runs): the suites simulate the
+// default design and its dense twin, write their JSON and Markdown, and assemble the report.
+// The scratch directory keeps the designs, the Verilator cache and the reports, so a rerun finds
+// its simulators built: the first run builds the default design and its dense twin (1-3 min on
+// two shared cores), a rerun takes ~30 s.
+#include <sys/wait.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+namespace {
+
+namespace fs = std::filesystem;
+using json = nlohmann::json;
+
+// The simulation tests' scratch directory when the build defines one (its Verilator cache is
+// shared with them), else bench-scratch/ under the working directory.
+fs::path scratch() {
+#ifdef ZASGEN_SIM_SCRATCH
+  return fs::path(ZASGEN_SIM_SCRATCH);
+#else
+  return fs::absolute("bench-scratch");
+#endif
+}
+
+std::string config() {
+  return std::string(ZASGEN_TEST_DIR) + "/../configs/default.yaml";
+}
+
+// Runs zasgen in the scratch directory; returns the exit status.
+int zasgen(const std::string& args, const std::string& log) {
+  fs::create_directories(scratch());
+  const std::string cmd =
+      "cd '" + scratch().string() + "' && '" + ZASGEN_BIN + "' " + args + " >'" + log + "' 2>&1";
+  const int rc = std::system(cmd.c_str());
+  return rc == -1 ? -1 : (WIFEXITED(rc) ? WEXITSTATUS(rc) : 128);
+}
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p);
+  std::ostringstream s;
+  s << in.rdbuf();
+  return s.str();
+}
+
+json load(const fs::path& p) {
+  std::ifstream in(p);
+  REQUIRE(in.good());
+  return json::parse(in);
+}
+
+bool have_gnuplot() {
+  return std::system("gnuplot --version >/dev/null 2>&1") == 0;
+}
+
+}  // namespace
+
+TEST_CASE("bench sparsity --quick: speedup near the limit at every uniform point", "[bench]") {
+  const fs::path out = scratch() / "bench";
+  const fs::path log = scratch() / "bench-sparsity.log";
+  const fs::path js = scratch() / "bench-sparsity.json";
+  fs::remove(js);
+  const int rc = zasgen("bench sparsity '" + config() + "' --quick --out '" + out.string() +
+                            "' --json '" + js.string() + "'",
+                        log.string());
+  INFO(slurp(log));
+  REQUIRE(rc == 0);
+  const json j = load(js);
+  CHECK(j["suite"] == "sparsity");
+  CHECK(j["quick"] == true);
+  CHECK(j["mismatches"] == 0);
+  REQUIRE(j["points"].size() == 6);  // 0, 50, 90% x uniform, clustered
+  for (const json& p : j["points"]) {
+    INFO(p["pattern"] << " " << p["sparsity"]);
+    for (const char* k : {"cycles", "dense_cycles", "speedup", "limit", "fraction_of_limit",
+                          "model_speedup", "measured_sparsity", "detail"})
+      CHECK(p.contains(k));
+    CHECK(p["mismatches"] == 0);
+    CHECK(p["cycles"].get<double>() > 0);
+    CHECK(p["dense_cycles"].get<double>() >= p["cycles"].get<double>() * 0.99);
+    const double s = p["speedup"], lim = p["limit"];
+    CHECK(s == Approx(double(p["dense_cycles"]) / double(p["cycles"])));
+    CHECK(lim == Approx(1.0 / (1.0 - double(p["sparsity"]))).epsilon(0.01));
+    if (p["pattern"] == "uniform") {
+      CHECK(s >= 0.9 * lim);
+      CHECK(s <= 1.1 * lim);
+    }
+    // The analytic model tracks the RTL within a few percent.
+    CHECK(double(p["model_speedup"]) == Approx(s).epsilon(0.05));
+  }
+  CHECK(j["paper"]["speedup"] == Approx(7.29));
+  CHECK(j["at_90"]["uniform"]["speedup"].get<double>() > 1);
+  const fs::path reports = out / "reports";
+  CHECK(fs::exists(reports / "bench_sparsity.json"));
+  const std::string md = slurp(reports / "report.md");
+  CHECK(md.find("Speedup over the dense baseline vs input sparsity") != std::string::npos);
+  CHECK(md.find("7.29x") != std::string::npos);
+  CHECK(fs::exists(reports / "report.html"));
+  if (have_gnuplot()) {
+    CHECK(fs::exists(reports / "plots" / "sparsity.svg"));
+    CHECK(md.find("![") != std::string::npos);
+  }
+}
+
+TEST_CASE("bench vgg16 --quick: 13 layers per profile, whole-network speedup and limits",
+          "[bench]") {
+  const fs::path out = scratch() / "bench";
+  const fs::path log = scratch() / "bench-vgg16.log";
+  const fs::path js = scratch() / "bench-vgg16.json";
+  fs::remove(js);
+  const int rc = zasgen("bench vgg16 '" + config() + "' --quick --out '" + out.string() +
+                            "' --json '" + js.string() + "'",
+                        log.string());
+  INFO(slurp(log));
+  REQUIRE(rc == 0);
+  const json j = load(js);
+  CHECK(j["suite"] == "vgg16");
+  CHECK(j["mismatches"] == 0);
+  // The MAC-weighted limit of Han's profile at full shapes (FACTS.md: 1.62x), computed.
+  CHECK(j["limit_published_full_shapes"].get<double>() == Approx(1.62).margin(0.005));
+  const double alpha = j["density_scale_paper_implied"];
+  CHECK(alpha > 0);
+  CHECK(alpha < 1);
+  REQUIRE(j["profiles"].size() == 2);
+  double speedup_pub = 0, speedup_sparser = 0;
+  for (const json& prof : j["profiles"]) {
+    INFO(prof["id"]);
+    REQUIRE(prof["layers"].size() == 13);
+    CHECK(prof["skipped"].empty());
+    for (const json& l : prof["layers"]) {
+      INFO(l["layer"]);
+      CHECK(l["mismatches"] == 0);
+      CHECK(l["speedup"].get<double>() >= 0.99);
+      CHECK(l["speedup"].get<double>() <= 1.05 * l["limit"].get<double>());
+    }
+    CHECK(prof["layers"][0]["zero_fraction"] == 0.0);  // conv1_1 reads the image
+    const json& n = prof["network"];
+    CHECK(n["complete"] == true);
+    CHECK(n["speedup"].get<double>() == Approx(double(n["dense_cycles"]) / double(n["cycles"])));
+    CHECK(n["speedup"].get<double>() > 1);
+    CHECK(n["fraction_of_limit"].get<double>() > 0.5);
+    CHECK(n["fraction_of_limit"].get<double>() <= 1.05);
+    CHECK(n["paper_speedup"] == Approx(2.59));
+    (prof["id"] == "published" ? speedup_pub : speedup_sparser) = n["speedup"];
+  }
+  CHECK(speedup_sparser > speedup_pub);
+  const std::string md = slurp(out / "reports" / "report.md");
+  CHECK(md.find("VGG16, layer by layer") != std::string::npos);
+  CHECK(md.find("Assumption") != std::string::npos);
+  CHECK(md.find("2.59x") != std::string::npos);
+}
