@@ -12,6 +12,7 @@
 #include "zasgen/fs_util.h"
 #include "zasgen/model/npy.h"
 #include "zasgen/sim/experiment.h"
+#include "zasgen/sim/icarus.h"
 #include "zasgen/sim/scheduler.h"
 #include "zasgen/sim/tool_error.h"
 
@@ -52,8 +53,34 @@ std::string save_replay(const sim::LayerCase& c, const std::string& dir, const S
   for (int64_t v : c.in.bias) b.values.push_back(int32_t(v));
   model::write_npy((d / "bias.npy").string(), b);
   return fmt::format("zasgen sim {} --layer {} --ifmap {} --weights {} --bias {}", o.config,
-                     c.layer.to_string(), (d / "ifmap.npy").string(),
-                     (d / "weights.npy").string(), (d / "bias.npy").string());
+                     c.layer.to_string(), (d / "ifmap.npy").string(), (d / "weights.npy").string(),
+                     (d / "bias.npy").string());
+}
+
+// --icarus: the sparse design's run again on Verilator, recorded at the pins, and replayed on
+// the same RTL in Icarus Verilog (sim/include/zasgen/sim/icarus.h). A disagreement means the
+// simulated results cannot be trusted, so it exits like a mismatch (3).
+int icarus_check(const sim::Design& d, const sim::LayerCase& c, const std::string& dir,
+                 bool quiet) {
+  sim::CrossCheck cc;
+  try {
+    cc = sim::cross_check_icarus(d, c, (fs::path(dir) / "icarus").string());
+  } catch (const sim::ToolError& e) {
+    report_error(e.what(), e.log_path());
+    return kToolFailure;
+  }
+  if (!quiet)
+    std::printf("  icarus: %s\n    (%zu bus operations replayed; iverilog %.1f s, vvp %.1f s)\n",
+                cc.icarus.verdict.empty() ? "no verdict" : cc.icarus.verdict.c_str(),
+                cc.trace.ops.size(), cc.compile_seconds, cc.icarus.run_seconds);
+  if (!cc.icarus.pass) {
+    std::fprintf(
+        stderr, "zasgen: Icarus Verilog disagrees with Verilator: %s\nzasgen: see %s\n",
+        cc.icarus.verdict.empty() ? "the replay did not finish" : cc.icarus.verdict.c_str(),
+        cc.icarus.log.c_str());
+    return kMismatch;
+  }
+  return kOk;
 }
 
 }  // namespace
@@ -103,7 +130,8 @@ int run_sim(const SimOptions& o) {
   try {
     const auto t0 = Clock::now();
     ds = sim::prepare_design(*p, dir, sim_cache_dir(), !trace.path.empty());
-    if (!o.no_dense) dd = sim::prepare_design(pd, (fs::path(dir) / "dense").string(), sim_cache_dir());
+    if (!o.no_dense)
+      dd = sim::prepare_design(pd, (fs::path(dir) / "dense").string(), sim_cache_dir());
     if (!o.quiet)
       std::printf("  RTL in %s/rtl%s; simulators %s (%.1f s)\n", dir.c_str(),
                   o.no_dense ? "" : fmt::format(" and {}/dense/rtl", dir).c_str(),
@@ -149,7 +177,8 @@ int run_sim(const SimOptions& o) {
     if (r.dense) print_design_line("dense", *r.dense, pd);
     if (r.dense) {
       const double speedup = double(r.dense->run.perf.cycles) / double(r.sparse.run.perf.cycles);
-      const double limit = r.input_nonzeros ? double(c.in.act.size()) / double(r.input_nonzeros) : 0;
+      const double limit =
+          r.input_nonzeros ? double(c.in.act.size()) / double(r.input_nonzeros) : 0;
       std::printf("  speedup over the dense baseline: %.2fx (zero-skipping limit %.2fx: %.1f%%)\n",
                   speedup, limit, limit > 0 ? 100.0 * speedup / limit : 0.0);
     }
@@ -165,15 +194,18 @@ int run_sim(const SimOptions& o) {
       return kToolFailure;
     }
   }
+  if (o.icarus && !mismatches) {
+    const int rc = icarus_check(ds, c, dir, o.quiet);
+    if (rc != kOk) return rc;
+  }
   if (mismatches) {
     for (const auto* d : {&r.sparse, r.dense ? &*r.dense : nullptr}) {
       if (!d || !d->mismatch.count) continue;
       std::fprintf(stderr,
                    "zasgen: %s design: %lld outputs differ from the golden model; first at "
                    "(k=%d, y=%d, x=%d): expected %d, got %d\n",
-                   d == &r.sparse ? "sparse" : "dense", (long long)d->mismatch.count,
-                   d->mismatch.k, d->mismatch.y, d->mismatch.x, d->mismatch.expected,
-                   d->mismatch.actual);
+                   d == &r.sparse ? "sparse" : "dense", (long long)d->mismatch.count, d->mismatch.k,
+                   d->mismatch.y, d->mismatch.x, d->mismatch.expected, d->mismatch.actual);
     }
     try {
       std::fprintf(stderr, "zasgen: inputs kept for replay: %s\n", save_replay(c, dir, o).c_str());

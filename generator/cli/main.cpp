@@ -48,6 +48,9 @@ int main(int argc, char** argv) {
   s->add_option("--trace-window", simo.trace_window, "FROM:TO: trace only these cycles");
   s->add_option("-o,--out", simo.out_dir, "output directory (default out/<config stem>/)");
   s->add_flag("--no-dense", simo.no_dense, "skip the dense twin (no speedup)");
+  s->add_flag("--icarus", simo.icarus,
+              "also replay the sparse design's run in Icarus Verilog and check it matches "
+              "Verilator cycle for cycle (slow: keep the layer small)");
   s->add_flag("-q,--quiet", simo.quiet, "print nothing but errors");
 
   SynthOptions syn;

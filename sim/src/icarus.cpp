@@ -52,7 +52,8 @@ std::string bus_trace_text(const BusTrace& t) {
         const uint64_t m = op.kind == BusOp::Kind::StreamIn ? op.count : op.beats.size();
         out += fmt::format(" {} {}\n", n, m);
         for (size_t i = 0; i < op.beats.size(); ++i)
-          out += fmt::format("{:08x}{}", op.beats[i], (i % 8 == 7 || i + 1 == op.beats.size()) ? "\n" : " ");
+          out += fmt::format("{:08x}{}", op.beats[i],
+                             (i % 8 == 7 || i + 1 == op.beats.size()) ? "\n" : " ");
         break;
       }
       case BusOp::Kind::WaitIrq:
@@ -84,8 +85,8 @@ std::string compile_replay(const std::string& rtl_dir, const std::string& top, i
   if (!fl) throw ToolError("no filelist.f in " + rtl.string());
   if (capture("iverilog -V").empty())
     throw ToolError("iverilog not found on PATH (install the Debian package iverilog)");
-  std::string cmd = fmt::format("cd '{}' && iverilog -g2012 -s zas_replay -o replay.vvp replay_tb.v",
-                                work.string());
+  std::string cmd = fmt::format(
+      "cd '{}' && iverilog -g2012 -s zas_replay -o replay.vvp replay_tb.v", work.string());
   std::string line;
   while (std::getline(fl, line))
     if (!line.empty()) cmd += " '" + (rtl / line).string() + "'";
@@ -100,8 +101,8 @@ IcarusReplay run_replay(const std::string& vvp, const std::string& trace_path,
   IcarusReplay r;
   r.log = log_path;
   const auto t0 = Clock::now();
-  const int rc = run_logged(fmt::format("vvp -n '{}' '+trace={}'", vvp, fs::absolute(trace_path).string()),
-                            log_path);
+  const int rc = run_logged(
+      fmt::format("vvp -n '{}' '+trace={}'", vvp, fs::absolute(trace_path).string()), log_path);
   r.run_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
   std::istringstream text(slurp(log_path));
   std::string line;

@@ -21,7 +21,7 @@ struct BusOp {
   Kind kind = Kind::Step;
   uint32_t addr = 0;
   uint32_t data = 0;
-  int status = 0;               // AXI response (0 OKAY, 2 SLVERR, -1 timeout); irq came (1/0)
+  int status = 0;  // AXI response (0 OKAY, 2 SLVERR, -1 timeout); irq came (1/0)
   uint64_t count = 0;
   std::vector<uint32_t> beats;
   uint64_t start = 0, end = 0;  // the model's cycle counter before and after the operation

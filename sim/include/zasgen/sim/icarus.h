@@ -22,8 +22,8 @@ std::string replay_testbench(const std::string& top, int axi_addr_bits);
 
 struct IcarusReplay {
   bool pass = false;
-  std::string verdict;   // the testbench's REPLAY PASS/FAIL line ("" if it printed none)
-  std::string log;       // the simulator's output
+  std::string verdict;  // the testbench's REPLAY PASS/FAIL line ("" if it printed none)
+  std::string log;      // the simulator's output
   double run_seconds = 0;
 };
 
@@ -39,7 +39,7 @@ IcarusReplay run_replay(const std::string& vvp, const std::string& trace_path,
 // The whole check for one case on one design: the Verilator run (recorded, its outputs
 // compared with the golden model), the trace in work_dir/trace.txt, the replay in Icarus.
 struct CrossCheck {
-  DesignResult verilator;   // the recorded run
+  DesignResult verilator;  // the recorded run
   BusTrace trace;
   IcarusReplay icarus;
   double compile_seconds = 0;
