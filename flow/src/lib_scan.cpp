@@ -150,8 +150,20 @@ bool is_plain_pin(const std::string& s) {
   return true;
 }
 
+// A constant Liberty function ("0", "1", 1'b0, 1'b1): its value; -1 for anything else.
+int constant_function(std::string f) {
+  std::string s;
+  for (char c : f)
+    if (!std::isspace((unsigned char)c)) s += c;
+  if (s == "0" || s == "1'b0" || s == "1'B0") return 0;
+  if (s == "1" || s == "1'b1" || s == "1'B1") return 1;
+  return -1;
+}
+
 LibCellInfo read_cell(const Group& cell) {
   LibCellInfo info;
+  int inputs = 0, outputs = 0, constant = -1;
+  std::string constant_pin;
   info.name = cell.arg;
   if (auto it = cell.attrs.find("area"); it != cell.attrs.end())
     info.area = std::strtod(it->second.c_str(), nullptr);
@@ -163,6 +175,18 @@ LibCellInfo read_cell(const Group& cell) {
       if (auto it = ch->attrs.find("next_state"); it != ch->attrs.end() && is_plain_pin(it->second))
         info.data_pin = it->second;
     }
+    if (ch->type != "pin" && ch->type != "bus") continue;
+    if (auto d = ch->attrs.find("direction"); d != ch->attrs.end()) {
+      if (d->second == "output" && ch->type == "pin") {
+        ++outputs;
+        if (auto f = ch->attrs.find("function"); f != ch->attrs.end()) {
+          constant = constant_function(f->second);
+          constant_pin = ch->arg;
+        }
+      } else {
+        ++(d->second == "output" ? outputs : inputs);
+      }
+    }
     if (ch->type != "pin") continue;
     const auto clk = ch->attrs.find("clock");
     if (clk == ch->attrs.end() || clk->second != "true") continue;
@@ -172,6 +196,10 @@ LibCellInfo read_cell(const Group& cell) {
         if (t->type == "rise_power" || t->type == "fall_power")
           info.clock_energy_pj += first_value(*t);
     }
+  }
+  if (inputs == 0 && outputs == 1 && constant >= 0 && !info.sequential) {
+    info.tie_pin = constant_pin;
+    info.tie_value = constant;
   }
   return info;
 }

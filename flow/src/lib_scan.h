@@ -17,6 +17,10 @@ struct LibCellInfo {
   double clock_energy_pj = 0;  // rise + fall internal energy of clock pins (groups without
                                // `when`; first table entry), per clock cycle
   bool dont_use = false;
+  // A tie cell: no input pins, one output whose function is a constant ("0"/"1", also
+  // 1'b0/1'b1). tie_pin is that output ("" when the cell is not a tie cell).
+  std::string tie_pin;
+  int tie_value = 0;
 };
 
 struct LibInfo {

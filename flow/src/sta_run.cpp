@@ -13,6 +13,19 @@
 // zero-area helper cell (ZASGEN_ACTSRC, no function, no arcs: a root) that carries the
 // simulated activity; OpenSTA then copies it D->Q and propagates it from Q through the
 // combinational logic. Timing is reported before any of this, on the intact netlist.
+//
+// Constants are replaced the same way before power analysis. OpenSTA 2.0.17 levelizes the
+// graph without the edges that constant propagation disables (from tie cells, 1'b0/1'b1
+// nets), so every pin of constant logic sits at level 0, but its activity search
+// (ActivitySrchPred) still follows those edges: visiting a level-0 pin appends the next one
+// to the level-0 queue while BfsIterator::visit iterates that same vector, and the
+// reallocation leaves the loop reading freed memory (a segfault in report_power on the
+// tiny design: tie cells feed logic across kept hierarchy that Yosys cannot fold). So the
+// loads of each tie cell, and the pins of each constant net, move to a net driven by an
+// activity source with activity 0 and duty = the constant (the tie cell stays). For
+// power this is exact: OpenSTA's probabilistic propagation of (0, 1) or (0, 0) through a
+// cell function gives the constant's own values; with no constants left the levels follow
+// every edge the activity search follows.
 #include <cmath>
 #include <iomanip>
 #include <limits>
@@ -88,21 +101,77 @@ proc zasgen_leaf_driver {net} {
 # Cuts pin `pin` (of leaf instance `inst`) from its net and drives it from a new activity
 # source in the same parent instance carrying `act` toggles/cycle and `duty`.
 proc zasgen_drive_from_source {inst pin act duty} {
-  global zasgen_act_n
   set p [get_pins -quiet "[get_full_name $inst]/$pin"]
   if {$p == ""} { return 0 }
   set n [$p net]
   if {$n != "NULL"} { disconnect_pin [get_full_name $n] $p }
-  set parent [get_full_name [$inst parent]]
+  set net [zasgen_source_net [get_full_name [$inst parent]] $act $duty]
+  connect_pin $net $p
+  return 1
+}
+# A new activity source in instance `parent` ("" = top) carrying `act` and `duty`, driving a
+# new net; returns the net's name.
+proc zasgen_source_net {parent act duty} {
+  global zasgen_act_n
   set prefix [expr {$parent == "" ? "" : "$parent/"}]
   incr zasgen_act_n
   set src "${prefix}zasgen_act_$zasgen_act_n"
   make_instance $src zasgen_sta_aux/ZASGEN_ACTSRC
   make_net "${prefix}zasgen_act_net_$zasgen_act_n"
   connect_pin "${prefix}zasgen_act_net_$zasgen_act_n" "$src/Y"
-  connect_pin "${prefix}zasgen_act_net_$zasgen_act_n" $p
   sta::set_power_pin_activity [get_pins "$src/Y"] $act $duty
+  return "${prefix}zasgen_act_net_$zasgen_act_n"
+}
+# Moves the pins of `net` (in its own instance: leaf pins and child instances' ports; not a
+# top-level port, which has no fanout) to a new activity source's net. Returns 1 if any moved.
+proc zasgen_move_pins {net act duty} {
+  set pins {}
+  set it [$net pin_iterator]
+  while {[$it has_next]} {
+    set p [$it next]
+    if {![$p is_top_level_port]} { lappend pins $p }
+  }
+  $it finish
+  if {$pins == {}} { return 0 }
+  set name [get_full_name $net]
+  set new [zasgen_source_net [get_full_name [$net instance]] $act $duty]
+  foreach p $pins {
+    disconnect_pin $name $p
+    connect_pin $new $p
+  }
   return 1
+}
+# Constants -> activity sources with activity 0 and duty = the constant (see header): the
+# loads of each tie cell (zasgen_tie_cells: cell -> {pin value}) and the pins of each constant
+# net OpenSTA made for 1'b0/1'b1 (named zero_/one_, no driver) move to a source's net.
+# Prints the number of tie cells and constant nets replaced.
+proc zasgen_replace_constants {} {
+  global zasgen_tie_cells
+  set ties 0
+  set nets 0
+  foreach inst [get_cells -hierarchical *] {
+    set ref [get_property $inst ref_name]
+    if {![info exists zasgen_tie_cells($ref)]} continue
+    lassign $zasgen_tie_cells($ref) pin value
+    set p [get_pins -quiet "[get_full_name $inst]/$pin"]
+    if {$p == ""} continue
+    set net [$p net]
+    if {$net == "NULL"} continue
+    # The tie cell stays (its leakage counts) and drives nothing.
+    disconnect_pin [get_full_name $net] $p
+    sta::set_power_pin_activity $p 0 $value
+    incr ties [zasgen_move_pins $net 0 $value]
+  }
+  foreach {name value} {zero_ 0 one_ 1} {
+    foreach net [get_nets -hierarchical -quiet $name] {
+      set driven 0
+      set it [$net connected_pin_iterator]
+      while {[$it has_next]} { if {[[$it next] is_driver]} { set driven 1 } }
+      $it finish
+      if {!$driven} { incr nets [zasgen_move_pins $net 0 $value] }
+    }
+  }
+  puts "ZASGEN constants $ties $nets"
 }
 proc zasgen_find_net {name} {
   set net [get_nets -quiet [string map {. /} $name]]
@@ -204,6 +273,10 @@ std::string sta_script(const SynthJob& job, const JobFiles& f, const LibInfo& st
   for (const auto& [name, c] : std_lib.cells)
     if (c.sequential && !c.data_pin.empty()) s << " " << name << " " << c.data_pin;
   s << " }\n";
+  s << "array set zasgen_tie_cells {";
+  for (const auto& [name, c] : std_lib.cells)
+    if (!c.tie_pin.empty()) s << " " << name << " {" << c.tie_pin << " " << c.tie_value << "}";
+  s << " }\n";
   s << "read_liberty {" << f.liberty << "}\n";
   if (!f.macro_liberty.empty()) s << "read_liberty {" << f.macro_liberty << "}\n";
   s << "read_liberty {" << f.aux_liberty << "}\n";
@@ -237,6 +310,8 @@ std::string sta_script(const SynthJob& job, const JobFiles& f, const LibInfo& st
   s << "report_checks -path_delay max -sort_by_slack -digits 4 -fields {slew cap} > "
        "critical_path.txt\n";
 
+  s << "# ---- power: constants become activity sources (OpenSTA 2.0.17 crash; see header) ----\n";
+  s << "zasgen_replace_constants\n";
   activity_block(s, job);
 
   s << "# ---- power ----\n";
