@@ -6,7 +6,9 @@
 #include <fmt/format.h>
 
 #include "zasgen/flow/error.h"
+#include "zasgen/model/golden.h"
 #include "zasgen/rtl/elaborate.h"
+#include "zasgen/sim/verilator_build.h"
 
 namespace zasgen::flow {
 
@@ -37,6 +39,41 @@ ActivitySpec activity_spec(const sim::Activity& a) {
   return s;
 }
 
+// Simulates the mapped netlist (Yosys's cell models from the liberty, the SRAM models) through
+// the same host driver as the RTL, on the same layer, and compares with the golden model.
+void gate_level_sim(DesignPpa& d, const sim::LayerCase& c, const std::string& rtl_dir,
+                    const std::string& liberty, const std::string& work, const PpaOptions& o) {
+  fs::remove_all(work);
+  fs::create_directories(work);
+  write_gate_models(liberty, (fs::path(work) / "cells.v").string());
+  std::string list = "cells.v\n";
+  for (const auto& e : fs::directory_iterator(rtl_dir)) {
+    const std::string n = e.path().filename().string();
+    if (n.rfind("sram_", 0) == 0) {
+      fs::copy_file(e.path(), fs::path(work) / n);
+      list += n + "\n";
+    }
+  }
+  fs::copy_file(d.synth.netlist, fs::path(work) / "netlist.v");
+  list += "netlist.v\n";
+  std::ofstream(fs::path(work) / "filelist.f") << list;
+  sim::Design g;
+  g.params = d.params;
+  g.rtl_dir = work;
+  sim::BuildRequest br;
+  br.rtl_dir = work;
+  br.top = d.params.name + "_top";
+  br.cache_root = o.cache_root;
+  br.netlist = true;
+  g.library = sim::build_simulator(br).library;
+  const model::Tensor3 golden =
+      model::conv_layer(c.in.act, c.in.weights, c.in.bias, c.in.requant, c.layer, d.params);
+  const sim::DesignResult r = sim::run_design(g, c, golden);
+  d.gatesim = r.mismatch;
+  d.gatesim_cycles = r.run.perf.cycles;
+  d.gatesim_seconds = r.run.seconds;
+}
+
 DesignPpa run_design(const ArchParams& p, const sim::LayerCase& c, const std::string& dir,
                      const PpaOptions& o, const LibertySpec& spec) {
   auto log = [&](const std::string& s) {
@@ -48,8 +85,11 @@ DesignPpa run_design(const ArchParams& p, const sim::LayerCase& c, const std::st
   sim::Design design;
   design.params = p;
   design.rtl_dir = sim::generate_design(p, dir);
-  log(fmt::format("{}: simulating {} for switching activity (coverage build)", p.name, c.name));
-  d.activity = sim::measure_activity(design, c, o.cache_root, (fs::path(dir) / "activity").string());
+  if (o.power) {
+    log(fmt::format("{}: simulating {} for switching activity (coverage build)", p.name, c.name));
+    d.activity =
+        sim::measure_activity(design, c, o.cache_root, (fs::path(dir) / "activity").string());
+  }
   if (d.activity.mismatch.count)
     throw FlowError(FlowError::Code::ToolFailed, p.name,
                     fmt::format("the activity simulation is not bit-exact ({} mismatches): "
@@ -67,13 +107,20 @@ DesignPpa run_design(const ArchParams& p, const sim::LayerCase& c, const std::st
   job.clock_period_ns = 1000.0 / p.target_mhz;
   job.liberty = libs.first;
   job.macro_liberty = libs.second;
-  job.activity = activity_spec(d.activity.activity);
+  if (o.power) job.activity = activity_spec(d.activity.activity);
+  job.run_sta = o.power;
   log(fmt::format("{}: synthesizing {} ({} files, {} macro geometries)", p.name, job.top,
                   job.verilog_files.size(), macros.size()));
   d.synth = synthesize(job);
-  d.layer_us = double(d.activity.perf.cycles) / d.clock_mhz;
-  d.energy_uj = d.synth.power.total.total_mw() * d.layer_us * 1e-3;
-  d.tops_per_w = d.energy_uj > 0 ? 2.0 * double(c.layer.macs()) / (d.energy_uj * 1e-6) / 1e12 : 0;
+  if (o.power) {
+    d.layer_us = double(d.activity.perf.cycles) / d.clock_mhz;
+    d.energy_uj = d.synth.power.total.total_mw() * d.layer_us * 1e-3;
+    d.tops_per_w = d.energy_uj > 0 ? 2.0 * double(c.layer.macs()) / (d.energy_uj * 1e-6) / 1e12 : 0;
+  }
+  if (o.gatesim) {
+    log(fmt::format("{}: gate-level simulation of the netlist on {}", p.name, c.name));
+    gate_level_sim(d, c, design.rtl_dir, libs.first, (fs::path(dir) / "gatesim").string(), o);
+  }
   if (o.osu018) {
     log(fmt::format("{}: cross-checking against osu018", p.name));
     d.osu018 = osu018_crosscheck(job, d.synth, spec);
@@ -103,10 +150,12 @@ nlohmann::ordered_json design_json(const DesignPpa& d) {
   j["clock_mhz"] = d.clock_mhz;
   j["worst_setup_slack_ns"] = s.timing.worst_setup_slack_ns;
   j["power_mw"] = s.power.total.total_mw();
-  j["power_breakdown_mw"] = {
-      {"internal", s.power.total.internal_mw}, {"switching", s.power.total.switching_mw},
-      {"leakage", s.power.total.leakage_mw},   {"sequential", s.power.sequential.total_mw()},
-      {"combinational", s.power.combinational.total_mw()}, {"sram", s.power.macro.total_mw()}};
+  j["power_breakdown_mw"] = {{"internal", s.power.total.internal_mw},
+                             {"switching", s.power.total.switching_mw},
+                             {"leakage", s.power.total.leakage_mw},
+                             {"sequential", s.power.sequential.total_mw()},
+                             {"combinational", s.power.combinational.total_mw()},
+                             {"sram", s.power.macro.total_mw()}};
   j["activity"] = {{"layer_cycles", d.activity.perf.cycles},
                    {"nets_annotated", s.power.activity_applied},
                    {"nets_left_to_sta", s.power.activity_not_register},
@@ -118,6 +167,10 @@ nlohmann::ordered_json design_json(const DesignPpa& d) {
   j["synth_seconds"] = s.yosys_seconds;
   j["sta_seconds"] = s.sta_seconds;
   j["netlist"] = s.netlist;
+  if (d.gatesim)
+    j["gate_level_sim"] = {{"mismatches", d.gatesim->count},
+                           {"cycles", d.gatesim_cycles},
+                           {"seconds", d.gatesim_seconds}};
   if (d.osu018)
     j["osu018"] = {{"logic_area_um2", d.osu018->ref_logic_um2},
                    {"logic_area_scaled_um2", d.osu018->ref_logic_scaled_um2},
@@ -137,7 +190,9 @@ PpaResult run_ppa(const ArchParams& p, const PpaOptions& o) {
   r.layer = sim::make_case(co, p);
   const LibertySpec spec = load_process_spec(default_process_spec_path());
   r.sparse = run_design(p, r.layer, o.out_dir, o, spec);
-  if (o.dense) r.dense = run_design(p.dense_twin(), r.layer, (fs::path(o.out_dir) / "dense").string(), o, spec);
+  if (o.dense)
+    r.dense =
+        run_design(p.dense_twin(), r.layer, (fs::path(o.out_dir) / "dense").string(), o, spec);
   return r;
 }
 
@@ -146,15 +201,17 @@ nlohmann::ordered_json to_json(const PpaResult& r) {
   nlohmann::ordered_json j;
   j["config"] = s.params.source;
   j["liberty"] = s.synth.out_dir + "/zasgen55.lib";
-  j["estimate"] = "synthetic 55-nm-like library generated from flow/spec/process55.yaml; not "
-                  "foundry data";
+  j["estimate"] =
+      "synthetic 55-nm-like library generated from flow/spec/process55.yaml; not "
+      "foundry data";
   j["activity_layer"] = r.layer.name;
   j["activity_sparsity"] = r.layer.sparsity;
   j["layer_dense_macs"] = r.layer.layer.macs();
   // The contract's keys, for the design itself.
   j["area_um2"] = s.synth.total_area_um2;
   nlohmann::ordered_json by_module;
-  for (const ModuleArea& m : s.synth.modules) by_module[m.module] = m.total_um2 * double(m.instances);
+  for (const ModuleArea& m : s.synth.modules)
+    by_module[m.module] = m.total_um2 * double(m.instances);
   j["area_by_module"] = by_module;
   j["sram_area_um2"] = s.synth.macro_area_um2;
   j["fmax_mhz"] = s.synth.timing.fmax_mhz;
@@ -167,8 +224,9 @@ nlohmann::ordered_json to_json(const PpaResult& r) {
     j["dense"] = design_json(*r.dense);
     const double a = s.synth.total_area_um2, b = r.dense->synth.total_area_um2;
     j["area_overhead"] = b > 0 ? a / b - 1.0 : 0.0;
-    j["logic_area_overhead"] =
-        r.dense->synth.logic_area_um2 > 0 ? s.synth.logic_area_um2 / r.dense->synth.logic_area_um2 - 1.0 : 0.0;
+    j["logic_area_overhead"] = r.dense->synth.logic_area_um2 > 0
+                                   ? s.synth.logic_area_um2 / r.dense->synth.logic_area_um2 - 1.0
+                                   : 0.0;
     j["speedup"] = s.activity.perf.cycles
                        ? double(r.dense->activity.perf.cycles) / double(s.activity.perf.cycles)
                        : 0.0;

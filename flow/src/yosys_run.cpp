@@ -103,8 +103,10 @@ StatCounts parse_stat_json(const std::string& path) {
   for (; close < text.size(); ++close) {
     const char ch = text[close];
     if (in_string) {
-      if (ch == '\\') ++close;
-      else if (ch == '"') in_string = false;
+      if (ch == '\\')
+        ++close;
+      else if (ch == '"')
+        in_string = false;
     } else if (ch == '"') {
       in_string = true;
     } else if (ch == '{') {

@@ -37,11 +37,11 @@ int run_generate(const GenerateOptions& o) {
   }
   const double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-  std::printf("%s: %s_top (%s, %d PEs x %d lane%s) -> %s/ (%zu Verilog modules, filelist.f, "
-              "zasgen_params.h, params.json, regmap.md) in %.0f ms\n",
-              o.config.c_str(), p->name.c_str(),
-              p->sparse() ? to_string(p->format) : "dense", p->pes, p->lanes,
-              p->lanes == 1 ? "" : "s", dir.c_str(), rtl, ms);
+  std::printf(
+      "%s: %s_top (%s, %d PEs x %d lane%s) -> %s/ (%zu Verilog modules, filelist.f, "
+      "zasgen_params.h, params.json, regmap.md) in %.0f ms\n",
+      o.config.c_str(), p->name.c_str(), p->sparse() ? to_string(p->format) : "dense", p->pes,
+      p->lanes, p->lanes == 1 ? "" : "s", dir.c_str(), rtl, ms);
   return kOk;
 }
 

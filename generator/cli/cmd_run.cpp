@@ -27,27 +27,31 @@ std::string report_markdown(const ArchParams& p, const sim::CaseResult& s,
   const double speedup = double(s.dense->run.perf.cycles) / double(s.sparse.run.perf.cycles);
   const double limit = double(s.c.in.act.size()) / double(std::max<int64_t>(1, s.input_nonzeros));
   std::string md = fmt::format("# zasgen run: `{}`\n\n", p.source);
-  md += fmt::format("Design `{}_top`: {} PEs x {} lane(s), {} format (index {} bits), {}-bit data, "
-                    "kernels up to {}x{}, {} MHz target. Dense twin `{}_dense_top` with the same "
-                    "PE array and buffer capacities.\n\n",
-                    p.name, p.pes, p.lanes, to_string(p.format), p.index_bits, p.act_bits,
-                    p.max_r, p.max_s, p.target_mhz, p.name);
+  md += fmt::format(
+      "Design `{}_top`: {} PEs x {} lane(s), {} format (index {} bits), {}-bit data, "
+      "kernels up to {}x{}, {} MHz target. Dense twin `{}_dense_top` with the same "
+      "PE array and buffer capacities.\n\n",
+      p.name, p.pes, p.lanes, to_string(p.format), p.index_bits, p.act_bits, p.max_r, p.max_s,
+      p.target_mhz, p.name);
   md += "## Simulation (Verilator, bit-exact against the golden model)\n\n";
   md += fmt::format("Layer `{}` with a synthetic input of {:.1f}% zeros (seeded).\n\n",
                     s.c.layer.to_string(), 100 * s.input_sparsity);
   md += "| design | cycles | analytic model | activations issued | runs | bit-exact |\n";
   md += "|---|---:|---:|---:|---:|---|\n";
   for (const auto* d : {&s.sparse, &*s.dense})
-    md += fmt::format("| {} | {} | {} ({:.3f}) | {} | {} | {} |\n", d == &s.sparse ? "sparse" : "dense",
-                      d->run.perf.cycles, d->model.cycles,
+    md += fmt::format("| {} | {} | {} ({:.3f}) | {} | {} | {} |\n",
+                      d == &s.sparse ? "sparse" : "dense", d->run.perf.cycles, d->model.cycles,
                       double(d->model.cycles) / double(d->run.perf.cycles), d->run.perf.nnz,
                       d->run.plan.runs.size(), d->mismatch.count ? "NO" : "yes");
-  md += fmt::format("\nSpeedup over the dense baseline: **{:.2f}x** (zero-skipping limit {:.2f}x, "
-                    "{:.1f}% of it; the paper reports 7.29x at 90% sparsity).\n\n",
-                    speedup, limit, 100 * speedup / limit);
+  md += fmt::format(
+      "\nSpeedup over the dense baseline: **{:.2f}x** (zero-skipping limit {:.2f}x, "
+      "{:.1f}% of it; the paper reports 7.29x at 90% sparsity).\n\n",
+      speedup, limit, 100 * speedup / limit);
   if (ppa) {
     md += "## Synthesis (Yosys + OpenSTA, synthetic 55-nm-like library)\n\n";
-    md += "| design | area um2 | logic um2 | SRAM um2 | fmax MHz | power mW | energy uJ | TOPS/W (effective) |\n";
+    md +=
+        "| design | area um2 | logic um2 | SRAM um2 | fmax MHz | power mW | energy uJ | TOPS/W "
+        "(effective) |\n";
     md += "|---|---:|---:|---:|---:|---:|---:|---:|\n";
     for (const flow::DesignPpa* d : {&ppa->sparse, ppa->dense ? &*ppa->dense : nullptr}) {
       if (!d) continue;
@@ -56,10 +60,11 @@ std::string report_markdown(const ArchParams& p, const sim::CaseResult& s,
                         d->synth.logic_area_um2, d->synth.macro_area_um2, d->synth.timing.fmax_mhz,
                         d->synth.power.total.total_mw(), d->energy_uj, d->tops_per_w);
     }
-    md += fmt::format("\nEffective TOPS/W = 2 x the layer's dense MACs / energy of the sparse run, "
-                      "at {} MHz; the paper reports 1.94 TOPS/W (UMC 55 nm, 100 MHz, 1.08 V). "
-                      "Power uses the switching activity of the simulated layer.\n",
-                      p.target_mhz);
+    md += fmt::format(
+        "\nEffective TOPS/W = 2 x the layer's dense MACs / energy of the sparse run, "
+        "at {} MHz; the paper reports 1.94 TOPS/W (UMC 55 nm, 100 MHz, 1.08 V). "
+        "Power uses the switching activity of the simulated layer.\n",
+        p.target_mhz);
   }
   return md;
 }
@@ -89,8 +94,9 @@ int run_run(const RunOptions& o) {
     std::fflush(stdout);
     s = sim::run_case(ds, &dd, c);
     if (s.sparse.mismatch.count || s.dense->mismatch.count) {
-      report_error("simulation does not match the golden model; run `zasgen sim` on the same "
-                   "layer for the first differing output");
+      report_error(
+          "simulation does not match the golden model; run `zasgen sim` on the same "
+          "layer for the first differing output");
       return kMismatch;
     }
     if (!o.no_synth) {
@@ -101,7 +107,10 @@ int run_run(const RunOptions& o) {
       po.cache_root = sim_cache_dir();
       po.layer = co.layer;
       po.sparsity = o.sparsity;
-      po.log = [](const std::string& l) { std::printf("      %s\n", l.c_str()); std::fflush(stdout); };
+      po.log = [](const std::string& l) {
+        std::printf("      %s\n", l.c_str());
+        std::fflush(stdout);
+      };
       ppa = flow::run_ppa(*p, po);
     }
   } catch (const sim::InputError& e) {
@@ -126,20 +135,23 @@ int run_run(const RunOptions& o) {
     write_file_atomically((reports / "run.md").string(), md);
     write_file_atomically((reports / "run_sim.json").string(), sim::to_json(s, *p).dump(2) + "\n");
     if (ppa)
-      write_file_atomically((reports / "run_synth.json").string(), flow::to_json(*ppa).dump(2) + "\n");
+      write_file_atomically((reports / "run_synth.json").string(),
+                            flow::to_json(*ppa).dump(2) + "\n");
   } catch (const std::exception& e) {
     report_error(fmt::format("cannot write the report: {}", e.what()));
     return kToolFailure;
   }
   const double speedup = double(s.dense->run.perf.cycles) / double(s.sparse.run.perf.cycles);
   std::printf("\nreport: %s\n", (reports / "run.md").string().c_str());
-  std::printf("  speedup %.2fx over the dense baseline at %.0f%% sparsity (paper 7.29x), bit-exact\n",
-              speedup, 100 * s.input_sparsity);
+  std::printf(
+      "  speedup %.2fx over the dense baseline at %.0f%% sparsity (paper 7.29x), bit-exact\n",
+      speedup, 100 * s.input_sparsity);
   if (ppa)
     std::printf("  area %.2f mm2, fmax %.0f MHz, %.1f mW, %.2f TOPS/W effective (paper 1.94)\n",
                 ppa->sparse.synth.total_area_um2 / 1e6, ppa->sparse.synth.timing.fmax_mhz,
                 ppa->sparse.synth.power.total.total_mw(), ppa->sparse.tops_per_w);
-  std::printf("  %.0f s\n", std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  std::printf("  %.0f s\n",
+              std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   return kOk;
 }
 

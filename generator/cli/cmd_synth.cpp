@@ -18,12 +18,20 @@ namespace zasgen::cli {
 
 namespace {
 
-void print_design(const char* label, const flow::DesignPpa& d) {
+void print_design(const char* label, const flow::DesignPpa& d, bool power) {
   const flow::SynthResult& s = d.synth;
-  std::printf("  %-7s area %10.0f um2 (logic %9.0f, SRAM %10.0f)  fmax %6.1f MHz  power %7.2f mW"
-              "  layer %9.1f us  energy %8.2f uJ  %6.2f TOPS/W\n",
-              label, s.total_area_um2, s.logic_area_um2, s.macro_area_um2, s.timing.fmax_mhz,
-              s.power.total.total_mw(), d.layer_us, d.energy_uj, d.tops_per_w);
+  if (!power) {
+    std::printf(
+        "  %-7s area %10.0f um2 (logic %9.0f, SRAM %10.0f)  (timing and power not run: "
+        "--no-power)\n",
+        label, s.total_area_um2, s.logic_area_um2, s.macro_area_um2);
+    return;
+  }
+  std::printf(
+      "  %-7s area %10.0f um2 (logic %9.0f, SRAM %10.0f)  fmax %6.1f MHz  power %7.2f mW"
+      "  layer %9.1f us  energy %8.2f uJ  %6.2f TOPS/W\n",
+      label, s.total_area_um2, s.logic_area_um2, s.macro_area_um2, s.timing.fmax_mhz,
+      s.power.total.total_mw(), d.layer_us, d.energy_uj, d.tops_per_w);
 }
 
 }  // namespace
@@ -39,6 +47,8 @@ int run_synth(const SynthOptions& o) {
   po.sparsity = o.sparsity;
   po.dense = !o.no_dense;
   po.osu018 = o.osu018;
+  po.power = !o.no_power;
+  po.gatesim = o.gatesim;
   po.log = [](const std::string& s) { std::fprintf(stderr, "  %s\n", s.c_str()); };
   flow::PpaResult r;
   try {
@@ -60,21 +70,37 @@ int run_synth(const SynthOptions& o) {
     return kToolFailure;
   }
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  std::printf("zasgen synth %s: 55-nm-like library (synthetic estimate), %.0f MHz, activity from "
-              "%s at %.0f%% sparsity\n",
-              o.config.c_str(), p->target_mhz, r.layer.name.c_str(), 100 * r.layer.sparsity);
-  print_design("sparse", r.sparse);
-  if (r.dense) {
-    print_design("dense", *r.dense);
-    std::printf("  sparse machinery: %+.1f%% area over the dense baseline; speedup %.2fx; energy "
-                "%.2fx lower\n",
-                100 * (r.sparse.synth.total_area_um2 / r.dense->synth.total_area_um2 - 1),
-                double(r.dense->activity.perf.cycles) / double(r.sparse.activity.perf.cycles),
-                r.dense->energy_uj / r.sparse.energy_uj);
+  std::printf(
+      "zasgen synth %s: 55-nm-like library (synthetic estimate), %.0f MHz, activity from "
+      "%s at %.0f%% sparsity\n",
+      o.config.c_str(), p->target_mhz, r.layer.name.c_str(), 100 * r.layer.sparsity);
+  print_design("sparse", r.sparse, po.power);
+  if (r.dense) print_design("dense", *r.dense, po.power);
+  if (r.dense && po.power) {
+    std::printf(
+        "  sparse machinery: %+.1f%% area over the dense baseline; speedup %.2fx; energy "
+        "%.2fx lower\n",
+        100 * (r.sparse.synth.total_area_um2 / r.dense->synth.total_area_um2 - 1),
+        double(r.dense->activity.perf.cycles) / double(r.sparse.activity.perf.cycles),
+        r.dense->energy_uj / r.sparse.energy_uj);
   }
-  std::printf("  effective TOPS/W %.2f (paper: 1.94 in UMC 55 nm at 100 MHz, 1.08 V); netlist %s; "
-              "%.0f s\n",
-              r.sparse.tops_per_w, r.sparse.synth.netlist.c_str(), secs);
+  for (const flow::DesignPpa* d : {&r.sparse, r.dense ? &*r.dense : nullptr})
+    if (d && d->gatesim)
+      std::printf("  gate-level simulation of %s: %s (%lld mismatches, %llu cycles, %.1f s)\n",
+                  d->params.name.c_str(), d->gatesim->count ? "MISMATCH" : "bit-exact",
+                  (long long)d->gatesim->count, (unsigned long long)d->gatesim_cycles,
+                  d->gatesim_seconds);
+  for (const flow::DesignPpa* d : {&r.sparse, r.dense ? &*r.dense : nullptr})
+    if (d && d->gatesim && d->gatesim->count)
+      std::printf(
+          "  first difference of %s's netlist at output (k=%d, y=%d, x=%d): expected %d, "
+          "got %d\n",
+          d->params.name.c_str(), d->gatesim->k, d->gatesim->y, d->gatesim->x, d->gatesim->expected,
+          d->gatesim->actual);
+  if (po.power)
+    std::printf("  effective TOPS/W %.2f (paper: 1.94 in UMC 55 nm at 100 MHz, 1.08 V)\n",
+                r.sparse.tops_per_w);
+  std::printf("  netlist %s; %.0f s\n", r.sparse.synth.netlist.c_str(), secs);
   if (!o.json.empty()) {
     try {
       write_file_atomically(o.json, flow::to_json(r).dump(2) + "\n");
@@ -83,6 +109,8 @@ int run_synth(const SynthOptions& o) {
       return kToolFailure;
     }
   }
+  for (const flow::DesignPpa* d : {&r.sparse, r.dense ? &*r.dense : nullptr})
+    if (d && d->gatesim && d->gatesim->count) return kMismatch;
   return kOk;
 }
 

@@ -47,6 +47,8 @@ struct SynthOptions {
   double sparsity = 0.9;
   bool no_dense = false;
   bool osu018 = false;
+  bool no_power = false;  // area only: no activity simulation, timing or power
+  bool gatesim = false;   // simulate the mapped netlist on the layer
 };
 
 struct BenchOptions {
@@ -61,7 +63,7 @@ struct BenchOptions {
 
 struct RunOptions {
   std::string config;
-  std::string layer;       // empty: the representative layer of the configuration
+  std::string layer;  // empty: the representative layer of the configuration
   double sparsity = 0.9;
   std::string out_dir;
   bool no_synth = false;

@@ -23,7 +23,9 @@ std::string default_out_dir(const std::string& config_path) {
   return (std::filesystem::path("out") / std::filesystem::path(config_path).stem()).string();
 }
 
-std::string sim_cache_dir() { return "out/.cache/verilator"; }
+std::string sim_cache_dir() {
+  return "out/.cache/verilator";
+}
 
 void report_error(const std::string& what, const std::string& log_path) {
   std::fputs(fmt::format("zasgen: error: {}\n", what).c_str(), stderr);

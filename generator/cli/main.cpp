@@ -23,7 +23,8 @@ int main(int argc, char** argv) {
   c->add_flag("--codes", check.codes, "print the table of diagnostic codes and exit");
 
   GenerateOptions gen;
-  CLI::App* g = app.add_subcommand("generate", "write RTL, file list, C header, params.json, regmap");
+  CLI::App* g =
+      app.add_subcommand("generate", "write RTL, file list, C header, params.json, regmap");
   g->add_option("config", gen.config, "configuration file (YAML)")->required();
   g->add_option("-o,--out", gen.out_dir, "output directory (default out/<config stem>/)");
 
@@ -54,7 +55,8 @@ int main(int argc, char** argv) {
   s->add_flag("-q,--quiet", simo.quiet, "print nothing but errors");
 
   SynthOptions syn;
-  CLI::App* y = app.add_subcommand("synth", "synthesize the design and its dense twin: area, timing, power");
+  CLI::App* y =
+      app.add_subcommand("synth", "synthesize the design and its dense twin: area, timing, power");
   y->add_option("config", syn.config, "configuration file (YAML)")->required();
   y->add_option("--json", syn.json, "write the results as one JSON object");
   y->add_option("-o,--out", syn.out_dir, "output directory (default out/<config stem>/)");
@@ -63,6 +65,9 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0.0, 1.0));
   y->add_flag("--no-dense", syn.no_dense, "skip the dense twin");
   y->add_flag("--osu018", syn.osu018, "also cross-check against Debian's osu018 library");
+  y->add_flag("--no-power", syn.no_power, "area only: no activity simulation, timing or power");
+  y->add_flag("--gatesim", syn.gatesim,
+              "simulate the mapped netlist on the layer and compare with the golden model");
 
   BenchOptions bench;
   CLI::App* b = app.add_subcommand("bench", "paper-reproduction benchmarks");

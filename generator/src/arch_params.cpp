@@ -7,19 +7,27 @@
 
 namespace zasgen {
 
-const char* to_string(Mode m) { return m == Mode::Sparse ? "sparse" : "dense"; }
+const char* to_string(Mode m) {
+  return m == Mode::Sparse ? "sparse" : "dense";
+}
 
 const char* to_string(Format f) {
   switch (f) {
-    case Format::Dense: return "dense";
-    case Format::Coord: return "coord";
-    case Format::Rle: return "rle";
-    case Format::Bitmap: return "bitmap";
+    case Format::Dense:
+      return "dense";
+    case Format::Coord:
+      return "coord";
+    case Format::Rle:
+      return "rle";
+    case Format::Bitmap:
+      return "bitmap";
   }
   return "?";
 }
 
-int MemGeom::addr_bits() const { return std::max(1, clog2(depth)); }
+int MemGeom::addr_bits() const {
+  return std::max(1, clog2(depth));
+}
 
 int ArchParams::weight_rows_per_channel(int r, int s) const {
   return int(ceil_div(r * s, weights.banks));
@@ -40,19 +48,29 @@ void derive(ArchParams& p) {
   if (p.mode == Mode::Dense) p.format = Format::Dense;
   switch (p.format) {
     case Format::Dense:
-    case Format::Bitmap: p.entry_bits = p.act_bits; break;
+    case Format::Bitmap:
+      p.entry_bits = p.act_bits;
+      break;
     case Format::Coord:
-    case Format::Rle: p.entry_bits = p.act_bits + p.index_bits; break;
+    case Format::Rle:
+      p.entry_bits = p.act_bits + p.index_bits;
+      break;
   }
   p.act_in = {p.pes, depth_for(p.act_in_kib, p.pes, p.entry_bits), p.entry_bits};
   p.act_out = {p.pes, depth_for(p.act_out_kib, p.pes, p.entry_bits), p.entry_bits};
   switch (p.format) {
-    case Format::Dense: p.table_bits = 0; break;
-    case Format::Coord: p.table_bits = clog2(p.max_w + 1); break;
+    case Format::Dense:
+      p.table_bits = 0;
+      break;
+    case Format::Coord:
+      p.table_bits = clog2(p.max_w + 1);
+      break;
     case Format::Rle:
       p.table_bits = clog2(std::max(p.act_in.depth, p.act_out.depth) + 1);
       break;
-    case Format::Bitmap: p.table_bits = p.index_bits; break;
+    case Format::Bitmap:
+      p.table_bits = p.index_bits;
+      break;
   }
   if (p.table_bits > 0) {
     p.act_in_table = {p.pes, depth_for(p.act_in_table_kib, p.pes, p.table_bits), p.table_bits};

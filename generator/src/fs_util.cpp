@@ -47,7 +47,8 @@ void write_tree_atomically(const std::string& dir, const std::vector<FileText>& 
   if (ec) {
     if (had) fs::rename(old, target);
     fs::remove_all(tmp);
-    throw std::runtime_error("cannot move the output into " + target.string() + ": " + ec.message());
+    throw std::runtime_error("cannot move the output into " + target.string() + ": " +
+                             ec.message());
   }
   if (had) fs::remove_all(old, ec);
 }

@@ -686,7 +686,8 @@ SuiteReport bench_ppa(const ArchParams& p, const BenchOptions& o, const SynthRun
     j["ran"] = false;
     j["why_not"] = synth.why_not;
     md += fmt::format(
-        "> **Synthesis did not complete in this benchmark run, so this section has no figures.** {}\n\n"
+        "> **Synthesis did not complete in this benchmark run, so this section has no figures.** "
+        "{}\n\n"
         "When it runs, this section shows area (total, logic, SRAM, by module), fmax, power under "
         "the simulated activity of a layer, energy per layer and effective TOPS/W for the design "
         "and its dense twin, next to the paper's {:.2f} TOPS/W (published figure, {}).\n",

@@ -14,11 +14,11 @@ namespace {
 // Pipeline constants of the RTL (see generator/src/rtl/arch): cycles from a tile's start pulse
 // to the decoder's first token, from the last token's acceptance to the lane going idle, the
 // bubbles of a bank switch, and the drain's pipeline tail.
-constexpr int64_t kFirstEmit = 3;      // tile start -> first parser emission
-constexpr int64_t kIdleAfter = 2;      // last acceptance -> lane idle
-constexpr int64_t kBankSwitch = 2;     // refetch bubbles when the decoder moves to a new bank
-constexpr int64_t kDrainTail = 5;      // drain start + positions -> drain free
-constexpr int64_t kLoadLatency = 2;    // weight load start + rows -> buffer ready
+constexpr int64_t kFirstEmit = 3;    // tile start -> first parser emission
+constexpr int64_t kIdleAfter = 2;    // last acceptance -> lane idle
+constexpr int64_t kBankSwitch = 2;   // refetch bubbles when the decoder moves to a new bank
+constexpr int64_t kDrainTail = 5;    // drain start + positions -> drain free
+constexpr int64_t kLoadLatency = 2;  // weight load start + rows -> buffer ready
 
 struct Channel {
   int64_t cycles = 0;
@@ -108,8 +108,8 @@ CycleEstimate estimate_layer(const model::LayerSpec& l, const ArchParams& p,
     const Run& r = plan.runs[ri];
     const Band& band = plan.bands[size_t(r.band)];
     const int n = r.c1 - r.c0;
-    const int64_t positions = l.pool ? ceil_div(band.oh, 2) * ceil_div(l.out_w(), 2)
-                                     : int64_t(band.oh) * l.out_w();
+    const int64_t positions =
+        l.pool ? ceil_div(band.oh, 2) * ceil_div(l.out_w(), 2) : int64_t(band.oh) * l.out_w();
     // Channel sequences per lane (bank-major), the same for every tile of the run.
     std::vector<std::vector<Channel>> lanes(static_cast<size_t>(L));
     const std::vector<std::vector<int>> order = model::processing_order(n, P, L);
@@ -137,8 +137,8 @@ CycleEstimate estimate_layer(const model::LayerSpec& l, const ArchParams& p,
     std::vector<int64_t> load_free(size_t(L), t + 1);
     std::vector<std::array<int64_t, 2>> buf_free(size_t(L), {t + 1, t + 1});
     std::vector<int64_t> lane_next(size_t(L), 0);  // sequence number of the next channel
-    int64_t drain_free = 0;         // the drain engine is free from this cycle
-    int64_t set_free[2] = {0, 0};   // a partial-sum set is free (drained) from this cycle
+    int64_t drain_free = 0;                        // the drain engine is free from this cycle
+    int64_t set_free[2] = {0, 0};  // a partial-sum set is free (drained) from this cycle
     int cset = 0;
     if (held) {  // the previous run's deferred drain, on the set the first tile does not use
       drain_free = 1 + clear + held + kDrainTail;
@@ -192,8 +192,8 @@ CycleEstimate estimate_layer(const model::LayerSpec& l, const ArchParams& p,
 
 CycleEstimate estimate_layer(const model::LayerSpec& l, const ArchParams& p, double sparsity,
                              uint64_t seed) {
-  const model::Tensor3 act = model::make_activations(l.c, l.h, l.w, sparsity,
-                                                     model::Pattern::Uniform, seed, p.act_bits);
+  const model::Tensor3 act =
+      model::make_activations(l.c, l.h, l.w, sparsity, model::Pattern::Uniform, seed, p.act_bits);
   return estimate_layer(l, p, act, plan_layer(l, p, act), true);
 }
 

@@ -39,8 +39,10 @@ LayerCase make_case(const CaseOptions& o, const ArchParams& p) {
   }
   const model::LayerSpec& l = c.layer;
   if (l.pool && (l.out_h() < 2 || l.out_w() < 2))
-    throw InputError(fmt::format("layer {}: 2x2 pooling needs an output of at least 2x2, not "
-                                 "{}x{}", c.name, l.out_h(), l.out_w()));
+    throw InputError(
+        fmt::format("layer {}: 2x2 pooling needs an output of at least 2x2, not "
+                    "{}x{}",
+                    c.name, l.out_h(), l.out_w()));
   c.sparsity = o.sparsity >= 0 ? o.sparsity : rl.input_zero_fraction.value_or(0.5);
   if (c.sparsity > 1)
     throw InputError(fmt::format("--sparsity {} is out of range; accepted: 0..1", c.sparsity));
@@ -49,9 +51,10 @@ LayerCase make_case(const CaseOptions& o, const ArchParams& p) {
       c.in.act = model::read_tensor3(o.ifmap);
       c.synthetic = false;
       if (c.in.act.channels() != l.c || c.in.act.height() != l.h || c.in.act.width() != l.w)
-        throw InputError(fmt::format("{}: shape {}x{}x{} does not match the layer's C x H x W = "
-                                     "{}x{}x{}", o.ifmap, c.in.act.channels(), c.in.act.height(),
-                                     c.in.act.width(), l.c, l.h, l.w));
+        throw InputError(fmt::format(
+            "{}: shape {}x{}x{} does not match the layer's C x H x W = "
+            "{}x{}x{}",
+            o.ifmap, c.in.act.channels(), c.in.act.height(), c.in.act.width(), l.c, l.h, l.w));
     } else {
       c.in.act = model::make_activations(l.c, l.h, l.w, c.sparsity, o.pattern, o.seed, p.act_bits);
     }
@@ -59,17 +62,18 @@ LayerCase make_case(const CaseOptions& o, const ArchParams& p) {
       c.in.weights = model::read_tensor4(o.weights);
       const model::Tensor4& w = c.in.weights;
       if (w.k() != l.k || w.c() != l.c || w.r() != l.r || w.s() != l.s)
-        throw InputError(fmt::format("{}: shape {}x{}x{}x{} does not match the layer's K x C x R "
-                                     "x S = {}x{}x{}x{}", o.weights, w.k(), w.c(), w.r(), w.s(),
-                                     l.k, l.c, l.r, l.s));
+        throw InputError(
+            fmt::format("{}: shape {}x{}x{}x{} does not match the layer's K x C x R "
+                        "x S = {}x{}x{}x{}",
+                        o.weights, w.k(), w.c(), w.r(), w.s(), l.k, l.c, l.r, l.s));
     } else {
       c.in.weights = model::make_weights(l.k, l.c, l.r, l.s, o.seed + 1, p.weight_bits);
     }
     if (!o.bias.empty()) {
       c.in.bias = model::read_vector(o.bias);
       if (int(c.in.bias.size()) != l.k)
-        throw InputError(fmt::format("{}: {} values, the layer has K = {}", o.bias,
-                                     c.in.bias.size(), l.k));
+        throw InputError(
+            fmt::format("{}: {} values, the layer has K = {}", o.bias, c.in.bias.size(), l.k));
     } else {
       const int64_t max_abs = std::min<int64_t>(int64_t(1) << (p.bias_bits - 1), 1 << 12) - 1;
       c.in.bias = model::make_bias(l.k, o.seed + 2, p.bias_bits, max_abs);
@@ -157,7 +161,8 @@ DesignResult run_design(const Design& d, const LayerCase& c, const model::Tensor
   const ArchParams& a = d.params;
   const model::BufferImage img = model::encode_image(sizing_spec(a), c.in.act, a.pes);
   for (const model::Block& b : img.banks)
-    r.input_bits += int64_t(b.entries.size()) * a.entry_bits + int64_t(b.table.size()) * a.table_bits;
+    r.input_bits +=
+        int64_t(b.entries.size()) * a.entry_bits + int64_t(b.table.size()) * a.table_bits;
   return r;
 }
 
@@ -191,9 +196,9 @@ ActivityRun measure_activity(const Design& d, const LayerCase& c, const std::str
   const LayerRun run = simulate_layer(model, d.params, c.layer, c.in, nullptr, work_dir);
   a.perf = run.perf;
   a.sim_seconds = run.seconds;
-  a.mismatch = compare(
-      model::conv_layer(c.in.act, c.in.weights, c.in.bias, c.in.requant, c.layer, d.params),
-      run.out);
+  a.mismatch =
+      compare(model::conv_layer(c.in.act, c.in.weights, c.in.bias, c.in.requant, c.layer, d.params),
+              run.out);
   std::vector<std::string> files;
   for (const auto& e : fs::directory_iterator(work_dir))
     if (e.path().extension() == ".dat") files.push_back(e.path().string());
@@ -228,8 +233,7 @@ nlohmann::ordered_json design_json(const DesignResult& r, const ArchParams& p) {
   j["bands"] = r.run.plan.bands.size();
   j["io_cycles"] = r.run.io_cycles;
   j["sim_seconds"] = r.run.seconds;
-  j["sim_cycles_per_second"] =
-      r.run.seconds > 0 ? double(r.run.total_cycles) / r.run.seconds : 0.0;
+  j["sim_cycles_per_second"] = r.run.seconds > 0 ? double(r.run.total_cycles) / r.run.seconds : 0.0;
   return j;
 }
 
@@ -248,7 +252,8 @@ nlohmann::ordered_json to_json(const CaseResult& r, const ArchParams& p) {
                      ? nlohmann::ordered_json(double(r.dense->run.perf.cycles) /
                                               double(r.sparse.run.perf.cycles))
                      : nlohmann::ordered_json(nullptr);
-  j["speedup_limit"] = r.input_nonzeros ? double(r.c.in.act.size()) / double(r.input_nonzeros) : 0.0;
+  j["speedup_limit"] =
+      r.input_nonzeros ? double(r.c.in.act.size()) / double(r.input_nonzeros) : 0.0;
   j["mismatches"] = r.sparse.mismatch.count + (r.dense ? r.dense->mismatch.count : 0);
   j["nonzeros"] = r.input_nonzeros;
   j["input_sparsity"] = r.input_sparsity;

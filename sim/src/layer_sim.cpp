@@ -95,7 +95,8 @@ void read_outputs(Host& h, const ArchParams& p, const model::LayerSpec& l,
     h.write("OUT_BANK", {{"BANK", uint64_t(b)}});
     const size_t ne = h.read_field("OUT_ENTRIES", "COUNT");
     const size_t nt = p.table_bits > 0 ? h.read_field("OUT_TABLE", "COUNT") : 0;
-    const std::vector<uint64_t> entries = h.fetch(rtl::MemClass::Entries, 1, b, 0, ne, p.entry_bits);
+    const std::vector<uint64_t> entries =
+        h.fetch(rtl::MemClass::Entries, 1, b, 0, ne, p.entry_bits);
     const std::vector<uint64_t> table =
         p.table_bits > 0 ? h.fetch(rtl::MemClass::Table, 1, b, 0, nt, p.table_bits)
                          : std::vector<uint64_t>();
@@ -112,9 +113,10 @@ void read_outputs(Host& h, const ArchParams& p, const model::LayerSpec& l,
         vals = model::decode_block(spec, entries.data() + eo, entries.size() - eo,
                                    table.data() + to, table.size() - to, rows, w, &eu, &tu);
       } catch (const std::exception& e) {
-        throw ToolError(fmt::format("output bank {} (channel {}, output rows {}..{}) is not a "
-                                    "valid {} stream: {}",
-                                    b, k, y0, y0 + rows - 1, to_string(p.format), e.what()));
+        throw ToolError(
+            fmt::format("output bank {} (channel {}, output rows {}..{}) is not a "
+                        "valid {} stream: {}",
+                        b, k, y0, y0 + rows - 1, to_string(p.format), e.what()));
       }
       eo += eu;
       to += tu;
@@ -122,9 +124,10 @@ void read_outputs(Host& h, const ArchParams& p, const model::LayerSpec& l,
         std::copy_n(vals.data() + size_t(y) * w, w, out.channel(k) + size_t(y0 + y) * w);
     }
     if (eo != entries.size() || to != table.size())
-      throw ToolError(fmt::format("output bank {} holds {} entries and {} table words; the "
-                                  "drained channels use {} and {}",
-                                  b, entries.size(), table.size(), eo, to));
+      throw ToolError(
+          fmt::format("output bank {} holds {} entries and {} table words; the "
+                      "drained channels use {} and {}",
+                      b, entries.size(), table.size(), eo, to));
   }
 }
 

@@ -23,8 +23,8 @@ const char* to_string(Format f);
 // One memory as the hardware sees it: `banks` independent macros of depth x width bits.
 struct MemGeom {
   int banks = 0;
-  int depth = 0;  // words per bank
-  int width = 0;  // bits per word
+  int depth = 0;          // words per bank
+  int width = 0;          // bits per word
   int addr_bits() const;  // clog2(depth), at least 1
   int64_t bits() const { return int64_t(banks) * depth * width; }
 };
@@ -40,12 +40,12 @@ struct ArchParams {
   int lanes = 1;  // activation lanes = input channels streamed at once (divides pes)
 
   // ---- data ----
-  int act_bits = 8;      // signed activations
-  int weight_bits = 8;   // signed weights
-  int acc_bits = 28;     // signed partial sums; never overflows for max_c x max_r x max_s
-  int bias_bits = 16;    // signed bias, added at accumulator scale
-  int mult_bits = 16;    // unsigned requantisation multiplier
-  int shift_bits = 6;    // width of the requantisation shift field (derived)
+  int act_bits = 8;     // signed activations
+  int weight_bits = 8;  // signed weights
+  int acc_bits = 28;    // signed partial sums; never overflows for max_c x max_r x max_s
+  int bias_bits = 16;   // signed bias, added at accumulator scale
+  int mult_bits = 16;   // unsigned requantisation multiplier
+  int shift_bits = 6;   // width of the requantisation shift field (derived)
 
   // ---- kernel ----
   int max_r = 3;
@@ -86,8 +86,8 @@ struct ArchParams {
   MemGeom act_out;        // buffer B entries
   MemGeom act_out_table;  // buffer B position table
   MemGeom weights;        // per lane: banks = weight taps read per cycle, width = pes*weight_bits
-  MemGeom psum;           // per lane and per set (2 sets): banks = max_r*max_s, width = pes*acc_bits
-  MemGeom bias;           // 1 bank, depth = ceil(max_k/pes), width = pes*bias_bits
+  MemGeom psum;  // per lane and per set (2 sets): banks = max_r*max_s, width = pes*acc_bits
+  MemGeom bias;  // 1 bank, depth = ceil(max_k/pes), width = pes*bias_bits
 
   // ---- convenience ----
   int taps() const { return max_r * max_s; }

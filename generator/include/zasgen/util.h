@@ -12,7 +12,9 @@ constexpr int clog2(int64_t n) {
   return b;
 }
 
-constexpr int64_t ceil_div(int64_t a, int64_t b) { return (a + b - 1) / b; }
+constexpr int64_t ceil_div(int64_t a, int64_t b) {
+  return (a + b - 1) / b;
+}
 
 // Bits of a signed two's-complement number that holds every value in [lo, hi].
 constexpr int signed_bits(int64_t lo, int64_t hi) {

@@ -8,7 +8,9 @@ namespace zasgen::rtl {
 
 namespace {
 
-[[noreturn]] void bug(const std::string& what) { throw std::logic_error("rtl builder: " + what); }
+[[noreturn]] void bug(const std::string& what) {
+  throw std::logic_error("rtl builder: " + what);
+}
 
 ExprP node(Op op, int width, std::vector<ExprP> args = {}) {
   auto e = std::make_shared<Expr>();
@@ -20,18 +22,30 @@ ExprP node(Op op, int width, std::vector<ExprP> args = {}) {
 
 const char* op_name(Op op) {
   switch (op) {
-    case Op::Add: return "+";
-    case Op::Sub: return "-";
-    case Op::And: return "&";
-    case Op::Or: return "|";
-    case Op::Xor: return "^";
-    case Op::Eq: return "==";
-    case Op::Ne: return "!=";
-    case Op::Lt: return "<";
-    case Op::Le: return "<=";
-    case Op::Gt: return ">";
-    case Op::Ge: return ">=";
-    default: return "op";
+    case Op::Add:
+      return "+";
+    case Op::Sub:
+      return "-";
+    case Op::And:
+      return "&";
+    case Op::Or:
+      return "|";
+    case Op::Xor:
+      return "^";
+    case Op::Eq:
+      return "==";
+    case Op::Ne:
+      return "!=";
+    case Op::Lt:
+      return "<";
+    case Op::Le:
+      return "<=";
+    case Op::Gt:
+      return ">";
+    case Op::Ge:
+      return ">=";
+    default:
+      return "op";
   }
 }
 
@@ -117,7 +131,9 @@ E lit(int width, uint64_t value) {
   return E(e);
 }
 
-E zeros(int width) { return lit(width, 0); }
+E zeros(int width) {
+  return lit(width, 0);
+}
 
 E ones(int width) {
   if (width <= 64) return lit(width, width == 64 ? ~uint64_t(0) : (uint64_t(1) << width) - 1);
@@ -137,7 +153,9 @@ E cat(const std::vector<E>& parts) {
   return E(node(Op::Concat, w, std::move(args)));
 }
 
-E cat(std::initializer_list<E> parts) { return cat(std::vector<E>(parts)); }
+E cat(std::initializer_list<E> parts) {
+  return cat(std::vector<E>(parts));
+}
 
 E rep(int count, const E& e) {
   need(e, "replication");
@@ -167,7 +185,8 @@ E mux(const E& sel, const E& a, const E& b) {
   if (sel.width() != 1) bug("mux select is not 1 bit");
   need(a, "mux");
   need(b, "mux");
-  if (a.width() != b.width()) bug(fmt::format("mux arms of widths {} and {}", a.width(), b.width()));
+  if (a.width() != b.width())
+    bug(fmt::format("mux arms of widths {} and {}", a.width(), b.width()));
   return E(node(Op::Mux, a.width(), {sel.ptr(), a.ptr(), b.ptr()}));
 }
 
@@ -186,12 +205,24 @@ E red_xor(const E& e) {
 
 // Comparisons with constants fold when the answer does not depend on e (Verilator warns about
 // constant comparisons, and they read badly).
-E add(const E& e, uint64_t k) { return k == 0 ? e : e + lit(e.width(), k); }
-E sub(const E& e, uint64_t k) { return k == 0 ? e : e - lit(e.width(), k); }
-E eq(const E& e, uint64_t k) { return e == lit(e.width(), k); }
-E ne(const E& e, uint64_t k) { return e != lit(e.width(), k); }
-E lt(const E& e, uint64_t k) { return k == 0 ? lit(1, 0) : e < lit(e.width(), k); }
-E ge(const E& e, uint64_t k) { return k == 0 ? lit(1, 1) : e >= lit(e.width(), k); }
+E add(const E& e, uint64_t k) {
+  return k == 0 ? e : e + lit(e.width(), k);
+}
+E sub(const E& e, uint64_t k) {
+  return k == 0 ? e : e - lit(e.width(), k);
+}
+E eq(const E& e, uint64_t k) {
+  return e == lit(e.width(), k);
+}
+E ne(const E& e, uint64_t k) {
+  return e != lit(e.width(), k);
+}
+E lt(const E& e, uint64_t k) {
+  return k == 0 ? lit(1, 0) : e < lit(e.width(), k);
+}
+E ge(const E& e, uint64_t k) {
+  return k == 0 ? lit(1, 1) : e >= lit(e.width(), k);
+}
 
 E operator~(const E& a) {
   need(a, "~");
@@ -202,19 +233,45 @@ E operator!(const E& a) {
   if (a.width() != 1) bug("! of a multi-bit value; use == 0");
   return E(node(Op::LNot, 1, {a.ptr()}));
 }
-E operator+(const E& a, const E& b) { return binary_same(Op::Add, a, b, -1); }
-E operator-(const E& a, const E& b) { return binary_same(Op::Sub, a, b, -1); }
-E operator&(const E& a, const E& b) { return binary_same(Op::And, a, b, -1); }
-E operator|(const E& a, const E& b) { return binary_same(Op::Or, a, b, -1); }
-E operator^(const E& a, const E& b) { return binary_same(Op::Xor, a, b, -1); }
-E operator&&(const E& a, const E& b) { return logical(Op::LAnd, a, b); }
-E operator||(const E& a, const E& b) { return logical(Op::LOr, a, b); }
-E operator==(const E& a, const E& b) { return binary_same(Op::Eq, a, b, 1); }
-E operator!=(const E& a, const E& b) { return binary_same(Op::Ne, a, b, 1); }
-E operator<(const E& a, const E& b) { return binary_same(Op::Lt, a, b, 1); }
-E operator<=(const E& a, const E& b) { return binary_same(Op::Le, a, b, 1); }
-E operator>(const E& a, const E& b) { return binary_same(Op::Gt, a, b, 1); }
-E operator>=(const E& a, const E& b) { return binary_same(Op::Ge, a, b, 1); }
+E operator+(const E& a, const E& b) {
+  return binary_same(Op::Add, a, b, -1);
+}
+E operator-(const E& a, const E& b) {
+  return binary_same(Op::Sub, a, b, -1);
+}
+E operator&(const E& a, const E& b) {
+  return binary_same(Op::And, a, b, -1);
+}
+E operator|(const E& a, const E& b) {
+  return binary_same(Op::Or, a, b, -1);
+}
+E operator^(const E& a, const E& b) {
+  return binary_same(Op::Xor, a, b, -1);
+}
+E operator&&(const E& a, const E& b) {
+  return logical(Op::LAnd, a, b);
+}
+E operator||(const E& a, const E& b) {
+  return logical(Op::LOr, a, b);
+}
+E operator==(const E& a, const E& b) {
+  return binary_same(Op::Eq, a, b, 1);
+}
+E operator!=(const E& a, const E& b) {
+  return binary_same(Op::Ne, a, b, 1);
+}
+E operator<(const E& a, const E& b) {
+  return binary_same(Op::Lt, a, b, 1);
+}
+E operator<=(const E& a, const E& b) {
+  return binary_same(Op::Le, a, b, 1);
+}
+E operator>(const E& a, const E& b) {
+  return binary_same(Op::Gt, a, b, 1);
+}
+E operator>=(const E& a, const E& b) {
+  return binary_same(Op::Ge, a, b, 1);
+}
 
 E operator<<(const E& a, const E& amount) {
   need(a, "<<");
@@ -267,8 +324,7 @@ void Body::if_(const E& cond, const Fn& then_fn, const Fn& else_fn) {
   block_->push_back(std::move(s));
 }
 
-void Body::switch_(const E& subject,
-                   const std::vector<std::pair<std::vector<uint64_t>, Fn>>& items,
+void Body::switch_(const E& subject, const std::vector<std::pair<std::vector<uint64_t>, Fn>>& items,
                    const Fn& default_fn) {
   need(subject, "case");
   Stmt s;

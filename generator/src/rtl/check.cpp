@@ -116,17 +116,18 @@ void check_module(const Module& m, const Design& d, std::vector<std::string>& pr
         for (int b = 0; b < net->width; ++b)
           if (bits[b] && (it == top.end() || !it->second[b])) missing.push_back(b);
         if (!missing.empty())
-          problems.push_back(fmt::format("{}: combinational process assigns {}[{}] without a "
-                                         "default (latch)",
-                                         m.name, net->name, ranges(missing)));
+          problems.push_back(
+              fmt::format("{}: combinational process assigns {}[{}] without a "
+                          "default (latch)",
+                          m.name, net->name, ranges(missing)));
       }
     }
   }
   for (const Instance& i : m.instances) {
     const Module* t = d.find(i.module);
     if (!t) {
-      problems.push_back(fmt::format("{}: instance {} of unknown module {}", m.name, i.name,
-                                     i.module));
+      problems.push_back(
+          fmt::format("{}: instance {} of unknown module {}", m.name, i.name, i.module));
       continue;
     }
     for (const Net* p : t->ports) {
@@ -134,14 +135,13 @@ void check_module(const Module& m, const Design& d, std::vector<std::string>& pr
       for (const Connection& cc : i.conns)
         if (cc.port == p->name) c = &cc;
       if (!c) {
-        problems.push_back(fmt::format("{}: instance {} leaves port {} unconnected", m.name,
-                                       i.name, p->name));
+        problems.push_back(
+            fmt::format("{}: instance {} leaves port {} unconnected", m.name, i.name, p->name));
         continue;
       }
       if (p->kind == NetKind::Output) {
         const Expr& e = *c->expr;
-        Lhs l = e.op == Op::Net ? Lhs{e.net, 0, e.width}
-                                : Lhs{e.args[0]->net, e.lo, e.width};
+        Lhs l = e.op == Op::Net ? Lhs{e.net, 0, e.width} : Lhs{e.args[0]->net, e.lo, e.width};
         u.drive(l);
       } else {
         u.read_expr(*c->expr);

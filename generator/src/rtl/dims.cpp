@@ -7,8 +7,12 @@
 namespace zasgen::rtl {
 
 namespace {
-int count_bits(int64_t max_value) { return std::max(1, clog2(max_value + 1)); }
-int index_bits(int64_t n) { return std::max(1, clog2(n)); }
+int count_bits(int64_t max_value) {
+  return std::max(1, clog2(max_value + 1));
+}
+int index_bits(int64_t n) {
+  return std::max(1, clog2(n));
+}
 }  // namespace
 
 Dims::Dims(const ArchParams& p) {

@@ -75,13 +75,14 @@ void legalize_module(Module& m) {
 
 }  // namespace
 
-bool is_reserved_word(const std::string& name) { return reserved().count(name) != 0; }
+bool is_reserved_word(const std::string& name) {
+  return reserved().count(name) != 0;
+}
 
 void legalize(Design& design) {
   std::set<std::string> modules;
   for (auto& m : design.modules) {
-    if (!modules.insert(m->name).second)
-      throw std::logic_error("module defined twice: " + m->name);
+    if (!modules.insert(m->name).second) throw std::logic_error("module defined twice: " + m->name);
     legalize_module(*m);
   }
 }

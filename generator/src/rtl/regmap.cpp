@@ -74,7 +74,8 @@ RegMap make_regmap(const ArchParams& p) {
   };
 
   // ---- identification and control
-  add("ID", 0x000, "Identification: reads \"ZASG\".", {constant("VALUE", 0, 32, kIdValue, "0x5A415347")});
+  add("ID", 0x000, "Identification: reads \"ZASG\".",
+      {constant("VALUE", 0, 32, kIdValue, "0x5A415347")});
   add("HWCFG", 0x004, "Build-time parameters, for software discovery.",
       {constant("PES", 0, 9, uint32_t(p.pes), "processing elements"),
        constant("LANES", 9, 4, uint32_t(p.lanes), "activation lanes"),
@@ -91,7 +92,8 @@ RegMap make_regmap(const ArchParams& p) {
   add("STATUS", 0x010, "Status.",
       {ro("BUSY", 0, 1, "a run is in progress; the DMA port is closed"),
        sticky("DONE", 1, "the last run finished (write 1 to clear)"),
-       sticky("OVERFLOW", 2, "an output bank overflowed; outputs are incomplete (write 1 to clear)")});
+       sticky("OVERFLOW", 2,
+              "an output bank overflowed; outputs are incomplete (write 1 to clear)")});
 
   // ---- the run descriptor (ARCH 5)
   add("RUN_C", 0x020, "Input channels held in the input buffer for this run.",
@@ -129,13 +131,11 @@ RegMap make_regmap(const ArchParams& p) {
       {rw("WROWS", 0, d.wrows, "1..")});
 
   // ---- performance counters (reset by CTRL.START; ARCH 6)
-  add("PERF_CYCLES_LO", 0x080, "Busy cycles of the last run, bits 31:0.",
-      {ro("VALUE", 0, 32, "")});
+  add("PERF_CYCLES_LO", 0x080, "Busy cycles of the last run, bits 31:0.", {ro("VALUE", 0, 32, "")});
   add("PERF_CYCLES_HI", 0x084, "Busy cycles, bits 63:32.", {ro("VALUE", 0, 32, "")});
   add("PERF_NNZ", 0x088, "Activations issued to the PEs (all lanes).", {ro("VALUE", 0, 32, "")});
   add("PERF_MACS_LO", 0x08C, "Multiply-accumulates issued, bits 31:0.", {ro("VALUE", 0, 32, "")});
-  add("PERF_MACS_HI", 0x090, "Multiply-accumulates issued, bits 63:32.",
-      {ro("VALUE", 0, 32, "")});
+  add("PERF_MACS_HI", 0x090, "Multiply-accumulates issued, bits 63:32.", {ro("VALUE", 0, 32, "")});
   add("PERF_ACTIVE", 0x094, "Cycles in which some lane issued an activation.",
       {ro("VALUE", 0, 32, "")});
   add("PERF_STALL_WEIGHT", 0x098, "Cycles waiting for the next channel's weights.",
@@ -158,7 +158,8 @@ RegMap make_regmap(const ArchParams& p) {
   add("MEM_SEL", 0x0C0, "Memory the DMA port reads or writes.",
       {rw("CLASS", 0, 2, "0 entries, 1 position table, 2 weights, 3 bias"),
        rw("BUF", 2, 1, "entries/table: 0 buffer A, 1 buffer B"),
-       rw("INDEX", 8, 8, "entries/table: bank; weights: (lane << max(1, clog2(weight banks))) + bank")});
+       rw("INDEX", 8, 8,
+          "entries/table: bank; weights: (lane << max(1, clog2(weight banks))) + bank")});
   add("MEM_ADDR", 0x0C4, "First word address; the port increments it after each word.",
       {rw("ADDR", 0, d.mem_words, "word address")}, true);
   add("MEM_RCOUNT", 0x0C8, "Writing N streams N words out of the load/store port.",

@@ -42,61 +42,98 @@ int precedence(Op op) {
     case Op::SMul:
     case Op::SLt:
     case Op::SGe:
-    case Op::SShr: return 13;
+    case Op::SShr:
+      return 13;
     case Op::Not:
     case Op::RedAnd:
     case Op::RedOr:
     case Op::RedXor:
-    case Op::LNot: return 12;
-    case Op::Mul: return 10;
+    case Op::LNot:
+      return 12;
+    case Op::Mul:
+      return 10;
     case Op::Add:
-    case Op::Sub: return 9;
+    case Op::Sub:
+      return 9;
     case Op::Shl:
-    case Op::Shr: return 8;
+    case Op::Shr:
+      return 8;
     case Op::Lt:
     case Op::Le:
     case Op::Gt:
-    case Op::Ge: return 7;
+    case Op::Ge:
+      return 7;
     case Op::Eq:
-    case Op::Ne: return 6;
-    case Op::And: return 5;
-    case Op::Xor: return 4;
-    case Op::Or: return 3;
-    case Op::LAnd: return 2;
-    case Op::LOr: return 1;
-    case Op::Mux: return 0;
+    case Op::Ne:
+      return 6;
+    case Op::And:
+      return 5;
+    case Op::Xor:
+      return 4;
+    case Op::Or:
+      return 3;
+    case Op::LAnd:
+      return 2;
+    case Op::LOr:
+      return 1;
+    case Op::Mux:
+      return 0;
   }
   return 0;
 }
 
 const char* symbol(Op op) {
   switch (op) {
-    case Op::Not: return "~";
-    case Op::RedAnd: return "&";
-    case Op::RedOr: return "|";
-    case Op::RedXor: return "^";
-    case Op::LNot: return "!";
-    case Op::Mul: return " * ";
-    case Op::Add: return " + ";
-    case Op::Sub: return " - ";
-    case Op::Shl: return " << ";
-    case Op::Shr: return " >> ";
-    case Op::Lt: return " < ";
-    case Op::Le: return " <= ";
-    case Op::Gt: return " > ";
-    case Op::Ge: return " >= ";
-    case Op::Eq: return " == ";
-    case Op::Ne: return " != ";
-    case Op::And: return " & ";
-    case Op::Xor: return " ^ ";
-    case Op::Or: return " | ";
-    case Op::LAnd: return " && ";
-    case Op::LOr: return " || ";
-    default: return "?";
+    case Op::Not:
+      return "~";
+    case Op::RedAnd:
+      return "&";
+    case Op::RedOr:
+      return "|";
+    case Op::RedXor:
+      return "^";
+    case Op::LNot:
+      return "!";
+    case Op::Mul:
+      return " * ";
+    case Op::Add:
+      return " + ";
+    case Op::Sub:
+      return " - ";
+    case Op::Shl:
+      return " << ";
+    case Op::Shr:
+      return " >> ";
+    case Op::Lt:
+      return " < ";
+    case Op::Le:
+      return " <= ";
+    case Op::Gt:
+      return " > ";
+    case Op::Ge:
+      return " >= ";
+    case Op::Eq:
+      return " == ";
+    case Op::Ne:
+      return " != ";
+    case Op::And:
+      return " & ";
+    case Op::Xor:
+      return " ^ ";
+    case Op::Or:
+      return " | ";
+    case Op::LAnd:
+      return " && ";
+    case Op::LOr:
+      return " || ";
+    default:
+      return "?";
   }
 }
 
-std::string literal(int width, uint64_t v) { return fmt::format("{}'d{}", width, v); }
+std::string literal(int width, uint64_t v) {
+  return fmt::format("{}'d{}", width, v);
+}
 
 std::string net_slice(const Net* n, int lo, int width) {
   if (lo == 0 && width == n->width) return n->name;
@@ -123,24 +160,28 @@ std::string shift_amount(const Expr& a) {
 
 std::string expr(const Expr& e) {
   switch (e.op) {
-    case Op::Net: return e.net->name;
-    case Op::Const: return literal(e.width, e.value);
-    case Op::Slice: return net_slice(e.args[0]->net, e.lo, e.width);
+    case Op::Net:
+      return e.net->name;
+    case Op::Const:
+      return literal(e.width, e.value);
+    case Op::Slice:
+      return net_slice(e.args[0]->net, e.lo, e.width);
     case Op::Concat: {
       std::string s = "{";
       for (size_t i = 0; i < e.args.size(); ++i) s += (i ? ", " : "") + expr(*e.args[i]);
       return s + "}";
     }
-    case Op::Repeat: return fmt::format("{{{}{{{}}}}}", e.lo, expr(*e.args[0]));
+    case Op::Repeat:
+      return fmt::format("{{{}{{{}}}}}", e.lo, expr(*e.args[0]));
     case Op::Not:
     case Op::RedAnd:
     case Op::RedOr:
     case Op::RedXor:
-    case Op::LNot: return symbol(e.op) + operand(*e.args[0], 13, false);
+    case Op::LNot:
+      return symbol(e.op) + operand(*e.args[0], 13, false);
     case Op::Shl:
     case Op::Shr:
-      return operand(*e.args[0], precedence(e.op), false) + symbol(e.op) +
-             shift_amount(*e.args[1]);
+      return operand(*e.args[0], precedence(e.op), false) + symbol(e.op) + shift_amount(*e.args[1]);
     case Op::Mux:
       return operand(*e.args[0], 1, false) + " ? " + operand(*e.args[1], 1, false) + " : " +
              operand(*e.args[2], 0, false);
@@ -159,7 +200,9 @@ std::string expr(const Expr& e) {
   }
 }
 
-std::string range(int width) { return width == 1 ? "" : fmt::format("[{}:0] ", width - 1); }
+std::string range(int width) {
+  return width == 1 ? "" : fmt::format("[{}:0] ", width - 1);
+}
 
 class Printer {
  public:
@@ -236,7 +279,9 @@ void assigned_regs(const Block& b, std::vector<const Net*>& out) {
   }
 }
 
-bool is_reg(const Net& n) { return n.driver == Driver::Process; }
+bool is_reg(const Net& n) {
+  return n.driver == Driver::Process;
+}
 
 }  // namespace
 
@@ -254,8 +299,9 @@ std::string print_module(const Module& m, const Design& d, const WriterOptions& 
   for (const Net* n : m.ports) w_range = std::max(w_range, range(n->width).size());
   for (size_t i = 0; i < m.ports.size(); ++i) {
     const Net* n = m.ports[i];
-    const std::string dir = n->kind == NetKind::Input ? "input  wire " : is_reg(*n) ? "output reg  "
-                                                                                   : "output wire ";
+    const std::string dir = n->kind == NetKind::Input ? "input  wire "
+                            : is_reg(*n)              ? "output reg  "
+                                                      : "output wire ";
     std::string r = range(n->width);
     r.resize(w_range, ' ');
     p.line(1, dir + r + n->name + (i + 1 < m.ports.size() ? "," : ""));
@@ -273,8 +319,7 @@ std::string print_module(const Module& m, const Design& d, const WriterOptions& 
   }
   if (!m.assigns.empty()) p.blank();
   for (const ContAssign& a : m.assigns)
-    p.line(1, "assign " + net_slice(a.lhs.net, a.lhs.lo, a.lhs.width) + " = " + expr(*a.rhs) +
-                  ";");
+    p.line(1, "assign " + net_slice(a.lhs.net, a.lhs.lo, a.lhs.width) + " = " + expr(*a.rhs) + ";");
   for (const Process& proc : m.processes) {
     p.blank();
     if (!proc.comment.empty()) p.line(1, "// " + proc.comment);

@@ -18,13 +18,15 @@
 namespace zasgen::flow {
 
 struct PpaOptions {
-  std::string out_dir;            // out/<config stem>/ (synth/ and dense/synth/ below it)
-  std::string cache_root;         // simulator builds
-  std::string layer;              // activity layer; empty: sim::representative_layer()
-  double sparsity = 0.9;          // its input sparsity
+  std::string out_dir;     // out/<config stem>/ (synth/ and dense/synth/ below it)
+  std::string cache_root;  // simulator builds
+  std::string layer;       // activity layer; empty: sim::representative_layer()
+  double sparsity = 0.9;   // its input sparsity
   uint64_t seed = 1;
-  bool dense = true;              // also the dense twin
-  bool osu018 = false;            // cross-check against Debian's osu018 library
+  bool dense = true;     // also the dense twin
+  bool osu018 = false;   // cross-check against Debian's osu018 library
+  bool power = true;     // activity simulation, timing and power (else area only)
+  bool gatesim = false;  // simulate the mapped netlist on the layer (bit-exact check)
   std::function<void(const std::string&)> log;  // progress lines
 };
 
@@ -32,11 +34,15 @@ struct DesignPpa {
   ArchParams params;
   SynthResult synth;
   sim::ActivityRun activity;
-  double clock_mhz = 0;      // the configured target clock (power and energy are at this clock)
-  double layer_us = 0;       // busy time of the activity layer at that clock
-  double energy_uj = 0;      // total power x busy time
-  double tops_per_w = 0;     // effective: 2 x dense MACs of the layer / energy
+  double clock_mhz = 0;   // the configured target clock (power and energy are at this clock)
+  double layer_us = 0;    // busy time of the activity layer at that clock
+  double energy_uj = 0;   // total power x busy time
+  double tops_per_w = 0;  // effective: 2 x dense MACs of the layer / energy
   std::optional<CrossCheck> osu018;
+  // Gate-level simulation of the mapped netlist (cell models from the liberty's functions).
+  std::optional<sim::Mismatch> gatesim;
+  uint64_t gatesim_cycles = 0;
+  double gatesim_seconds = 0;
 };
 
 struct PpaResult {

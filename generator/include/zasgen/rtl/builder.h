@@ -124,10 +124,10 @@ class ModuleBuilder {
   void unused(const std::string& name, const E& bits);
 
   // Context-sensitive operations, each into a new wire of exactly the result width.
-  E mul(const std::string& name, const E& a, const E& b);   // unsigned, wa + wb bits
-  E smul(const std::string& name, const E& a, const E& b);  // signed, wa + wb bits
+  E mul(const std::string& name, const E& a, const E& b);        // unsigned, wa + wb bits
+  E smul(const std::string& name, const E& a, const E& b);       // signed, wa + wb bits
   E sshr(const std::string& name, const E& a, const E& amount);  // arithmetic right shift
-  E slt(const std::string& name, const E& a, const E& b);   // signed a < b, 1 bit
+  E slt(const std::string& name, const E& a, const E& b);        // signed a < b, 1 bit
 
   Body comb(const std::string& comment = "");
   Body seq(const E& clock, const std::string& comment = "");

@@ -24,20 +24,20 @@ struct Dims {
   int stride;   // log2(stride) 0..2
   int groups;   // K-groups in a run 0..ceil(max_k/pes)
   int group_idx;
-  int kvalid;   // valid PEs of the last group 0..pes
-  int pitch;    // partial-sum row pitch 0..ceil(max_w/max_s)
-  int wrows;    // weight rows per channel 0..ceil(taps/banks)
-  int bank;     // activation bank index 0..pes-1
-  int ent_addr;    // entries address (either buffer)
-  int tab_addr;    // table address (either buffer; 1 when there is no table)
-  int ent_count;   // entries written to one bank, 0..depth
+  int kvalid;     // valid PEs of the last group 0..pes
+  int pitch;      // partial-sum row pitch 0..ceil(max_w/max_s)
+  int wrows;      // weight rows per channel 0..ceil(taps/banks)
+  int bank;       // activation bank index 0..pes-1
+  int ent_addr;   // entries address (either buffer)
+  int tab_addr;   // table address (either buffer; 1 when there is no table)
+  int ent_count;  // entries written to one bank, 0..depth
   int tab_count;
-  int w_addr;      // weight SRAM address
-  int p_addr;      // partial-sum address
-  int b_addr;      // bias address
-  int pq;          // psum address row (oy div max_r) 0..ceil(max_h/max_r)
-  int pc;          // psum address column (ox div max_s)
-  int mem_words;   // DMA word counter
+  int w_addr;     // weight SRAM address
+  int p_addr;     // partial-sum address
+  int b_addr;     // bias address
+  int pq;         // psum address row (oy div max_r) 0..ceil(max_h/max_r)
+  int pc;         // psum address column (ox div max_s)
+  int mem_words;  // DMA word counter
 };
 
 }  // namespace zasgen::rtl

@@ -27,31 +27,57 @@ struct Net {
   int width = 1;
   NetKind kind = NetKind::Wire;
   Driver driver = Driver::None;
-  bool has_reset = false;   // register with an asynchronous active-low reset value
+  bool has_reset = false;  // register with an asynchronous active-low reset value
   uint64_t reset_value = 0;
-  std::string comment;      // printed after the declaration
+  std::string comment;  // printed after the declaration
 };
 
 struct Expr;
 using ExprP = std::shared_ptr<const Expr>;
 
 enum class Op {
-  Net, Const, Slice, Concat, Repeat,
-  Not, RedAnd, RedOr, RedXor, LNot,
-  Add, Sub, Mul, And, Or, Xor, Eq, Ne, Lt, Le, Gt, Ge, Shl, Shr, LAnd, LOr,
+  Net,
+  Const,
+  Slice,
+  Concat,
+  Repeat,
+  Not,
+  RedAnd,
+  RedOr,
+  RedXor,
+  LNot,
+  Add,
+  Sub,
+  Mul,
+  And,
+  Or,
+  Xor,
+  Eq,
+  Ne,
+  Lt,
+  Le,
+  Gt,
+  Ge,
+  Shl,
+  Shr,
+  LAnd,
+  LOr,
   Mux,
   // Signed operations print $signed(); builder.h only lets them appear as the whole right-hand
   // side of an assignment to a net of exactly their width, where Verilog's context rules cannot
   // turn them unsigned.
-  SMul, SLt, SGe, SShr,
+  SMul,
+  SLt,
+  SGe,
+  SShr,
 };
 
 struct Expr {
   Op op = Op::Const;
   int width = 1;
   Net* net = nullptr;  // Op::Net
-  uint64_t value = 0;        // Op::Const (bits above 64 are zero)
-  int lo = 0;                // Op::Slice: lowest bit; Op::Repeat: count
+  uint64_t value = 0;  // Op::Const (bits above 64 are zero)
+  int lo = 0;          // Op::Slice: lowest bit; Op::Repeat: count
   std::vector<ExprP> args;
 };
 
@@ -113,11 +139,11 @@ struct PortSig {
 
 struct Module {
   std::string name;
-  std::vector<std::string> comment;  // header lines
+  std::vector<std::string> comment;        // header lines
   std::vector<std::unique_ptr<Net>> nets;  // creation order; ports are among them
   std::vector<Net*> ports;                 // declaration order
   std::vector<ContAssign> assigns;
-  std::deque<Process> processes;    // deques: builders keep references while adding more
+  std::deque<Process> processes;  // deques: builders keep references while adding more
   std::deque<Instance> instances;
   // A leaf module written as text (from templates/); its ports are still listed for checks.
   std::string verbatim;
@@ -127,7 +153,7 @@ struct Module {
 
 struct Design {
   std::string top;
-  std::string source;  // config file name for headers
+  std::string source;                            // config file name for headers
   std::vector<std::unique_ptr<Module>> modules;  // dependency order: leaves first
   const Module* find(const std::string& name) const;
   Module* find(const std::string& name);

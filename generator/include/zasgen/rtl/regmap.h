@@ -14,10 +14,10 @@
 namespace zasgen::rtl {
 
 enum class Access {
-  RW,     // read/write, reset to `reset`; drives hardware
-  RO,     // read-only, value from hardware (or a constant when `constant` is set)
-  W1P,    // write 1 to pulse (one cycle); reads 0
-  W1C,    // sticky bit set by hardware, cleared by writing 1
+  RW,   // read/write, reset to `reset`; drives hardware
+  RO,   // read-only, value from hardware (or a constant when `constant` is set)
+  W1P,  // write 1 to pulse (one cycle); reads 0
+  W1C,  // sticky bit set by hardware, cleared by writing 1
 };
 
 struct Field {

@@ -17,9 +17,10 @@ const Module& build_actbuf(Elab& e) {
   const int EB = p.entry_bits, TB = p.table_bits;
   const int EA = d.ent_addr, TA = d.tab_addr;
   const int DW = std::max(EB, TB), DA = std::max(EA, TA);
-  Module& mod = e.module("actbuf", {
-      fmt::format("Activation buffers A and B: {} banks each; entries {} bits{}.", P, EB,
-                  has_table ? fmt::format(", position table {} bits", TB) : std::string())});
+  Module& mod = e.module(
+      "actbuf",
+      {fmt::format("Activation buffers A and B: {} banks each; entries {} bits{}.", P, EB,
+                   has_table ? fmt::format(", position table {} bits", TB) : std::string())});
   ModuleBuilder m(mod);
   E clk = m.input("clk");
   E in_sel = m.input("in_sel");
@@ -66,7 +67,9 @@ const Module& build_actbuf(Elab& e) {
     E is_in = m.wire(fmt::format("in{}", buf), buf ? in_sel : !in_sel);
     for (int b = 0; b < P; ++b) {
       const int l = b % L;
-      E lane_hit = P == 1 ? ones(1) : m.wire(fmt::format("hit{}_{}", buf, b), l_bank.bits(l * d.bank, d.bank) == lit(d.bank, uint64_t(b)));
+      E lane_hit = P == 1 ? ones(1)
+                          : m.wire(fmt::format("hit{}_{}", buf, b),
+                                   l_bank.bits(l * d.bank, d.bank) == lit(d.bank, uint64_t(b)));
       for (int t = 0; t < (has_table ? 2 : 1); ++t) {
         const bool table = t == 1;
         const MemGeom& g = table ? tg : eg;
@@ -82,13 +85,15 @@ const Module& build_actbuf(Elab& e) {
                                         (P == 1 ? ones(1) : dma_bank == lit(d.bank, uint64_t(b))));
         E ce = m.wire(n + "_ce", mux(busy, mux(is_in, lre && lane_hit, cwe), dhit));
         E we = m.wire(n + "_we", mux(busy, !is_in && cwe, dma_we));
-        E addr_full = m.wire(n + "_af", mux(busy, mux(is_in, zext(laddr, DA), zext(caddr, DA)),
-                                            dma_addr));
+        E addr_full =
+            m.wire(n + "_af", mux(busy, mux(is_in, zext(laddr, DA), zext(caddr, DA)), dma_addr));
         E wdata_full = m.wire(n + "_wf", mux(busy, zext(cdata, DW), dma_wdata));
         E rdata = m.wire(n + "_rd", dw);
         const Module& macro = e.sram(SramKind::OneRW, g.depth, dw);
         m.inst(macro, "u_" + n)
-            .conn("clk", clk).conn("ce", ce).conn("we", we)
+            .conn("clk", clk)
+            .conn("ce", ce)
+            .conn("we", we)
             .conn("addr", fit(m, n + "_a", addr_full, aw))
             .conn("wdata", fit(m, n + "_w", wdata_full, dw))
             .conn("rdata", rdata);

@@ -12,7 +12,8 @@ const Module& build_ctrl(Elab& e) {
   const Dims& d = e.dims;
   const int L = d.lanes, T = d.taps;
   const int tapw = clog2(T + 1);
-  Module& mod = e.module("ctrl", {"Controller: run and tile sequencing, partial-sum sets, counters."});
+  Module& mod =
+      e.module("ctrl", {"Controller: run and tile sequencing, partial-sum sets, counters."});
   ModuleBuilder m(mod);
   E clk = m.input("clk");
   E rst_n = m.input("rst_n");
@@ -61,7 +62,7 @@ const Module& build_ctrl(Elab& e) {
   E g = m.reg_reset("g", d.groups, 0);
   E pend = m.reg_reset("pend", 1, 0);
   E pend_set = m.reg_reset("pend_set", 1, 0);
-  E held = m.reg_reset("held", 1, 0);          // a deferred drain waits for the next run
+  E held = m.reg_reset("held", 1, 0);  // a deferred drain waits for the next run
   E held_set = m.reg_reset("held_set", 1, 0);
   E dset_q = m.reg_reset("dset_q", 1, 0);
   E cmask_q = m.reg_reset("cmask_q", 2, 0);
@@ -83,8 +84,8 @@ const Module& build_ctrl(Elab& e) {
   E pend_1h = m.wire("pend_1h", mux(pend, mux(pend_set, lit(2, 2), lit(2, 1)), zeros(2)));
   // Sets to clear before the run: dirty ones, except data a drain still needs and, when the run
   // continues a carried tile, the carry.
-  E need_clear = m.wire("need_clear",
-                        dirty & ~held_1h & ~pend_1h & mux(first, lit(2, 3), ~cset_1h));
+  E need_clear =
+      m.wire("need_clear", dirty & ~held_1h & ~pend_1h & mux(first, lit(2, 3), ~cset_1h));
   E no_tiles = m.wire("no_tiles", eq(groups, 0), "a flush run: only the deferred drain");
   // A tile may start on cset once no drain of cset is running or waiting.
   E set_free = m.wire("set_free", !(pend && pend_set == cset) && !(d_busy && dset_q == cset));
@@ -113,54 +114,63 @@ const Module& build_ctrl(Elab& e) {
 
   {
     Body b = m.seq_reset(clk, rst_n, "run and tile sequencing");
-    b.switch_(state, {
-        {{kIdle}, [&](Body& t) {
-           t.if_(start, [&](Body& u) {
-             u.set(state, lit(3, kPrep));
-             u.set(g, zeros(d.groups));
-           });
-         }},
-        {{kPrep}, [&](Body& t) {
-           t.set(cmask_q, need_clear);
-           t.set(state, mux(ne(need_clear, 0), lit(3, kClear),
-                            mux(no_tiles, lit(3, kFinish), lit(3, kWait))));
-           // The previous run's deferred drain goes first.
-           t.if_(held, [&](Body& u) {
-             u.set(held, zeros(1));
-             u.set(pend, ones(1));
-             u.set(pend_set, held_set);
-           });
-         }},
-        {{kClear}, [&](Body& t) {
-           t.if_(!d_busy, [&](Body& u) {
-             u.set(state, mux(no_tiles, lit(3, kFinish), lit(3, kWait)));
-           });
-         }},
-        {{kWait}, [&](Body& t) {
-           t.if_(set_free, [&](Body& u) { u.set(state, lit(3, kRun)); });
-         }},
-        {{kRun}, [&](Body& t) {
-           t.if_(all_idle, [&](Body& u) {
-             u.set(g, add(g, 1));
-             u.if_(last, [&](Body& v) {
-               v.set(cset, !cset);
-               v.if_(hold_now, [&](Body& w) {
-                 w.set(held, ones(1));
-                 w.set(held_set, cset);
-               }, [&](Body& w) {
-                 w.if_(drain_now, [&](Body& x) { x.set(dset_q, cset); }, [&](Body& x) {
-                   x.set(pend, ones(1));
-                   x.set(pend_set, cset);
-                 });
+    b.switch_(
+        state,
+        {
+            {{kIdle},
+             [&](Body& t) {
+               t.if_(start, [&](Body& u) {
+                 u.set(state, lit(3, kPrep));
+                 u.set(g, zeros(d.groups));
                });
-             });
-             u.set(state, mux(g_last, lit(3, kFinish), lit(3, kWait)));
-           });
-         }},
-        {{kFinish}, [&](Body& t) {
-           t.if_(finish_ok, [&](Body& u) { u.set(state, lit(3, kIdle)); });
-         }},
-    }, nullptr);
+             }},
+            {{kPrep},
+             [&](Body& t) {
+               t.set(cmask_q, need_clear);
+               t.set(state, mux(ne(need_clear, 0), lit(3, kClear),
+                                mux(no_tiles, lit(3, kFinish), lit(3, kWait))));
+               // The previous run's deferred drain goes first.
+               t.if_(held, [&](Body& u) {
+                 u.set(held, zeros(1));
+                 u.set(pend, ones(1));
+                 u.set(pend_set, held_set);
+               });
+             }},
+            {{kClear},
+             [&](Body& t) {
+               t.if_(!d_busy,
+                     [&](Body& u) { u.set(state, mux(no_tiles, lit(3, kFinish), lit(3, kWait))); });
+             }},
+            {{kWait},
+             [&](Body& t) { t.if_(set_free, [&](Body& u) { u.set(state, lit(3, kRun)); }); }},
+            {{kRun},
+             [&](Body& t) {
+               t.if_(all_idle, [&](Body& u) {
+                 u.set(g, add(g, 1));
+                 u.if_(last, [&](Body& v) {
+                   v.set(cset, !cset);
+                   v.if_(
+                       hold_now,
+                       [&](Body& w) {
+                         w.set(held, ones(1));
+                         w.set(held_set, cset);
+                       },
+                       [&](Body& w) {
+                         w.if_(
+                             drain_now, [&](Body& x) { x.set(dset_q, cset); },
+                             [&](Body& x) {
+                               x.set(pend, ones(1));
+                               x.set(pend_set, cset);
+                             });
+                       });
+                 });
+                 u.set(state, mux(g_last, lit(3, kFinish), lit(3, kWait)));
+               });
+             }},
+            {{kFinish},
+             [&](Body& t) { t.if_(finish_ok, [&](Body& u) { u.set(state, lit(3, kIdle)); }); }},
+        },
+        nullptr);
     b.if_(drain_pend, [&](Body& t) {
       t.set(pend, zeros(1));
       t.set(dset_q, pend_set);
@@ -188,18 +198,19 @@ const Module& build_ctrl(Elab& e) {
   E any_bubble = m.wire("any_bubble", red_or(lane_bubble));
   E c_active = m.wire("c_active", s_run && any_issue);
   E c_weight = m.wire("c_weight", s_run && !any_issue && any_wstall);
-  E c_lane = m.wire("c_lane", s_run && !any_issue && !any_wstall && any_idle && !all_idle &&
-                                  !any_bubble);
-  E c_decode = m.wire("c_decode", s_prep || go_tile ||
-                                      (s_run && !any_issue && !any_wstall && !c_lane));
+  E c_lane =
+      m.wire("c_lane", s_run && !any_issue && !any_wstall && any_idle && !all_idle && !any_bubble);
+  E c_decode =
+      m.wire("c_decode", s_prep || go_tile || (s_run && !any_issue && !any_wstall && !c_lane));
   E c_drain = m.wire("c_drain", s_wait && !set_free);
   E c_clear = m.wire("c_clear", s_clear);
   E c_tail = m.wire("c_tail", s_finish);
   auto count = [&](const std::string& n, int w, const E& inc) {
     E q = m.reg_reset(n, w, 0);
     Body b = m.seq_reset(clk, rst_n);
-    b.if_(s_idle && start, [&](Body& t) { t.set(q, zeros(w)); },
-          [&](Body& t) { t.if_(!s_idle, [&](Body& u) { u.set(q, q + inc); }); });
+    b.if_(
+        s_idle && start, [&](Body& t) { t.set(q, zeros(w)); },
+        [&](Body& t) { t.if_(!s_idle, [&](Body& u) { u.set(q, q + inc); }); });
     return q;
   };
   m.assign(p_cycles, count("cyc", 64, lit(64, 1)));

@@ -15,12 +15,12 @@ namespace {
 // A sequential reader of one memory of the current bank: address pointer, read issue, and a
 // three-entry FIFO (enough to sustain one word per cycle with a one-cycle read latency).
 struct Fetch {
-  E re, addr;     // to the memory
-  E head, ok;     // FIFO head
+  E re, addr;  // to the memory
+  E head, ok;  // FIFO head
 };
 
-Fetch fetch(ModuleBuilder& m, const std::string& n, const E& clk, const E& rst_n,
-            const E& rdata, int addr_bits, const E& enable, const E& flush, const E& pop) {
+Fetch fetch(ModuleBuilder& m, const std::string& n, const E& clk, const E& rst_n, const E& rdata,
+            int addr_bits, const E& enable, const E& flush, const E& pop) {
   const int w = rdata.width();
   E ptr = m.reg_reset(n + "_ptr", addr_bits, 0);
   E cnt = m.reg_reset(n + "_cnt", 2, 0);
@@ -34,13 +34,16 @@ Fetch fetch(ModuleBuilder& m, const std::string& n, const E& clk, const E& rst_n
   {
     Body b = m.seq_reset(clk, rst_n);
     b.set(inflight, issue);
-    b.if_(flush, [&](Body& t) {
-      t.set(ptr, zeros(addr_bits));
-      t.set(cnt, zeros(2));
-    }, [&](Body& t) {
-      t.if_(issue, [&](Body& u) { u.set(ptr, add(ptr, 1)); });
-      t.set(cnt, cnt + zext(push, 2) - zext(popq, 2));
-    });
+    b.if_(
+        flush,
+        [&](Body& t) {
+          t.set(ptr, zeros(addr_bits));
+          t.set(cnt, zeros(2));
+        },
+        [&](Body& t) {
+          t.if_(issue, [&](Body& u) { u.set(ptr, add(ptr, 1)); });
+          t.set(cnt, cnt + zext(push, 2) - zext(popq, 2));
+        });
   }
   {
     // Shift out on pop; the pushed word lands after the words that remain.
@@ -63,10 +66,11 @@ const Module& build_decoder(Elab& e, int /*lane*/) {
   const Format f = p.format;
   const bool has_table = f != Format::Dense;
   const int A = d.act, IB = p.index_bits, EB = p.entry_bits, TB = p.table_bits;
-  Module& mod = e.module("decoder", {
-      fmt::format("Position decoder for the {} format (index_bits {}).", to_string(f), IB),
-      "One token per cycle: activation (value, y, x) and/or end of channel; banks of the lane",
-      "in processing order (ARCH 4)."});
+  Module& mod = e.module(
+      "decoder",
+      {fmt::format("Position decoder for the {} format (index_bits {}).", to_string(f), IB),
+       "One token per cycle: activation (value, y, x) and/or end of channel; banks of the lane",
+       "in processing order (ARCH 4)."});
   ModuleBuilder m(mod);
   E clk = m.input("clk");
   E rst_n = m.input("rst_n");
@@ -127,29 +131,38 @@ const Module& build_decoder(Elab& e, int /*lane*/) {
   E c_next = m.wire("c_next", chan + lit(cw, uint64_t(p.pes)));
   E same_bank = m.wire("same_bank", c_next < zext(c_run, cw));
   E b_next = m.wire("b_next", zext(bank, bw1) + lit(bw1, uint64_t(p.lanes)));
-  E more_banks = m.wire("more_banks", b_next < lit(bw1, uint64_t(p.pes)) &&
-                                          zext(b_next, cw) < zext(c_run, cw));
+  E more_banks = m.wire("more_banks",
+                        b_next < lit(bw1, uint64_t(p.pes)) && zext(b_next, cw) < zext(c_run, cw));
   E bank_switch = m.wire("bank_switch", ch_end && !same_bank && more_banks);
   E lane_has = m.wire("lane_has", zext(lane_id, cw) < zext(c_run, cw));
   E flush = m.wire("flush", start || bank_switch, "restart fetching at address 0");
   {
     Body b = m.seq_reset(clk, rst_n, "channel and bank sequencing");
-    b.if_(run_start, [&](Body& t) { t.set(par, zeros(1)); },
-          [&](Body& t) { t.if_(ch_end, [&](Body& u) { u.set(par, !par); }); });
-    b.if_(start, [&](Body& t) {
-      t.set(active, lane_has);
-      t.set(bank, lane_id);
-      t.set(chan, zext(lane_id, cw));
-    }, [&](Body& t) {
-      t.if_(ch_end, [&](Body& u) {
-        u.if_(same_bank, [&](Body& v) { v.set(chan, c_next); }, [&](Body& v) {
-          v.if_(more_banks, [&](Body& x) {
-            x.set(bank, b_next.bits(0, d.bank));
-            x.set(chan, zext(b_next, cw));
-          }, [&](Body& x) { x.set(active, zeros(1)); });
+    b.if_(
+        run_start, [&](Body& t) { t.set(par, zeros(1)); },
+        [&](Body& t) { t.if_(ch_end, [&](Body& u) { u.set(par, !par); }); });
+    b.if_(
+        start,
+        [&](Body& t) {
+          t.set(active, lane_has);
+          t.set(bank, lane_id);
+          t.set(chan, zext(lane_id, cw));
+        },
+        [&](Body& t) {
+          t.if_(ch_end, [&](Body& u) {
+            u.if_(
+                same_bank, [&](Body& v) { v.set(chan, c_next); },
+                [&](Body& v) {
+                  v.if_(
+                      more_banks,
+                      [&](Body& x) {
+                        x.set(bank, b_next.bits(0, d.bank));
+                        x.set(chan, zext(b_next, cw));
+                      },
+                      [&](Body& x) { x.set(active, zeros(1)); });
+                });
+          });
         });
-      });
-    });
     b.if_(go, [&](Body& t) { t.set(tv, emit); });
   }
   {
@@ -191,7 +204,7 @@ const Module& build_decoder(Elab& e, int /*lane*/) {
   E y = m.reg_reset("y", d.idx_y, 0);
   E row_last = m.wire("row_last", add(zext(y, d.cnt_h + 1), 1) == zext(rows, d.cnt_h + 1));
   E y1 = m.wire("y1", add(y, 1));
-  m.unused("wid_rows", cat({rows, wid}));  // some formats do not need both
+  m.unused("wid_rows", cat({rows, wid}));                // some formats do not need both
   if (f == Format::Rle) m.unused("row_last", row_last);  // rle counts entries, not rows
   Body c = m.comb("parser: " + std::string(to_string(f)));
   c.set(emit, zeros(1));
@@ -215,17 +228,23 @@ const Module& build_decoder(Elab& e, int /*lane*/) {
       t.set(e_x, x);
       t.set(pop_e, ones(1));
     });
-    s.if_(start, [&](Body& t) {
-      t.set(x, zeros(d.idx_x));
-      t.set(y, zeros(d.idx_y));
-    }, [&](Body& t) {
-      t.if_(fire, [&](Body& u) {
-        u.if_(row_end, [&](Body& v) {
-          v.set(x, zeros(d.idx_x));
-          v.set(y, mux(row_last, zeros(d.idx_y), y1));
-        }, [&](Body& v) { v.set(x, add(x, 1)); });
-      });
-    });
+    s.if_(
+        start,
+        [&](Body& t) {
+          t.set(x, zeros(d.idx_x));
+          t.set(y, zeros(d.idx_y));
+        },
+        [&](Body& t) {
+          t.if_(fire, [&](Body& u) {
+            u.if_(
+                row_end,
+                [&](Body& v) {
+                  v.set(x, zeros(d.idx_x));
+                  v.set(y, mux(row_last, zeros(d.idx_y), y1));
+                },
+                [&](Body& v) { v.set(x, add(x, 1)); });
+          });
+        });
   } else if (f == Format::Coord) {
     E mid = m.reg_reset("mid", 1, 0);
     E left = m.reg_reset("left", TB, 0);
@@ -250,21 +269,27 @@ const Module& build_decoder(Elab& e, int /*lane*/) {
       t.set(e_x, xi);
       t.set(e_last, row_done && row_last);
     });
-    s.if_(start, [&](Body& t) {
-      t.set(mid, zeros(1));
-      t.set(y, zeros(d.idx_y));
-    }, [&](Body& t) {
-      t.if_(empty_row, [&](Body& u) { u.set(y, mux(row_last, zeros(d.idx_y), y1)); });
-      t.if_(take, [&](Body& u) {
-        u.if_(row_done, [&](Body& v) {
-          v.set(mid, zeros(1));
-          v.set(y, mux(row_last, zeros(d.idx_y), y1));
-        }, [&](Body& v) {
-          v.set(mid, ones(1));
-          v.set(left, sub(cnt, 1));
+    s.if_(
+        start,
+        [&](Body& t) {
+          t.set(mid, zeros(1));
+          t.set(y, zeros(d.idx_y));
+        },
+        [&](Body& t) {
+          t.if_(empty_row, [&](Body& u) { u.set(y, mux(row_last, zeros(d.idx_y), y1)); });
+          t.if_(take, [&](Body& u) {
+            u.if_(
+                row_done,
+                [&](Body& v) {
+                  v.set(mid, zeros(1));
+                  v.set(y, mux(row_last, zeros(d.idx_y), y1));
+                },
+                [&](Body& v) {
+                  v.set(mid, ones(1));
+                  v.set(left, sub(cnt, 1));
+                });
+          });
         });
-      });
-    });
   } else if (f == Format::Rle) {
     const int xpw = d.cnt_w;
     const int aw = std::max(xpw, IB) + 2;
@@ -304,32 +329,38 @@ const Module& build_decoder(Elab& e, int /*lane*/) {
       t.set(e_x, txv);
     });
     E xp_next = m.wire("xp_next", add(fit(m, "txw", tx_full, xpw), 1));
-    s.if_(start, [&](Body& t) {
-      t.set(mid, zeros(1));
-      t.set(y, zeros(d.idx_y));
-      t.set(xp, zeros(xpw));
-      t.set(wrap, zeros(1));
-    }, [&](Body& t) {
-      t.if_(step && !(in0 || in1), [&](Body& u) {
-        // A run longer than two rows: skip two rows per cycle.
-        u.set(wrap, ones(1));
-        u.set(wacc, over2);
-        u.set(y, add(y, 2));
-      });
-      t.if_(place, [&](Body& u) {
-        u.set(wrap, zeros(1));
-        u.if_(is_last, [&](Body& v) {
-          v.set(mid, zeros(1));
-          v.set(y, zeros(d.idx_y));
-          v.set(xp, zeros(xpw));
-        }, [&](Body& v) {
-          v.set(mid, ones(1));
-          v.set(left, sub(cnt, 1));
-          v.set(y, tyv);
-          v.set(xp, xp_next);
+    s.if_(
+        start,
+        [&](Body& t) {
+          t.set(mid, zeros(1));
+          t.set(y, zeros(d.idx_y));
+          t.set(xp, zeros(xpw));
+          t.set(wrap, zeros(1));
+        },
+        [&](Body& t) {
+          t.if_(step && !(in0 || in1), [&](Body& u) {
+            // A run longer than two rows: skip two rows per cycle.
+            u.set(wrap, ones(1));
+            u.set(wacc, over2);
+            u.set(y, add(y, 2));
+          });
+          t.if_(place, [&](Body& u) {
+            u.set(wrap, zeros(1));
+            u.if_(
+                is_last,
+                [&](Body& v) {
+                  v.set(mid, zeros(1));
+                  v.set(y, zeros(d.idx_y));
+                  v.set(xp, zeros(xpw));
+                },
+                [&](Body& v) {
+                  v.set(mid, ones(1));
+                  v.set(left, sub(cnt, 1));
+                  v.set(y, tyv);
+                  v.set(xp, xp_next);
+                });
+          });
         });
-      });
-    });
   } else {  // Bitmap
     const int M = IB;
     const int xbw = clog2(int64_t(p.max_w) + M + 1);
@@ -361,22 +392,28 @@ const Module& build_decoder(Elab& e, int /*lane*/) {
       t.set(e_x, xv);
       t.set(e_last, eq(rest, 0) && wlast && row_last);
     });
-    s.if_(start, [&](Body& t) {
-      t.set(loaded, zeros(1));
-      t.set(y, zeros(d.idx_y));
-      t.set(xb, zeros(xbw));
-    }, [&](Body& t) {
-      t.if_(take, [&](Body& u) {
-        u.set(loaded, ne(rest, 0));
-        u.set(mk, rest);
-      });
-      t.if_(word_done, [&](Body& u) {
-        u.if_(wlast, [&](Body& v) {
-          v.set(xb, zeros(xbw));
-          v.set(y, mux(row_last, zeros(d.idx_y), y1));
-        }, [&](Body& v) { v.set(xb, add(xb, uint64_t(M))); });
-      });
-    });
+    s.if_(
+        start,
+        [&](Body& t) {
+          t.set(loaded, zeros(1));
+          t.set(y, zeros(d.idx_y));
+          t.set(xb, zeros(xbw));
+        },
+        [&](Body& t) {
+          t.if_(take, [&](Body& u) {
+            u.set(loaded, ne(rest, 0));
+            u.set(mk, rest);
+          });
+          t.if_(word_done, [&](Body& u) {
+            u.if_(
+                wlast,
+                [&](Body& v) {
+                  v.set(xb, zeros(xbw));
+                  v.set(y, mux(row_last, zeros(d.idx_y), y1));
+                },
+                [&](Body& v) { v.set(xb, add(xb, uint64_t(M))); });
+          });
+        });
   }
   return mod;
 }

@@ -19,8 +19,9 @@ const Module& build_dma(Elab& e) {
   const int RW = std::max(p.entry_bits, p.table_bits);
   const int RNB = int(ceil_div(RW, 32));
   const int MA = std::max({d.ent_addr, d.tab_addr, d.w_addr, d.b_addr});
-  Module& mod = e.module("dma", {
-      fmt::format("Load/store port: 32-bit beats, words up to {} bits ({} beats).", MW, NB)});
+  Module& mod = e.module(
+      "dma",
+      {fmt::format("Load/store port: 32-bit beats, words up to {} bits ({} beats).", MW, NB)});
   ModuleBuilder m(mod);
   E clk = m.input("clk");
   E rst_n = m.input("rst_n");
@@ -55,7 +56,8 @@ const Module& build_dma(Elab& e) {
   // Beats per word of the selected memory class.
   E nbeats = lit(bw + 1, uint64_t(ceil_div(widths[0], 32)));
   for (int c = 1; c < 4; ++c)
-    nbeats = mux(eq(sel_class, uint64_t(c)), lit(bw + 1, uint64_t(ceil_div(widths[c], 32))), nbeats);
+    nbeats =
+        mux(eq(sel_class, uint64_t(c)), lit(bw + 1, uint64_t(ceil_div(widths[c], 32))), nbeats);
   E nb = m.wire("nbeats", nbeats);
   E reading = m.wire("reading", ne(rleft, 0) || ne(rstate, kIdle));
   E ready = m.wire("ready", !busy && !reading);
@@ -81,7 +83,8 @@ const Module& build_dma(Elab& e) {
   for (int c = 0; c < 4; ++c) {
     const int n = int(ceil_div(widths[c], 32));
     E w = word_all.bits(32 * (NB - n), 32 * n);
-    E wc = m.wire(fmt::format("word{}", c), zext(fit(m, fmt::format("word{}", c), w, std::min(widths[c], 32 * n)), MW));
+    E wc = m.wire(fmt::format("word{}", c),
+                  zext(fit(m, fmt::format("word{}", c), w, std::min(widths[c], 32 * n)), MW));
     wdata = mux(eq(sel_class, uint64_t(c)), wc, wdata);
   }
   m.assign(m_wdata, m.wire("wdata", wdata));
@@ -90,25 +93,33 @@ const Module& build_dma(Elab& e) {
   E last_rbeat = m.wire("last_rbeat", add(zext(rbeat, rbw + 1), 1) == lit(rbw + 1, uint64_t(RNB)));
   {
     Body b = m.seq_reset(clk, rst_n, "write path and address");
-    b.if_(addr_wr, [&](Body& t) { t.set(addr, addr_val); }, [&](Body& t) {
-      t.if_(wr || issue_rd, [&](Body& u) { u.set(addr, add(addr, 1)); });
-    });
+    b.if_(
+        addr_wr, [&](Body& t) { t.set(addr, addr_val); },
+        [&](Body& t) { t.if_(wr || issue_rd, [&](Body& u) { u.set(addr, add(addr, 1)); }); });
     b.if_(take, [&](Body& t) { t.set(beat, mux(last_beat, zeros(bw), add(beat, 1))); });
-    b.if_(rcount_wr && !busy, [&](Body& t) { t.set(rleft, rcount_val); },
-          [&](Body& t) { t.if_(issue_rd, [&](Body& u) { u.set(rleft, sub(rleft, 1)); }); });
-    b.switch_(rstate, {
-        {{kIdle}, [&](Body& t) { t.if_(issue_rd, [&](Body& u) { u.set(rstate, lit(2, kWait)); }); }},
-        {{kWait}, [&](Body& t) {
-           t.set(rstate, lit(2, kSend));
-           t.set(rbeat, zeros(rbw));
-         }},
-        {{kSend}, [&](Body& t) {
-           t.if_(st_ready, [&](Body& u) {
-             u.if_(last_rbeat, [&](Body& v) { v.set(rstate, lit(2, kIdle)); },
-                   [&](Body& v) { v.set(rbeat, add(rbeat, 1)); });
-           });
-         }},
-    }, nullptr);
+    b.if_(
+        rcount_wr && !busy, [&](Body& t) { t.set(rleft, rcount_val); },
+        [&](Body& t) { t.if_(issue_rd, [&](Body& u) { u.set(rleft, sub(rleft, 1)); }); });
+    b.switch_(
+        rstate,
+        {
+            {{kIdle},
+             [&](Body& t) { t.if_(issue_rd, [&](Body& u) { u.set(rstate, lit(2, kWait)); }); }},
+            {{kWait},
+             [&](Body& t) {
+               t.set(rstate, lit(2, kSend));
+               t.set(rbeat, zeros(rbw));
+             }},
+            {{kSend},
+             [&](Body& t) {
+               t.if_(st_ready, [&](Body& u) {
+                 u.if_(
+                     last_rbeat, [&](Body& v) { v.set(rstate, lit(2, kIdle)); },
+                     [&](Body& v) { v.set(rbeat, add(rbeat, 1)); });
+               });
+             }},
+        },
+        nullptr);
   }
   {
     Body b = m.seq(clk);
@@ -117,7 +128,8 @@ const Module& build_dma(Elab& e) {
   E rpad = zext(rword, 32 * RNB);
   E rw_full = m.wire("rword_pad", rpad);
   E beat_data = rw_full.bits(0, 32);
-  for (int i = 1; i < RNB; ++i) beat_data = mux(eq(rbeat, uint64_t(i)), rw_full.bits(32 * i, 32), beat_data);
+  for (int i = 1; i < RNB; ++i)
+    beat_data = mux(eq(rbeat, uint64_t(i)), rw_full.bits(32 * i, 32), beat_data);
   if (RNB == 1) m.unused("rbeat", rbeat);
   m.assign(st_valid, eq(rstate, kSend));
   m.assign(st_data, beat_data);

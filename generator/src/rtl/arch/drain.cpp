@@ -13,7 +13,9 @@ namespace zasgen::rtl::arch {
 
 namespace {
 
-int positions(const ArchParams& p) { return p.pool ? 4 : 1; }
+int positions(const ArchParams& p) {
+  return p.pool ? 4 : 1;
+}
 
 }  // namespace
 
@@ -21,11 +23,12 @@ const Module& build_requant(Elab& e) {
   const Dims& d = e.dims;
   const ArchParams& p = e.p;
   const int L = d.lanes, A = d.acc, NP = positions(p);
-  const int VW = A + 1;                  // acc + bias
-  const int PW = VW + d.mult + 1;        // (acc + bias) * multiplier, signed
-  Module& mod = e.module("requant", {
-      "Output arithmetic of one output channel: lane sum, 2x2 max, bias, multiply, round half",
-      "up, shift, ReLU, saturate. Two pipeline stages."});
+  const int VW = A + 1;            // acc + bias
+  const int PW = VW + d.mult + 1;  // (acc + bias) * multiplier, signed
+  Module& mod = e.module(
+      "requant",
+      {"Output arithmetic of one output channel: lane sum, 2x2 max, bias, multiply, round half",
+       "up, shift, ReLU, saturate. Two pipeline stages."});
   ModuleBuilder m(mod);
   E clk = m.input("clk");
   E i_en = m.input("i_en");
@@ -97,9 +100,11 @@ const Module& build_drain(Elab& e, const Module& encoder) {
   const bool has_table = p.format != Format::Dense;
   const Module& requant = build_requant(e);
   const Module& bias_mem = e.sram(SramKind::OneRW, p.bias.depth, p.bias.width);
-  Module& mod = e.module("drain", {
-      fmt::format("Output stage: drains a partial-sum set ({} position{} per cycle) through {} "
-                  "requantisers and re-encoders; clears sets.", NP, NP > 1 ? "s" : "", P)});
+  Module& mod = e.module(
+      "drain",
+      {fmt::format("Output stage: drains a partial-sum set ({} position{} per cycle) through {} "
+                   "requantisers and re-encoders; clears sets.",
+                   NP, NP > 1 ? "s" : "", P)});
   ModuleBuilder m(mod);
   E clk = m.input("clk");
   E rst_n = m.input("rst_n");
@@ -299,65 +304,79 @@ const Module& build_drain(Elab& e, const Module& encoder) {
   E last_caddr = m.wire("last_caddr", eq(caddr, uint64_t(p.psum.depth - 1)));
   {
     Body b = m.seq_reset(clk, rst_n, "sequencing");
-    b.switch_(state, {
-        {{kIdle}, [&](Body& t) {
-           t.if_(clr_start, [&](Body& u) {
-             u.set(state, lit(2, kClear));
-             u.set(cmask, clr_mask);
-             u.set(caddr, zeros(PA));
-           }, [&](Body& u) {
-             u.if_(start, [&](Body& v) {
-               v.set(state, lit(2, kDrain));
-               v.set(set_q, s_set);
-               v.set(oy, zeros(d.cnt_h + 1));
-               v.set(oyq, zeros(d.pq));
-               v.set(oym, zeros(rmw));
-               v.set(rowbase, zeros(rbw));
-               v.set(ox, zeros(d.cnt_w + 1));
-               v.set(oxq, zeros(d.pc));
-               v.set(oxm, zeros(smw));
-             });
-           });
-         }},
-        {{kClear}, [&](Body& t) {
-           t.set(caddr, add(caddr, 1));
-           t.if_(last_caddr, [&](Body& u) { u.set(state, lit(2, kIdle)); });
-         }},
-        {{kDrain}, [&](Body& t) {
-           t.if_(row_wrap, [&](Body& u) {
-             u.set(ox, zeros(d.cnt_w + 1));
-             u.set(oxq, zeros(d.pc));
-             u.set(oxm, zeros(smw));
-             u.set(oy, oy_next);
-             if (NP == 4) {
-               u.set(oyq, mux(poolv, oyq2, oyq1));
-               u.set(oym, mux(poolv, oym2, oym1));
-               u.set(rowbase, mux(poolv, rowbase2, rowbase1));
-             } else {
-               u.set(oyq, oyq1);
-               u.set(oym, oym1);
-               u.set(rowbase, rowbase1);
-             }
-             u.if_(done_pos, [&](Body& v) { v.set(state, lit(2, kIdle)); });
-           }, [&](Body& u) {
-             u.set(ox, ox_next);
-             if (NP == 4) {
-               u.set(oxq, mux(poolv, oxq2, oxq1));
-               u.set(oxm, mux(poolv, oxm2, oxm1));
-             } else {
-               u.set(oxq, oxq1);
-               u.set(oxm, oxm1);
-             }
-           });
-         }},
-    }, nullptr);
+    b.switch_(state,
+              {
+                  {{kIdle},
+                   [&](Body& t) {
+                     t.if_(
+                         clr_start,
+                         [&](Body& u) {
+                           u.set(state, lit(2, kClear));
+                           u.set(cmask, clr_mask);
+                           u.set(caddr, zeros(PA));
+                         },
+                         [&](Body& u) {
+                           u.if_(start, [&](Body& v) {
+                             v.set(state, lit(2, kDrain));
+                             v.set(set_q, s_set);
+                             v.set(oy, zeros(d.cnt_h + 1));
+                             v.set(oyq, zeros(d.pq));
+                             v.set(oym, zeros(rmw));
+                             v.set(rowbase, zeros(rbw));
+                             v.set(ox, zeros(d.cnt_w + 1));
+                             v.set(oxq, zeros(d.pc));
+                             v.set(oxm, zeros(smw));
+                           });
+                         });
+                   }},
+                  {{kClear},
+                   [&](Body& t) {
+                     t.set(caddr, add(caddr, 1));
+                     t.if_(last_caddr, [&](Body& u) { u.set(state, lit(2, kIdle)); });
+                   }},
+                  {{kDrain},
+                   [&](Body& t) {
+                     t.if_(
+                         row_wrap,
+                         [&](Body& u) {
+                           u.set(ox, zeros(d.cnt_w + 1));
+                           u.set(oxq, zeros(d.pc));
+                           u.set(oxm, zeros(smw));
+                           u.set(oy, oy_next);
+                           if (NP == 4) {
+                             u.set(oyq, mux(poolv, oyq2, oyq1));
+                             u.set(oym, mux(poolv, oym2, oym1));
+                             u.set(rowbase, mux(poolv, rowbase2, rowbase1));
+                           } else {
+                             u.set(oyq, oyq1);
+                             u.set(oym, oym1);
+                             u.set(rowbase, rowbase1);
+                           }
+                           u.if_(done_pos, [&](Body& v) { v.set(state, lit(2, kIdle)); });
+                         },
+                         [&](Body& u) {
+                           u.set(ox, ox_next);
+                           if (NP == 4) {
+                             u.set(oxq, mux(poolv, oxq2, oxq1));
+                             u.set(oxm, mux(poolv, oxm2, oxm1));
+                           } else {
+                             u.set(oxq, oxq1);
+                             u.set(oxm, oxm1);
+                           }
+                         });
+                   }},
+              },
+              nullptr);
   }
 
   // Bias of a tile's group: read when the tile starts, kept in its descriptor.
   m.inst(bias_mem, "u_bias")
-      .conn("clk", clk).conn("ce", m.wire("b_ce", b_we || t_start)).conn("we", b_we)
+      .conn("clk", clk)
+      .conn("ce", m.wire("b_ce", b_we || t_start))
+      .conn("we", b_we)
       .conn("addr", m.wire("bias_addr", mux(b_we, b_addr, fit(m, "grp", t_group, d.b_addr))))
-      .conn("wdata", b_wdata).conn("rdata", bias_word);
+      .conn("wdata", b_wdata)
+      .conn("rdata", bias_word);
 
   // ---- pipeline D0 -> D1: position metadata and the delayed clear of what was read.
   E v1 = m.reg_reset("v1", 1, 0);
@@ -420,8 +439,11 @@ const Module& build_drain(Elab& e, const Module& encoder) {
     auto rq = m.inst(requant, fmt::format("u_rq{}", k));
     rq.conn("clk", clk).conn("i_en", v1);
     if (p.pool) rq.conn("i_pool", pool);
-    rq.conn("i_relu", relu).conn("i_mult", mult).conn("i_shift", shift)
-        .conn("i_bias", bias_q.bits(k * d.bias_w, d.bias_w)).conn("i_words", cat(wparts))
+    rq.conn("i_relu", relu)
+        .conn("i_mult", mult)
+        .conn("i_shift", shift)
+        .conn("i_bias", bias_q.bits(k * d.bias_w, d.bias_w))
+        .conn("i_words", cat(wparts))
         .conn("o_val", val);
     E en = m.wire(fmt::format("pe_en{}", k), lit(kvw, uint64_t(k)) < kvalid_q);
     E we = m.wire(fmt::format("ewe{}", k), 1);
@@ -430,10 +452,20 @@ const Module& build_drain(Elab& e, const Module& encoder) {
     E ec = m.wire(fmt::format("ecount{}", k), d.ent_count);
     E ov = m.wire(fmt::format("ovf{}", k), 1);
     auto eb = m.inst(encoder, fmt::format("u_enc{}", k));
-    eb.conn("clk", clk).conn("rst_n", rst_n).conn("run_start", run_start).conn("en", en)
-        .conn("i_valid", emit3).conn("i_val", val).conn("i_row_last", rl3)
-        .conn("i_ch_last", cl3).conn("lim_e", lim_e).conn("o_ewe", we).conn("o_eaddr", ea)
-        .conn("o_edata", ed).conn("o_ecount", ec).conn("o_overflow", ov);
+    eb.conn("clk", clk)
+        .conn("rst_n", rst_n)
+        .conn("run_start", run_start)
+        .conn("en", en)
+        .conn("i_valid", emit3)
+        .conn("i_val", val)
+        .conn("i_row_last", rl3)
+        .conn("i_ch_last", cl3)
+        .conn("lim_e", lim_e)
+        .conn("o_ewe", we)
+        .conn("o_eaddr", ea)
+        .conn("o_edata", ed)
+        .conn("o_ecount", ec)
+        .conn("o_overflow", ov);
     ewe_v.push_back(we);
     eaddr_v.push_back(ea);
     edata_v.push_back(ed);
@@ -444,7 +476,10 @@ const Module& build_drain(Elab& e, const Module& encoder) {
       E ta = m.wire(fmt::format("taddr{}", k), d.tab_addr);
       E td = m.wire(fmt::format("tdata{}", k), p.table_bits);
       E tc = m.wire(fmt::format("tcount{}", k), d.tab_count);
-      eb.conn("lim_t", lim_t).conn("o_twe", tw).conn("o_taddr", ta).conn("o_tdata", td)
+      eb.conn("lim_t", lim_t)
+          .conn("o_twe", tw)
+          .conn("o_taddr", ta)
+          .conn("o_tdata", td)
           .conn("o_tcount", tc);
       twe_v.push_back(tw);
       taddr_v.push_back(ta);

@@ -12,7 +12,8 @@ const char* template_text(const std::string& name);  // generated from templates
 
 namespace zasgen::rtl::arch {
 
-Elab::Elab(Design& d, const ArchParams& params) : p(params), dims(params), regs(make_regmap(params)), d_(d) {}
+Elab::Elab(Design& d, const ArchParams& params)
+    : p(params), dims(params), regs(make_regmap(params)), d_(d) {}
 
 Module& Elab::module(const std::string& suffix, std::vector<std::string> comment) {
   auto m = std::make_unique<Module>();
@@ -72,8 +73,9 @@ E counter(ModuleBuilder& m, const E& clk, const E& rst_n, const std::string& nam
           const E& clr, const E& inc) {
   E q = m.reg_reset(name, width, 0);
   Body b = m.seq_reset(clk, rst_n);
-  b.if_(clr, [&](Body& t) { t.set(q, zeros(width)); },
-        [&](Body& e) { e.if_(inc, [&](Body& t) { t.set(q, add(q, 1)); }); });
+  b.if_(
+      clr, [&](Body& t) { t.set(q, zeros(width)); },
+      [&](Body& e) { e.if_(inc, [&](Body& t) { t.set(q, add(q, 1)); }); });
   return q;
 }
 

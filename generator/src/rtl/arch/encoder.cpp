@@ -14,9 +14,9 @@ const Module& build_encoder(Elab& e) {
   const Format f = p.format;
   const bool has_table = f != Format::Dense;
   const int A = d.act, IB = p.index_bits, EB = p.entry_bits, TB = p.table_bits;
-  Module& mod = e.module("encoder", {
-      fmt::format("Sparse re-encoder: {} format (index_bits {}), one output bank.", to_string(f),
-                  IB)});
+  Module& mod = e.module(
+      "encoder", {fmt::format("Sparse re-encoder: {} format (index_bits {}), one output bank.",
+                              to_string(f), IB)});
   ModuleBuilder m(mod);
   E clk = m.input("clk");
   E rst_n = m.input("rst_n");
@@ -63,13 +63,16 @@ const Module& build_encoder(Elab& e) {
     m.unused("flags", cat({i_ch_last, run_start}));
     Body s = m.seq_reset(clk, rst_n, "format state");
     s.if_(v, [&](Body& t) {
-      t.if_(i_row_last, [&](Body& u) {
-        u.set(x, zeros(d.idx_x));
-        u.set(rc, zeros(TB));
-      }, [&](Body& u) {
-        u.set(x, add(x, 1));
-        u.set(rc, rc_next);
-      });
+      t.if_(
+          i_row_last,
+          [&](Body& u) {
+            u.set(x, zeros(d.idx_x));
+            u.set(rc, zeros(TB));
+          },
+          [&](Body& u) {
+            u.set(x, add(x, 1));
+            u.set(rc, rc_next);
+          });
     });
   } else if (f == Format::Rle) {
     E z = m.reg_reset("z", IB, 0);
@@ -84,13 +87,16 @@ const Module& build_encoder(Elab& e) {
     m.unused("flags", cat({i_row_last, run_start}));
     Body s = m.seq_reset(clk, rst_n, "format state");
     s.if_(v, [&](Body& t) {
-      t.if_(i_ch_last, [&](Body& u) {
-        u.set(z, zeros(IB));
-        u.set(n, zeros(TB));
-      }, [&](Body& u) {
-        u.set(z, mux(nz || full, zeros(IB), add(z, 1)));
-        u.set(n, n_next);
-      });
+      t.if_(
+          i_ch_last,
+          [&](Body& u) {
+            u.set(z, zeros(IB));
+            u.set(n, zeros(TB));
+          },
+          [&](Body& u) {
+            u.set(z, mux(nz || full, zeros(IB), add(z, 1)));
+            u.set(n, n_next);
+          });
     });
   } else {  // Bitmap
     const int M = IB;
@@ -106,13 +112,16 @@ const Module& build_encoder(Elab& e) {
     m.unused("flags", cat({i_ch_last, run_start}));
     Body s = m.seq_reset(clk, rst_n, "format state");
     s.if_(v, [&](Body& t) {
-      t.if_(word_end, [&](Body& u) {
-        u.set(j, zeros(jw));
-        u.set(mask, zeros(M));
-      }, [&](Body& u) {
-        u.set(j, add(j, 1));
-        u.set(mask, mask_next);
-      });
+      t.if_(
+          word_end,
+          [&](Body& u) {
+            u.set(j, zeros(jw));
+            u.set(mask, zeros(M));
+          },
+          [&](Body& u) {
+            u.set(j, add(j, 1));
+            u.set(mask, mask_next);
+          });
     });
   }
 
@@ -137,14 +146,14 @@ const Module& build_encoder(Elab& e) {
     Body b = m.seq_reset(clk, rst_n, "pointers");
     b.set(ewe_q, ewr && e_ok);
     b.set(ovf_q, ovf);
-    b.if_(run_start, [&](Body& t) { t.set(eptr, zeros(d.ent_count)); }, [&](Body& t) {
-      t.if_(ewr && e_ok, [&](Body& u) { u.set(eptr, add(eptr, 1)); });
-    });
+    b.if_(
+        run_start, [&](Body& t) { t.set(eptr, zeros(d.ent_count)); },
+        [&](Body& t) { t.if_(ewr && e_ok, [&](Body& u) { u.set(eptr, add(eptr, 1)); }); });
     if (has_table) {
       b.set(twe_q, twr && t_ok);
-      b.if_(run_start, [&](Body& t) { t.set(tptr, zeros(d.tab_count)); }, [&](Body& t) {
-        t.if_(twr && t_ok, [&](Body& u) { u.set(tptr, add(tptr, 1)); });
-      });
+      b.if_(
+          run_start, [&](Body& t) { t.set(tptr, zeros(d.tab_count)); },
+          [&](Body& t) { t.if_(twr && t_ok, [&](Body& u) { u.set(tptr, add(tptr, 1)); }); });
     }
   }
   {

@@ -16,8 +16,9 @@ const Module& build_lane(Elab& e, int /*lane*/, const Module& decoder, const Mod
   const int selw = std::max(1, clog2(Bw));
   const bool has_table = p.format != Format::Dense;
   const int pw = d.act + d.wgt;
-  Module& mod = e.module("lane", {
-      fmt::format("Activation lane: decoder, weight loader, scatter, {} PEs, partial sums.", P)});
+  Module& mod = e.module(
+      "lane",
+      {fmt::format("Activation lane: decoder, weight loader, scatter, {} PEs, partial sums.", P)});
   ModuleBuilder m(mod);
   E clk = m.input("clk");
   E rst_n = m.input("rst_n");
@@ -77,15 +78,29 @@ const Module& build_lane(Elab& e, int /*lane*/, const Module& decoder, const Mod
   E dec_active = m.wire("dec_active", 1);
   {
     auto ib = m.inst(decoder, "u_decoder");
-    ib.conn("clk", clk).conn("rst_n", rst_n).conn("run_start", run_start).conn("start", tile_start)
-        .conn("lane_id", lane_id).conn("c_run", c_run).conn("rows", rows).conn("wid", wid)
-        .conn("o_bank", o_bank).conn("o_ent_re", o_ent_re).conn("o_ent_addr", o_ent_addr)
+    ib.conn("clk", clk)
+        .conn("rst_n", rst_n)
+        .conn("run_start", run_start)
+        .conn("start", tile_start)
+        .conn("lane_id", lane_id)
+        .conn("c_run", c_run)
+        .conn("rows", rows)
+        .conn("wid", wid)
+        .conn("o_bank", o_bank)
+        .conn("o_ent_re", o_ent_re)
+        .conn("o_ent_addr", o_ent_addr)
         .conn("i_ent_rdata", i_ent);
     if (has_table)
       ib.conn("o_tab_re", o_tab_re).conn("o_tab_addr", o_tab_addr).conn("i_tab_rdata", i_tab);
-    ib.conn("tok_valid", tok_valid).conn("tok_act", tok_act).conn("tok_last", tok_last)
-        .conn("tok_par", tok_par).conn("tok_val", tok_val).conn("tok_y", tok_y)
-        .conn("tok_x", tok_x).conn("tok_ready", tok_ready).conn("o_active", dec_active)
+    ib.conn("tok_valid", tok_valid)
+        .conn("tok_act", tok_act)
+        .conn("tok_last", tok_last)
+        .conn("tok_par", tok_par)
+        .conn("tok_val", tok_val)
+        .conn("tok_y", tok_y)
+        .conn("tok_x", tok_x)
+        .conn("tok_ready", tok_ready)
+        .conn("o_active", dec_active)
         .conn("o_bubble", o_bubble);
   }
   E accept = m.wire("accept", tok_valid && tok_ready);
@@ -95,20 +110,42 @@ const Module& build_lane(Elab& e, int /*lane*/, const Module& decoder, const Mod
   E w_we = m.wire("w_we", T), w_buf = m.wire("w_buf", 1), w_sel = m.wire("w_sel", T * selw),
     w_data = m.wire("w_data", Bw * P * d.wgt);
   m.inst(wload, "u_wload")
-      .conn("clk", clk).conn("rst_n", rst_n).conn("run_start", run_start)
-      .conn("run_busy", run_busy).conn("r", kr).conn("s", ks).conn("wrows", wrows)
-      .conn("rel", m.wire("rel", accept && tok_last)).conn("rel_par", tok_par)
-      .conn("o_ready", wready).conn("w_we", w_we).conn("w_buf", w_buf).conn("w_sel", w_sel)
-      .conn("w_data", w_data).conn("dma_we", dma_we).conn("dma_bank", dma_bank)
-      .conn("dma_addr", dma_addr).conn("dma_wdata", dma_wdata);
+      .conn("clk", clk)
+      .conn("rst_n", rst_n)
+      .conn("run_start", run_start)
+      .conn("run_busy", run_busy)
+      .conn("r", kr)
+      .conn("s", ks)
+      .conn("wrows", wrows)
+      .conn("rel", m.wire("rel", accept && tok_last))
+      .conn("rel_par", tok_par)
+      .conn("o_ready", wready)
+      .conn("w_we", w_we)
+      .conn("w_buf", w_buf)
+      .conn("w_sel", w_sel)
+      .conn("w_data", w_data)
+      .conn("dma_we", dma_we)
+      .conn("dma_bank", dma_bank)
+      .conn("dma_addr", dma_addr)
+      .conn("dma_wdata", dma_wdata);
 
   // ---- scatter and PEs (stage M)
   E bk_en = m.wire("bk_en", T), bk_addr = m.wire("bk_addr", T * d.p_addr),
     bk_tap = m.wire("bk_tap", T * d.tap_idx);
   m.inst(scatter, "u_scatter")
-      .conn("i_valid", act_valid).conn("i_y", tok_y).conn("i_x", tok_x).conn("r", kr)
-      .conn("s", ks).conn("stride", stride).conn("yoff", yoff).conn("pad", pad).conn("oh", oh)
-      .conn("ow", ow).conn("pitch", pitch).conn("o_en", bk_en).conn("o_addr", bk_addr)
+      .conn("i_valid", act_valid)
+      .conn("i_y", tok_y)
+      .conn("i_x", tok_x)
+      .conn("r", kr)
+      .conn("s", ks)
+      .conn("stride", stride)
+      .conn("yoff", yoff)
+      .conn("pad", pad)
+      .conn("oh", oh)
+      .conn("ow", ow)
+      .conn("pitch", pitch)
+      .conn("o_en", bk_en)
+      .conn("o_addr", bk_addr)
       .conn("o_tap", bk_tap);
   std::vector<E> prods;
   for (int k = 0; k < P; ++k) {
@@ -117,19 +154,36 @@ const Module& build_lane(Elab& e, int /*lane*/, const Module& decoder, const Mod
       wparts.push_back(w_data.bits(j * P * d.wgt + k * d.wgt, d.wgt));
     E prod = m.wire(fmt::format("prod{}", k), T * pw);
     m.inst(pe, fmt::format("u_pe{}", k))
-        .conn("clk", clk).conn("w_we", w_we).conn("w_buf", w_buf).conn("w_sel", w_sel)
-        .conn("w_data", cat(wparts)).conn("i_en", act_valid).conn("i_act", tok_val)
-        .conn("i_par", tok_par).conn("i_tap", bk_tap).conn("o_prod", prod);
+        .conn("clk", clk)
+        .conn("w_we", w_we)
+        .conn("w_buf", w_buf)
+        .conn("w_sel", w_sel)
+        .conn("w_data", cat(wparts))
+        .conn("i_en", act_valid)
+        .conn("i_act", tok_val)
+        .conn("i_par", tok_par)
+        .conn("i_tap", bk_tap)
+        .conn("o_prod", prod);
     prods.push_back(prod);
   }
 
   // ---- partial sums (stage A)
   E ps_busy = m.wire("ps_busy", 1);
   m.inst(psum, "u_psum")
-      .conn("clk", clk).conn("rst_n", rst_n).conn("c_set", c_set).conn("m_en", bk_en)
-      .conn("m_addr", bk_addr).conn("a_prod", cat(std::vector<E>(prods.rbegin(), prods.rend())))
-      .conn("d_set", d_set).conn("d_en", d_en).conn("d_addr", d_addr).conn("d_rdata", d_rdata)
-      .conn("z_mask", z_mask).conn("z_en", z_en).conn("z_addr", z_addr).conn("o_busy", ps_busy);
+      .conn("clk", clk)
+      .conn("rst_n", rst_n)
+      .conn("c_set", c_set)
+      .conn("m_en", bk_en)
+      .conn("m_addr", bk_addr)
+      .conn("a_prod", cat(std::vector<E>(prods.rbegin(), prods.rend())))
+      .conn("d_set", d_set)
+      .conn("d_en", d_en)
+      .conn("d_addr", d_addr)
+      .conn("d_rdata", d_rdata)
+      .conn("z_mask", z_mask)
+      .conn("z_en", z_en)
+      .conn("z_addr", z_addr)
+      .conn("o_busy", ps_busy);
 
   m.assign(o_idle, !dec_active && !ps_busy && !act_valid);
   m.assign(o_issue, act_valid);

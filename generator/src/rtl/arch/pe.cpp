@@ -14,11 +14,12 @@ const Module& build_pe(Elab& e) {
   const int Bw = e.p.weights.banks;
   const int selw = std::max(1, clog2(Bw));
   const int pw = d.act + d.wgt;
-  Module& mod = e.module("pe", {
-      "Processing element: one output channel.",
-      fmt::format("Weight register: 2 buffers x {} taps x {} bits; {} multipliers ({}x{} bits, "
-                  "signed), one per partial-sum bank; products registered.",
-                  T, d.wgt, T, d.act, d.wgt)});
+  Module& mod = e.module(
+      "pe",
+      {"Processing element: one output channel.",
+       fmt::format("Weight register: 2 buffers x {} taps x {} bits; {} multipliers ({}x{} bits, "
+                   "signed), one per partial-sum bank; products registered.",
+                   T, d.wgt, T, d.act, d.wgt)});
   ModuleBuilder m(mod);
   E clk = m.input("clk");
   E w_we = m.input("w_we", T);

@@ -18,9 +18,10 @@ const Module& build_psum(Elab& e) {
   const int pw = d.act + d.wgt;
   const int W = P * A;
   const Module& macro = e.sram(SramKind::OneROneW, p.psum.depth, W);
-  Module& mod = e.module("psum", {
-      "Partial sums of one lane: 2 sets x " + std::to_string(T) + " banks of " + macro.name + ".",
-      "Compute: read-modify-write with forwarding; drain: read; clear: write zeros."});
+  Module& mod = e.module(
+      "psum",
+      {"Partial sums of one lane: 2 sets x " + std::to_string(T) + " banks of " + macro.name + ".",
+       "Compute: read-modify-write with forwarding; drain: read; clear: write zeros."});
   ModuleBuilder m(mod);
   E clk = m.input("clk");
   E rst_n = m.input("rst_n");

@@ -25,8 +25,9 @@ std::string field_port(const Register& r, const Field& f) {
 const Module& build_regs(Elab& e) {
   const RegMap& map = e.regs;
   const int aw = map.addr_bits;
-  Module& mod = e.module("regs", {"Control/status registers behind an AXI4-Lite slave (32-bit data).",
-                                  "Generated from the register map; see regmap.md."});
+  Module& mod =
+      e.module("regs", {"Control/status registers behind an AXI4-Lite slave (32-bit data).",
+                        "Generated from the register map; see regmap.md."});
   ModuleBuilder m(mod);
   E clk = m.input("clk");
   E rst_n = m.input("rst_n");
@@ -62,9 +63,15 @@ const Module& build_regs(Elab& e) {
       const std::string pn = field_port(r, f);
       FieldNets fn{&r, &f, E(), E()};
       switch (f.access) {
-        case Access::RW: fn.value = m.output(pn, f.width); break;
-        case Access::RO: fn.value = f.constant ? lit(f.width, f.reset) : m.input(pn, f.width); break;
-        case Access::W1P: fn.value = m.output(pn, 1); break;
+        case Access::RW:
+          fn.value = m.output(pn, f.width);
+          break;
+        case Access::RO:
+          fn.value = f.constant ? lit(f.width, f.reset) : m.input(pn, f.width);
+          break;
+        case Access::W1P:
+          fn.value = m.output(pn, 1);
+          break;
         case Access::W1C:
           fn.hw_in = m.input(pn + "_set");
           fn.value = m.output(pn, 1);
@@ -95,10 +102,13 @@ const Module& build_regs(Elab& e) {
   E wmapped = m.wire("wmapped", any_w);
   {
     Body b = m.seq_reset(clk, rst_n, "write response");
-    b.if_(wfire, [&](Body& t) {
-      t.set(bvalid_q, ones(1));
-      t.set(bresp_q, mux(wmapped, lit(2, 0), lit(2, 2)));  // OKAY or SLVERR
-    }, [&](Body& t) { t.if_(bready, [&](Body& u) { u.set(bvalid_q, zeros(1)); }); });
+    b.if_(
+        wfire,
+        [&](Body& t) {
+          t.set(bvalid_q, ones(1));
+          t.set(bresp_q, mux(wmapped, lit(2, 0), lit(2, 2)));  // OKAY or SLVERR
+        },
+        [&](Body& t) { t.if_(bready, [&](Body& u) { u.set(bvalid_q, zeros(1)); }); });
   }
 
   // ---- registers
@@ -130,13 +140,15 @@ const Module& build_regs(Elab& e) {
         case Access::W1C: {
           E q = m.reg_reset(base, 1, 0);
           Body b = m.seq_reset(clk, rst_n);
-          b.if_(fn.hw_in, [&](Body& t) { t.set(q, ones(1)); },
-                [&](Body& t) { t.if_(hit & wbits, [&](Body& u) { u.set(q, zeros(1)); }); });
+          b.if_(
+              fn.hw_in, [&](Body& t) { t.set(q, ones(1)); },
+              [&](Body& t) { t.if_(hit & wbits, [&](Body& u) { u.set(q, zeros(1)); }); });
           m.assign(fn.value, q);
           fn.value = q;
           break;
         }
-        case Access::RO: break;
+        case Access::RO:
+          break;
       }
     }
   }
@@ -166,7 +178,8 @@ const Module& build_regs(Elab& e) {
     std::vector<std::pair<int, E>> parts;
     for (const FieldNets& fn : fields)
       if (fn.reg == &r) parts.push_back({fn.field->lsb, fn.value});
-    std::sort(parts.begin(), parts.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+    std::sort(parts.begin(), parts.end(),
+              [](const auto& a, const auto& b) { return a.first > b.first; });
     std::vector<E> cat_parts;
     int top = 32;
     for (const auto& [lsb, v] : parts) {
@@ -185,11 +198,14 @@ const Module& build_regs(Elab& e) {
   E rok = m.wire("rok", rhit_any && eq(araddr.bits(0, 2), 0));
   {
     Body b = m.seq_reset(clk, rst_n, "read response");
-    b.if_(rfire, [&](Body& t) {
-      t.set(rvalid_q, ones(1));
-      t.set(rdata_q, mux(rok, rvalue, zeros(32)));
-      t.set(rresp_q, mux(rok, lit(2, 0), lit(2, 2)));
-    }, [&](Body& t) { t.if_(rready, [&](Body& u) { u.set(rvalid_q, zeros(1)); }); });
+    b.if_(
+        rfire,
+        [&](Body& t) {
+          t.set(rvalid_q, ones(1));
+          t.set(rdata_q, mux(rok, rvalue, zeros(32)));
+          t.set(rresp_q, mux(rok, lit(2, 0), lit(2, 2)));
+        },
+        [&](Body& t) { t.if_(rready, [&](Body& u) { u.set(rvalid_q, zeros(1)); }); });
   }
   return mod;
 }

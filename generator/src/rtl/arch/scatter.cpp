@@ -30,8 +30,7 @@ Axis axis(ModuleBuilder& m, const std::string& nm, const E& pos, const E& off, c
     E nonneg = ge(u, uint64_t(k));
     E exact = m.wire(n + "_x", eq(stride, 0) || (eq(stride, 1) && !diff.bit(0)) ||
                                    (eq(stride, 2) && eq(diff.bits(0, 2), 0)));
-    E o = m.wire(n + "_o", mux(eq(stride, 0), diff,
-                               mux(eq(stride, 1), diff >> 1, diff >> 2)));
+    E o = m.wire(n + "_o", mux(eq(stride, 0), diff, mux(eq(stride, 1), diff >> 1, diff >> 2)));
     E in_range = zext(o, std::max(w, limit.width())) < zext(limit, std::max(w, limit.width()));
     E tap_ok = lit(ksize.width(), uint64_t(k)) < ksize;
     a.valid.push_back(m.wire(n + "_v", nonneg && exact && in_range && tap_ok));
@@ -67,10 +66,11 @@ const Module& build_scatter(Elab& e) {
   const Dims& d = e.dims;
   const ArchParams& p = e.p;
   const int T = d.taps;
-  Module& mod = e.module("scatter", {
-      "Scatter: bank enables, addresses and tap selects for one activation (combinational).",
-      fmt::format("{} x {} partial-sum banks, bank = (oy mod {}) * {} + (ox mod {}).", p.max_r,
-                  p.max_s, p.max_r, p.max_s, p.max_s)});
+  Module& mod = e.module(
+      "scatter",
+      {"Scatter: bank enables, addresses and tap selects for one activation (combinational).",
+       fmt::format("{} x {} partial-sum banks, bank = (oy mod {}) * {} + (ox mod {}).", p.max_r,
+                   p.max_s, p.max_r, p.max_s, p.max_s)});
   ModuleBuilder m(mod);
   E i_valid = m.input("i_valid");
   E i_y = m.input("i_y", d.idx_y);

@@ -32,11 +32,12 @@ const Module& build_top(Elab& e) {
   const Module& encoder = build_encoder(e);
   const Module& drain = build_drain(e, encoder);
 
-  Module& mod = e.module("top", {
-      fmt::format("{}: zero-activation-skipping CNN accelerator, {} mode, {} format.", p.name,
-                  to_string(p.mode), to_string(p.format)),
-      fmt::format("{} PEs x {} taps, {} lane(s); AXI4-Lite registers, 32-bit load/store stream.",
-                  P, T, L)});
+  Module& mod = e.module(
+      "top",
+      {fmt::format("{}: zero-activation-skipping CNN accelerator, {} mode, {} format.", p.name,
+                   to_string(p.mode), to_string(p.format)),
+       fmt::format("{} PEs x {} taps, {} lane(s); AXI4-Lite registers, 32-bit load/store stream.",
+                   P, T, L)});
   ModuleBuilder m(mod);
   E clk = m.input("clk");
   E rst_n = m.input("rst_n");
@@ -71,8 +72,7 @@ const Module& build_top(Elab& e) {
   E st_ready = m.input("st_ready");
   E st_data = m.output("st_data", 32);
   m.assign(irq, F("status_done") && F("ctrl_irq_en"));
-  m.unused("regs", cat({F("scratch_value"), F("status_overflow"),
-                        F("mem_sel_index")}));
+  m.unused("regs", cat({F("scratch_value"), F("status_overflow"), F("mem_sel_index")}));
   if (!p.pool) m.unused("pool", F("run_flags_pool"));
 
   // ---- controller
@@ -89,19 +89,37 @@ const Module& build_top(Elab& e) {
   E done = m.wire("done", 1);
   E pc = m.wire("perf_cycles", 64), pm = m.wire("perf_macs", 64);
   m.inst(ctrl, "u_ctrl")
-      .conn("clk", clk).conn("rst_n", rst_n).conn("start", F("ctrl_start"))
-      .conn("groups", F("run_groups_groups")).conn("kvalid", F("run_groups_kvalid"))
-      .conn("first", F("run_flags_first")).conn("last", F("run_flags_last"))
+      .conn("clk", clk)
+      .conn("rst_n", rst_n)
+      .conn("start", F("ctrl_start"))
+      .conn("groups", F("run_groups_groups"))
+      .conn("kvalid", F("run_groups_kvalid"))
+      .conn("first", F("run_flags_first"))
+      .conn("last", F("run_flags_last"))
       .conn("defer", F("run_flags_defer"))
-      .conn("lane_idle", lane_idle).conn("lane_issue", lane_issue)
-      .conn("lane_wstall", lane_wstall).conn("lane_bubble", lane_bubble)
-      .conn("lane_taps", lane_taps).conn("d_busy", d_busy).conn("d_start", d_start)
-      .conn("d_set", d_sset).conn("t_start", t_start).conn("t_set", t_set)
-      .conn("t_group", t_group).conn("t_kvalid", t_kvalid)
-      .conn("clr_start", clr_start).conn("clr_mask", clr_mask).conn("run_start", run_start)
-      .conn("busy", busy).conn("tile_start", tile_start).conn("c_set", c_set).conn("done", done)
-      .conn("perf_cycles", pc).conn("perf_nnz", F("perf_nnz_value"))
-      .conn("perf_macs", pm).conn("perf_active", F("perf_active_value"))
+      .conn("lane_idle", lane_idle)
+      .conn("lane_issue", lane_issue)
+      .conn("lane_wstall", lane_wstall)
+      .conn("lane_bubble", lane_bubble)
+      .conn("lane_taps", lane_taps)
+      .conn("d_busy", d_busy)
+      .conn("d_start", d_start)
+      .conn("d_set", d_sset)
+      .conn("t_start", t_start)
+      .conn("t_set", t_set)
+      .conn("t_group", t_group)
+      .conn("t_kvalid", t_kvalid)
+      .conn("clr_start", clr_start)
+      .conn("clr_mask", clr_mask)
+      .conn("run_start", run_start)
+      .conn("busy", busy)
+      .conn("tile_start", tile_start)
+      .conn("c_set", c_set)
+      .conn("done", done)
+      .conn("perf_cycles", pc)
+      .conn("perf_nnz", F("perf_nnz_value"))
+      .conn("perf_macs", pm)
+      .conn("perf_active", F("perf_active_value"))
       .conn("perf_weight", F("perf_stall_weight_value"))
       .conn("perf_decode", F("perf_stall_decode_value"))
       .conn("perf_drain", F("perf_stall_drain_value"))
@@ -124,12 +142,24 @@ const Module& build_top(Elab& e) {
     m_wdata = m.wire("m_wdata", MW), m_rdata = m.wire("m_rdata", RW);
   E cls = F("mem_sel_class");
   m.inst(dma, "u_dma")
-      .conn("clk", clk).conn("rst_n", rst_n).conn("busy", busy).conn("sel_class", cls)
-      .conn("addr_val", F("mem_addr_addr")).conn("addr_wr", F("mem_addr_wr"))
-      .conn("rcount_val", F("mem_rcount_count")).conn("rcount_wr", F("mem_rcount_wr"))
-      .conn("ld_valid", ld_valid).conn("ld_data", ld_data).conn("ld_ready", ld_ready)
-      .conn("st_valid", st_valid).conn("st_data", st_data).conn("st_ready", st_ready)
-      .conn("m_ce", m_ce).conn("m_we", m_we).conn("m_addr", m_addr).conn("m_wdata", m_wdata)
+      .conn("clk", clk)
+      .conn("rst_n", rst_n)
+      .conn("busy", busy)
+      .conn("sel_class", cls)
+      .conn("addr_val", F("mem_addr_addr"))
+      .conn("addr_wr", F("mem_addr_wr"))
+      .conn("rcount_val", F("mem_rcount_count"))
+      .conn("rcount_wr", F("mem_rcount_wr"))
+      .conn("ld_valid", ld_valid)
+      .conn("ld_data", ld_data)
+      .conn("ld_ready", ld_ready)
+      .conn("st_valid", st_valid)
+      .conn("st_data", st_data)
+      .conn("st_ready", st_ready)
+      .conn("m_ce", m_ce)
+      .conn("m_we", m_we)
+      .conn("m_addr", m_addr)
+      .conn("m_wdata", m_wdata)
       .conn("m_rdata", m_rdata);
   E index = F("mem_sel_index");
 
@@ -154,15 +184,20 @@ const Module& build_top(Elab& e) {
   }
   {
     auto ab = m.inst(actbuf, "u_actbuf");
-    ab.conn("clk", clk).conn("in_sel", F("ctrl_in_sel")).conn("busy", busy)
-        .conn("lane_bank", l_bank).conn("lane_ent_re", l_ere).conn("lane_ent_addr", l_eaddr)
+    ab.conn("clk", clk)
+        .conn("in_sel", F("ctrl_in_sel"))
+        .conn("busy", busy)
+        .conn("lane_bank", l_bank)
+        .conn("lane_ent_re", l_ere)
+        .conn("lane_ent_addr", l_eaddr)
         .conn("lane_ent_rdata", l_erd);
     if (has_table)
       ab.conn("lane_tab_re", l_tre).conn("lane_tab_addr", l_taddr).conn("lane_tab_rdata", l_trd);
     ab.conn("enc_ewe", ewe).conn("enc_eaddr", eaddr).conn("enc_edata", edata);
     if (has_table) ab.conn("enc_twe", twe).conn("enc_taddr", taddr).conn("enc_tdata", tdata);
     ab.conn("dma_ce", m.wire("ab_ce", m_ce && (eq(cls, 0) || eq(cls, 1))))
-        .conn("dma_we", m_we).conn("dma_tab", m.wire("ab_tab", eq(cls, 1)))
+        .conn("dma_we", m_we)
+        .conn("dma_tab", m.wire("ab_tab", eq(cls, 1)))
         .conn("dma_buf", F("mem_sel_buf"))
         .conn("dma_bank", index.bits(0, d.bank))
         .conn("dma_addr", fit(m, "ab_addr", m_addr, DA))
@@ -183,61 +218,104 @@ const Module& build_top(Elab& e) {
     E wsel = m.wire(fmt::format("w_we{}", l),
                     m_ce && m_we && eq(cls, 2) && eq(index.bits(selw, lane_bits), uint64_t(l)));
     auto lb = m.inst(lane, fmt::format("u_lane{}", l));
-    lb.conn("clk", clk).conn("rst_n", rst_n).conn("lane_id", lit(d.bank, uint64_t(l)))
-        .conn("run_start", run_start).conn("run_busy", busy).conn("tile_start", tile_start)
-        .conn("c_set", c_set).conn("c_run", F("run_c_c")).conn("rows", F("run_rows_rows"))
-        .conn("wid", F("run_w_w")).conn("r", F("run_kernel_r")).conn("s", F("run_kernel_s"))
-        .conn("stride", F("run_kernel_stride")).conn("yoff", F("run_yoff_yoff"))
-        .conn("pad", F("run_pad_pad")).conn("oh", F("run_oh_oh")).conn("ow", F("run_ow_ow"))
-        .conn("pitch", F("run_pitch_pitch")).conn("wrows", F("run_wrows_wrows"))
-        .conn("o_bank", l_bank.bits(l * d.bank, d.bank)).conn("o_ent_re", l_ere.bit(l))
+    lb.conn("clk", clk)
+        .conn("rst_n", rst_n)
+        .conn("lane_id", lit(d.bank, uint64_t(l)))
+        .conn("run_start", run_start)
+        .conn("run_busy", busy)
+        .conn("tile_start", tile_start)
+        .conn("c_set", c_set)
+        .conn("c_run", F("run_c_c"))
+        .conn("rows", F("run_rows_rows"))
+        .conn("wid", F("run_w_w"))
+        .conn("r", F("run_kernel_r"))
+        .conn("s", F("run_kernel_s"))
+        .conn("stride", F("run_kernel_stride"))
+        .conn("yoff", F("run_yoff_yoff"))
+        .conn("pad", F("run_pad_pad"))
+        .conn("oh", F("run_oh_oh"))
+        .conn("ow", F("run_ow_ow"))
+        .conn("pitch", F("run_pitch_pitch"))
+        .conn("wrows", F("run_wrows_wrows"))
+        .conn("o_bank", l_bank.bits(l * d.bank, d.bank))
+        .conn("o_ent_re", l_ere.bit(l))
         .conn("o_ent_addr", l_eaddr.bits(l * d.ent_addr, d.ent_addr))
         .conn("i_ent_rdata", l_erd.bits(l * p.entry_bits, p.entry_bits));
     if (has_table)
-      lb.conn("o_tab_re", l_tre.bit(l)).conn("o_tab_addr", l_taddr.bits(l * d.tab_addr, d.tab_addr))
+      lb.conn("o_tab_re", l_tre.bit(l))
+          .conn("o_tab_addr", l_taddr.bits(l * d.tab_addr, d.tab_addr))
           .conn("i_tab_rdata", l_trd.bits(l * p.table_bits, p.table_bits));
-    lb.conn("dma_we", wsel).conn("dma_bank", index.bits(0, selw))
+    lb.conn("dma_we", wsel)
+        .conn("dma_bank", index.bits(0, selw))
         .conn("dma_addr", fit(m, fmt::format("w_addr{}", l), m_addr, d.w_addr))
         .conn("dma_wdata", fit(m, fmt::format("w_wdata{}", l), m_wdata, P * d.wgt))
-        .conn("d_set", ps_dset).conn("d_en", ps_den).conn("d_addr", ps_daddr)
-        .conn("d_rdata", rd).conn("z_mask", ps_zmask).conn("z_en", ps_zen)
-        .conn("z_addr", ps_zaddr).conn("o_idle", lane_idle.bit(l))
-        .conn("o_issue", lane_issue.bit(l)).conn("o_wstall", lane_wstall.bit(l))
-        .conn("o_bubble", lane_bubble.bit(l)).conn("o_taps", lane_taps.bits(l * tapw, tapw));
+        .conn("d_set", ps_dset)
+        .conn("d_en", ps_den)
+        .conn("d_addr", ps_daddr)
+        .conn("d_rdata", rd)
+        .conn("z_mask", ps_zmask)
+        .conn("z_en", ps_zen)
+        .conn("z_addr", ps_zaddr)
+        .conn("o_idle", lane_idle.bit(l))
+        .conn("o_issue", lane_issue.bit(l))
+        .conn("o_wstall", lane_wstall.bit(l))
+        .conn("o_bubble", lane_bubble.bit(l))
+        .conn("o_taps", lane_taps.bits(l * tapw, tapw));
   }
 
   // ---- output stage
   const int depth_in_e = p.act_in.depth, depth_out_e = p.act_out.depth;
-  E lim_e = m.wire("lim_e", mux(F("ctrl_in_sel"), lit(d.ent_count, uint64_t(depth_in_e)),
-                                lit(d.ent_count, uint64_t(depth_out_e))),
+  E lim_e = m.wire("lim_e",
+                   mux(F("ctrl_in_sel"), lit(d.ent_count, uint64_t(depth_in_e)),
+                       lit(d.ent_count, uint64_t(depth_out_e))),
                    "depth of the output buffer's banks");
   E ovf = m.wire("overflow", 1);
   E ecount = m.wire("ecount", d.ent_count), tcount = m.wire("tcount", d.tab_count);
   {
     auto db = m.inst(drain, "u_drain");
-    db.conn("clk", clk).conn("rst_n", rst_n).conn("run_start", run_start)
-        .conn("t_start", t_start).conn("t_set", t_set).conn("t_group", t_group)
-        .conn("t_kvalid", t_kvalid).conn("start", d_start).conn("s_set", d_sset)
-        .conn("clr_start", clr_start).conn("clr_mask", clr_mask).conn("oh", F("run_oh_oh"))
-        .conn("ow", F("run_ow_ow")).conn("pitch", F("run_pitch_pitch"));
+    db.conn("clk", clk)
+        .conn("rst_n", rst_n)
+        .conn("run_start", run_start)
+        .conn("t_start", t_start)
+        .conn("t_set", t_set)
+        .conn("t_group", t_group)
+        .conn("t_kvalid", t_kvalid)
+        .conn("start", d_start)
+        .conn("s_set", d_sset)
+        .conn("clr_start", clr_start)
+        .conn("clr_mask", clr_mask)
+        .conn("oh", F("run_oh_oh"))
+        .conn("ow", F("run_ow_ow"))
+        .conn("pitch", F("run_pitch_pitch"));
     if (p.pool) db.conn("pool", F("run_flags_pool"));
-    db.conn("relu", F("run_flags_relu")).conn("mult", F("run_mult_mult"))
-        .conn("shift", F("run_shift_shift")).conn("d_set", ps_dset).conn("d_en", ps_den)
+    db.conn("relu", F("run_flags_relu"))
+        .conn("mult", F("run_mult_mult"))
+        .conn("shift", F("run_shift_shift"))
+        .conn("d_set", ps_dset)
+        .conn("d_en", ps_den)
         .conn("d_addr", ps_daddr)
         .conn("d_rdata", cat(std::vector<E>(lane_rdata.rbegin(), lane_rdata.rend())))
-        .conn("z_en", ps_zen).conn("z_addr", ps_zaddr).conn("z_mask", ps_zmask)
+        .conn("z_en", ps_zen)
+        .conn("z_addr", ps_zaddr)
+        .conn("z_mask", ps_zmask)
         .conn("b_we", m.wire("b_we", m_ce && m_we && eq(cls, 3)))
         .conn("b_addr", fit(m, "b_addr", m_addr, d.b_addr))
         .conn("b_wdata", fit(m, "b_wdata", m_wdata, p.bias.width))
-        .conn("o_ewe", ewe).conn("o_eaddr", eaddr).conn("o_edata", edata).conn("lim_e", lim_e);
+        .conn("o_ewe", ewe)
+        .conn("o_eaddr", eaddr)
+        .conn("o_edata", edata)
+        .conn("lim_e", lim_e);
     if (has_table) {
-      E lim_t = m.wire("lim_t", mux(F("ctrl_in_sel"),
-                                    lit(d.tab_count, uint64_t(p.act_in_table.depth)),
-                                    lit(d.tab_count, uint64_t(p.act_out_table.depth))));
+      E lim_t =
+          m.wire("lim_t", mux(F("ctrl_in_sel"), lit(d.tab_count, uint64_t(p.act_in_table.depth)),
+                              lit(d.tab_count, uint64_t(p.act_out_table.depth))));
       db.conn("o_twe", twe).conn("o_taddr", taddr).conn("o_tdata", tdata).conn("lim_t", lim_t);
     }
-    db.conn("cnt_sel", F("out_bank_bank")).conn("o_ecount", ecount).conn("o_tcount", tcount)
-        .conn("o_busy", d_busy).conn("o_overflow", ovf);
+    db.conn("cnt_sel", F("out_bank_bank"))
+        .conn("o_ecount", ecount)
+        .conn("o_tcount", tcount)
+        .conn("o_busy", d_busy)
+        .conn("o_overflow", ovf);
   }
   m.assign(F("status_overflow_set"), ovf);
   m.assign(F("out_entries_count"), ecount);

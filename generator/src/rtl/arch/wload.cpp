@@ -17,9 +17,11 @@ const Module& build_wload(Elab& e) {
   const int selw = std::max(1, clog2(Bw));
   const int WW = P * d.wgt;
   const Module& macro = e.sram(SramKind::OneRW, p.weights.depth, WW);
-  Module& mod = e.module("wload", {
-      fmt::format("Weight loader: {} banks of {}; loads {} taps per cycle into the PEs' idle "
-                  "weight buffer.", Bw, macro.name, Bw)});
+  Module& mod = e.module(
+      "wload",
+      {fmt::format("Weight loader: {} banks of {}; loads {} taps per cycle into the PEs' idle "
+                   "weight buffer.",
+                   Bw, macro.name, Bw)});
   ModuleBuilder m(mod);
   E clk = m.input("clk");
   E rst_n = m.input("rst_n");
@@ -43,11 +45,11 @@ const Module& build_wload(Elab& e) {
 
   E ready = m.reg_reset("ready", 2, 0);
   E loading = m.reg_reset("loading", 1, 0);
-  E lbuf = m.reg_reset("lbuf", 1, 0);       // buffer being loaded
+  E lbuf = m.reg_reset("lbuf", 1, 0);          // buffer being loaded
   E next_par = m.reg_reset("next_par", 1, 0);  // buffer the next channel goes to
-  E row = m.reg_reset("row", d.wrows, 0);   // row of the channel being read
+  E row = m.reg_reset("row", d.wrows, 0);      // row of the channel being read
   E addr = m.reg_reset("addr", d.w_addr, 0);
-  E r0 = m.reg_reset("r0", d.kr, 0);        // tap of bank 0 in the row being read
+  E r0 = m.reg_reset("r0", d.kr, 0);  // tap of bank 0 in the row being read
   E s0 = m.reg_reset("s0", d.ks, 0);
   m.assign(o_ready, ready);
 
@@ -64,35 +66,42 @@ const Module& build_wload(Elab& e) {
       ss = m.wire(fmt::format("sn{}", j), mux(wrap, zeros(d.ks), add(ss, 1)));
     }
     // rr/ss now hold the first tap of the next row.
-    E start_load = m.wire("start_load", run_busy && !loading && !(mux(next_par, ready.bit(1), ready.bit(0))));
+    E start_load =
+        m.wire("start_load", run_busy && !loading && !(mux(next_par, ready.bit(1), ready.bit(0))));
     E issue = m.wire("issue", loading);
     E last_row = m.wire("last_row", add(row, 1) == wrows);
     Body b = m.seq_reset(clk, rst_n, "read the next channel's rows into the free buffer");
-    b.if_(run_start, [&](Body& t) {
-      t.set(loading, zeros(1));
-      t.set(next_par, zeros(1));
-      t.set(addr, zeros(d.w_addr));
-      t.set(row, zeros(d.wrows));
-    }, [&](Body& t) {
-      t.if_(start_load, [&](Body& u) {
-        u.set(loading, ones(1));
-        u.set(lbuf, next_par);
-        u.set(row, zeros(d.wrows));
-        u.set(r0, zeros(d.kr));
-        u.set(s0, zeros(d.ks));
-      }, [&](Body& u) {
-        u.if_(issue, [&](Body& v) {
-          v.set(addr, add(addr, 1));
-          v.set(row, add(row, 1));
-          v.set(r0, rr);
-          v.set(s0, ss);
-          v.if_(last_row, [&](Body& x) {
-            x.set(loading, zeros(1));
-            x.set(next_par, !next_par);
-          });
+    b.if_(
+        run_start,
+        [&](Body& t) {
+          t.set(loading, zeros(1));
+          t.set(next_par, zeros(1));
+          t.set(addr, zeros(d.w_addr));
+          t.set(row, zeros(d.wrows));
+        },
+        [&](Body& t) {
+          t.if_(
+              start_load,
+              [&](Body& u) {
+                u.set(loading, ones(1));
+                u.set(lbuf, next_par);
+                u.set(row, zeros(d.wrows));
+                u.set(r0, zeros(d.kr));
+                u.set(s0, zeros(d.ks));
+              },
+              [&](Body& u) {
+                u.if_(issue, [&](Body& v) {
+                  v.set(addr, add(addr, 1));
+                  v.set(row, add(row, 1));
+                  v.set(r0, rr);
+                  v.set(s0, ss);
+                  v.if_(last_row, [&](Body& x) {
+                    x.set(loading, zeros(1));
+                    x.set(next_par, !next_par);
+                  });
+                });
+              });
         });
-      });
-    });
     // Data stage: one cycle after the read.
     E dv = m.reg_reset("dv", 1, 0);
     E dlast = m.reg_reset("dlast", 1, 0);
@@ -125,8 +134,11 @@ const Module& build_wload(Elab& e) {
       rnext.push_back((ready.bit(bb) && !relb) || (dv && dlast && is_b));
     }
     Body rb = m.seq_reset(clk, rst_n);
-    rb.if_(run_start, [&](Body& t) { t.set(ready, zeros(2)); },
-           [&](Body& t) { t.set(ready, cat({rnext[1], rnext[0]})); });
+    rb.if_(
+        run_start, [&](Body& t) { t.set(ready, zeros(2)); },
+        [&](Body& t) {
+          t.set(ready, cat({rnext[1], rnext[0]}));
+        });
 
     // PE write strobes: tap t = r * max_s + s of the buffer dbuf.
     std::vector<E> we_bits, sel_bits;

@@ -15,9 +15,9 @@ struct MacroCounts {
 };
 
 struct Activity {
-  uint64_t cycles = 0;                          // busy cycles the counts cover
-  std::map<std::string, uint64_t> toggles;      // "u_lane0.u_pe3.prod_q_2[5]" -> toggles
-  std::map<std::string, MacroCounts> macros;    // "u_lane0.u_psum.u_b0_s0" -> accesses
+  uint64_t cycles = 0;                        // busy cycles the counts cover
+  std::map<std::string, uint64_t> toggles;    // "u_lane0.u_pe3.prod_q_2[5]" -> toggles
+  std::map<std::string, MacroCounts> macros;  // "u_lane0.u_psum.u_b0_s0" -> accesses
 };
 
 // Adds the counts of coverage files written by a design whose top module is `top` and whose

@@ -20,13 +20,13 @@
 namespace zasgen::sim {
 
 struct CycleEstimate {
-  uint64_t cycles = 0;        // busy cycles, all runs
-  uint64_t decode_cycles = 0; // decoder cycles spent on channel blocks (tokens and bubbles)
-  uint64_t activations = 0;   // activations issued
-  uint64_t bubbles = 0;       // decoder bubbles (format + bank switches)
-  uint64_t weight_wait = 0;   // cycles channels waited for their weights
-  uint64_t drain_exposed = 0; // drain cycles after the last tile of runs
-  uint64_t clear = 0;         // clearing partial sums after reset
+  uint64_t cycles = 0;         // busy cycles, all runs
+  uint64_t decode_cycles = 0;  // decoder cycles spent on channel blocks (tokens and bubbles)
+  uint64_t activations = 0;    // activations issued
+  uint64_t bubbles = 0;        // decoder bubbles (format + bank switches)
+  uint64_t weight_wait = 0;    // cycles channels waited for their weights
+  uint64_t drain_exposed = 0;  // drain cycles after the last tile of runs
+  uint64_t clear = 0;          // clearing partial sums after reset
   int runs = 0;
 };
 

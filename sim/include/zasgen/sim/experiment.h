@@ -20,15 +20,15 @@ namespace zasgen::sim {
 
 // Where the inputs of a layer come from.
 struct CaseOptions {
-  std::string layer;            // SPEC or network:layer
-  double sparsity = -1;         // < 0: the named layer's published sparsity, else 0.5
+  std::string layer;     // SPEC or network:layer
+  double sparsity = -1;  // < 0: the named layer's published sparsity, else 0.5
   model::Pattern pattern = model::Pattern::Uniform;
   uint64_t seed = 1;
   std::string ifmap, weights, bias;  // .npy files (optional)
 };
 
 struct LayerCase {
-  std::string name;     // "vgg16:conv4_3" or the SPEC text
+  std::string name;  // "vgg16:conv4_3" or the SPEC text
   model::LayerSpec layer;
   double sparsity = 0;  // requested zero fraction of the synthetic input (or measured)
   LayerInputs in;
@@ -89,8 +89,8 @@ DesignResult run_design(const Design& d, const LayerCase& c, const model::Tensor
 
 // The whole case: golden model, the sparse design, and the dense twin when given.
 struct RunOptions {
-  TraceOptions trace;           // for the sparse design
-  Progress progress;            // called with (run, runs) for the sparse design, then dense
+  TraceOptions trace;  // for the sparse design
+  Progress progress;   // called with (run, runs) for the sparse design, then dense
   bool quiet = true;
 };
 CaseResult run_case(const Design& sparse, const Design* dense, const LayerCase& c,

@@ -22,12 +22,12 @@ struct LayerInputs {
 };
 
 struct LayerRun {
-  model::Tensor3 out;          // decoded from the output buffer
-  PerfCounters perf;           // summed over runs
-  uint64_t total_cycles = 0;   // every simulated clock, transfers included
-  uint64_t io_cycles = 0;      // cycles outside runs: register and load/store traffic
+  model::Tensor3 out;         // decoded from the output buffer
+  PerfCounters perf;          // summed over runs
+  uint64_t total_cycles = 0;  // every simulated clock, transfers included
+  uint64_t io_cycles = 0;     // cycles outside runs: register and load/store traffic
   Plan plan;
-  double seconds = 0;          // wall time
+  double seconds = 0;  // wall time
 };
 
 using Progress = std::function<void(size_t run, size_t runs)>;

@@ -15,16 +15,16 @@
 namespace zasgen::sim {
 
 struct Band {
-  int oy0 = 0, oh = 0;       // output rows (before pooling) [oy0, oy0 + oh)
-  int iy0 = 0, rows = 0;     // input rows held in the buffer [iy0, iy0 + rows)
-  int yoff = 0;              // RUN_YOFF
+  int oy0 = 0, oh = 0;    // output rows (before pooling) [oy0, oy0 + oh)
+  int iy0 = 0, rows = 0;  // input rows held in the buffer [iy0, iy0 + rows)
+  int yoff = 0;           // RUN_YOFF
 };
 
 struct Run {
   int band = 0;
-  int c0 = 0, c1 = 0;        // input channels [c0, c1)
-  int g0 = 0, groups = 1;    // K-groups [g0, g0 + groups)
-  int kvalid = 0;            // valid PEs of the last group
+  int c0 = 0, c1 = 0;      // input channels [c0, c1)
+  int g0 = 0, groups = 1;  // K-groups [g0, g0 + groups)
+  int kvalid = 0;          // valid PEs of the last group
   bool first = true, last = true;
   bool load_input = true;    // the input buffer must be (re)loaded before this run
   bool load_weights = true;  // the weight SRAMs must be (re)loaded before this run
@@ -33,9 +33,9 @@ struct Run {
 struct Plan {
   std::vector<Band> bands;
   std::vector<Run> runs;
-  int pitch = 0;             // RUN_PITCH
-  int wrows = 0;             // RUN_WROWS
-  int chunks_max = 1;        // most input-channel chunks of any band
+  int pitch = 0;       // RUN_PITCH
+  int wrows = 0;       // RUN_WROWS
+  int chunks_max = 1;  // most input-channel chunks of any band
   std::string describe() const;
 };
 

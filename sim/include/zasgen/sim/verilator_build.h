@@ -13,6 +13,7 @@ struct BuildRequest {
   std::string cache_root;  // builds live in <cache_root>/<hash>/
   bool trace = false;      // FST tracing support (a different build)
   bool coverage = false;   // toggle and branch counts for activity (a different build)
+  bool netlist = false;    // a flat gate-level netlist: split the C++, compile it unoptimised
   int jobs = 2;
 };
 
