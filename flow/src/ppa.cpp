@@ -159,7 +159,8 @@ nlohmann::ordered_json design_json(const DesignPpa& d) {
   j["activity"] = {{"layer_cycles", d.activity.perf.cycles},
                    {"nets_annotated", s.power.activity_applied},
                    {"nets_left_to_sta", s.power.activity_not_register},
-                   {"names_unmatched", s.power.activity_unmatched}};
+                   {"names_unmatched", s.power.activity_unmatched},
+                   {"bits_dropped_impossible", d.activity.activity.impossible}};
   j["layer_cycles"] = d.activity.perf.cycles;
   j["layer_time_us"] = d.layer_us;
   j["energy_uj"] = d.energy_uj;

@@ -27,7 +27,7 @@ int run_generate(const GenerateOptions& o) {
       rtl += f.path.rfind("rtl/", 0) == 0 && f.path.size() > 2 &&
              f.path.compare(f.path.size() - 2, 2, ".v") == 0;
     }
-    write_tree_atomically(dir, files);
+    write_entries_atomically(dir, files);
   } catch (const std::logic_error& e) {
     report_error(fmt::format("internal error while generating {}: {}", o.config, e.what()));
     return kToolFailure;

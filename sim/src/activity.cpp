@@ -99,4 +99,15 @@ void add_coverage(Activity& a, const std::vector<std::string>& files, const std:
   }
 }
 
+void drop_impossible_toggles(Activity& a) {
+  for (auto it = a.toggles.begin(); it != a.toggles.end();) {
+    if (it->second <= a.cycles) {
+      ++it;
+      continue;
+    }
+    ++a.impossible;
+    it = a.toggles.erase(it);
+  }
+}
+
 }  // namespace zasgen::sim

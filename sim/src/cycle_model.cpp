@@ -90,9 +90,9 @@ CycleEstimate estimate_layer(const model::LayerSpec& l, const ArchParams& p,
   for (size_t b = 0; b < plan.bands.size(); ++b) {
     const Band& band = plan.bands[b];
     cost[b].resize(size_t(l.c));
+    const model::Tensor3 in = band_input(act, band, 0, l.c);
     for (int c = 0; c < l.c; ++c)
-      cost[b][size_t(c)] =
-          block_cost(spec, act.channel(c) + size_t(band.iy0) * act.width(), band.rows, l.w);
+      cost[b][size_t(c)] = block_cost(spec, in.channel(c), band.rows, l.w);
   }
   // The drain of each last run's final tile is deferred to the next run (as the host driver
   // does); `held` is its number of drain positions, 0 when none is held.

@@ -94,7 +94,7 @@ std::string generate_design(const ArchParams& p, const std::string& dir) {
   go.tool_version = ZASGEN_VERSION;
   std::vector<FileText> files;
   for (const rtl::OutputFile& f : rtl::generate_files(p, go)) files.push_back({f.path, f.text});
-  write_tree_atomically(dir, files);
+  write_entries_atomically(dir, files);
   return (fs::path(dir) / "rtl").string();
 }
 
@@ -205,6 +205,7 @@ ActivityRun measure_activity(const Design& d, const LayerCase& c, const std::str
   std::sort(files.begin(), files.end());
   add_coverage(a.activity, files, br.top, d.rtl_dir);
   a.activity.cycles = run.perf.cycles;
+  drop_impossible_toggles(a.activity);
   return a;
 }
 

@@ -25,8 +25,13 @@ Band make_band(const model::LayerSpec& l, int oy0, int oh) {
   b.iy0 = std::max(0, lo);
   const int iy1 = std::min(l.h - 1, hi);
   b.rows = std::max(1, iy1 - b.iy0 + 1);
-  if (b.iy0 > l.h - 1) b.rows = 0;  // only padding below the map: not a valid band
   b.yoff = b.iy0 + l.pad - oy0 * l.stride;
+  if (b.iy0 > l.h - 1) {  // only padding below the map
+    b.padding_only = true;
+    b.iy0 = 0;
+    b.rows = 1;
+    b.yoff = 0;
+  }
   return b;
 }
 
@@ -60,7 +65,9 @@ bool output_fits(const ArchParams& p, const Sizes& per_channel, int channels_per
 }
 
 std::vector<Band> split_bands(const model::LayerSpec& l, int band_max) {
-  const int oh_total = l.out_h();
+  // 2x2 pooling drops the last row of an odd output height: no band computes it, so every
+  // band has an even height (a band of that row alone would pool to nothing).
+  const int oh_total = l.pool && l.out_h() >= 2 ? l.out_h() - l.out_h() % 2 : l.out_h();
   int nb = int(ceil_div(oh_total, band_max));
   int b = 0;
   for (;; ++nb) {
@@ -71,8 +78,8 @@ std::vector<Band> split_bands(const model::LayerSpec& l, int band_max) {
   std::vector<Band> bands;
   for (int oy0 = 0; oy0 < oh_total; oy0 += b)
     bands.push_back(make_band(l, oy0, std::min(b, oh_total - oy0)));
-  // A last band of padding only would need a negative YOFF: move rows into it.
-  while (bands.size() > 1 && bands.back().rows == 0) {
+  // Rather than give a last band of padding only a row of zeros, move rows into it.
+  while (bands.size() > 1 && bands.back().padding_only) {
     const int step = l.pool ? 2 : 1;
     Band& prev = bands[bands.size() - 2];
     if (prev.oh <= step) break;
@@ -87,7 +94,7 @@ std::vector<Band> split_bands(const model::LayerSpec& l, int band_max) {
 model::Tensor3 band_input(const model::Tensor3& act, const Band& b, int c0, int c1) {
   model::Tensor3 t(c1 - c0, b.rows, act.width());
   for (int c = c0; c < c1; ++c)
-    for (int y = 0; y < b.rows; ++y)
+    for (int y = 0; y < b.rows && !b.padding_only; ++y)
       std::copy_n(act.channel(c) + size_t(b.iy0 + y) * act.width(), act.width(),
                   t.channel(c - c0) + size_t(y) * act.width());
   return t;
@@ -137,15 +144,15 @@ Plan plan_layer(const model::LayerSpec& l, const ArchParams& p, const model::Ten
     bool ok = true;
     for (size_t bi = 0; bi < plan.bands.size() && ok; ++bi) {
       const Band& b = plan.bands[bi];
-      if (b.rows == 0 || b.yoff < 0 || b.yoff > p.max_pad) {
+      if (b.yoff < 0 || b.yoff > p.max_pad) {
         throw ScheduleError(
             fmt::format("band at output row {} cannot be placed (yoff {})", b.oy0, b.yoff));
       }
       // Exact encoded size of every channel's block in this band.
       std::vector<Sizes> sz(size_t(l.c));
+      const model::Tensor3 in = band_input(act, b, 0, l.c);
       for (int c = 0; c < l.c; ++c) {
-        const model::Block blk =
-            model::encode_block(spec, act.channel(c) + size_t(b.iy0) * act.width(), b.rows, l.w);
+        const model::Block blk = model::encode_block(spec, in.channel(c), b.rows, l.w);
         sz[size_t(c)] = {blk.entries.size(), blk.table.size()};
       }
       // Greedy input-channel chunks: per bank, entries and table words must fit; per lane, the

@@ -133,30 +133,6 @@ std::string random_config(Rng& rng, int i) {
   return y.str();
 }
 
-// Generator bugs found by this sweep, not fixed yet (issue 3: a valid ArchParams the generator
-// cannot build). A random config that makes the generator throw and matches one of these is
-// counted and redrawn; any other throw fails the sweep. Each has a minimal reproduction below,
-// tagged [!shouldfail]: when the bug is fixed that test fails, and the entry goes away.
-struct KnownBug {
-  const char* what;
-  bool (*matches)(const ArchParams&);
-};
-const KnownBug kKnownBugs[] = {
-    {"1x1 kernels: '<name>_drain: bank1_0[0] is never read' (drain.cpp, bank1_k with one bank)",
-     [](const ArchParams& p) { return p.taps() == 1; }},
-    {"few channels for a non-power-of-two PE count: 'rtl builder: zext of N bits to N-1' "
-     "(decoder.cpp: chan width clog2(max_c + pes + 1) narrower than b_next)",
-     [](const ArchParams& p) {
-       return clog2(int64_t(p.max_c) + p.pes + 1) < std::max(1, clog2(p.pes)) + 1;
-     }},
-};
-
-const KnownBug* known_bug(const ArchParams& p) {
-  for (const KnownBug& b : kKnownBugs)
-    if (b.matches(p)) return &b;
-  return nullptr;
-}
-
 struct SweepStats {
   std::set<int> pes, lanes, act, wgt, index_bits;
   std::set<std::string> formats, kernels;
@@ -192,7 +168,7 @@ TEST_CASE("sweep: random valid configs are lint-clean, parse in Icarus, have no 
               n);
   Rng rng(seed);
   SweepStats st;
-  int redraws = 0, known = 0;
+  int redraws = 0;
   double tool_seconds = 0;
   const auto t0 = std::chrono::steady_clock::now();
   for (int i = 0; i < n; ++i) {
@@ -213,11 +189,6 @@ TEST_CASE("sweep: random valid configs are lint-clean, parse in Icarus, have no 
         a = generate_files(*r.params, go);
         b = generate_files(*r.params, go);
       } catch (const std::exception& e) {
-        if (const KnownBug* kb = known_bug(*r.params)) {
-          std::printf("  #%-2d known generator bug, redrawn: %s\n", i, kb->what);
-          ++known;
-          continue;
-        }
         // A valid configuration the generator cannot build (issue 3: a validation bug).
         INFO("seed " << seed << ", config #" << i << ":\n" << yaml);
         FAIL_CHECK("generate_files threw: " << e.what());
@@ -256,9 +227,8 @@ TEST_CASE("sweep: random valid configs are lint-clean, parse in Icarus, have no 
     st.nonsquare |= p.max_r != p.max_s;
   }
   std::printf(
-      "[sweep] %d configs (%d invalid and %d known-bug draws redrawn) in %.0f s (%.0f s "
-      "in tools)\n",
-      n, redraws, known, seconds_since(t0), tool_seconds);
+      "[sweep] %d configs (%d invalid draws redrawn) in %.0f s (%.0f s in tools)\n", n, redraws,
+      seconds_since(t0), tool_seconds);
 
   // The sweep covers what the bar asks for, whatever the seed.
   if (n >= 30) {
@@ -335,9 +305,7 @@ TEST_CASE("shipped configs synthesise without latches or undriven nets", "[rtl][
   }
 }
 
-// Minimal reproductions of kKnownBugs, written as the behaviour we want. Tagged [!shouldfail]:
-// Catch2 reports them as passing while the generator still throws; once a bug is fixed its test
-// fails, and the fix removes the tag and the kKnownBugs entry (the sweep then covers the case).
+// Generator bugs the sweep found, fixed; their minimal reproductions stay.
 namespace {
 
 void expect_generates(const std::string& yaml, const std::string& file) {
@@ -350,8 +318,8 @@ void expect_generates(const std::string& yaml, const std::string& file) {
 
 }  // namespace
 
-TEST_CASE("known bug: a 1x1-kernel design generates", "[rtl][known-bug][!shouldfail]") {
-  // zasgen generate: "k1x1_drain: bank1_0[0] is never read"
+TEST_CASE("found bug: a 1x1-kernel design generates", "[rtl]") {
+  // was: zasgen generate: "k1x1_drain: bank1_0[0] is never read"
   expect_generates(R"(name: k1x1
 kernel: {max_r: 1, max_s: 1, strides: [1], max_pad: 0}
 limits: {max_h: 8, max_w: 8, max_c: 4, max_k: 4}
@@ -360,8 +328,8 @@ memory: {act_in: {capacity_kib: 1, table_kib: 0.1}, weights: {capacity_kib: 1}, 
                    "k1x1.yaml");
 }
 
-TEST_CASE("known bug: 12 PEs with max_c 1 generate", "[rtl][known-bug][!shouldfail]") {
-  // zasgen generate: "rtl builder: zext of 5 bits to 4"
+TEST_CASE("found bug: 12 PEs with max_c 1 generate", "[rtl]") {
+  // was: zasgen generate: "rtl builder: zext of 5 bits to 4"
   expect_generates(R"(name: pes12
 arch: {pes: 12}
 limits: {max_h: 8, max_w: 8, max_c: 1, max_k: 12}

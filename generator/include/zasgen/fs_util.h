@@ -17,6 +17,12 @@ struct FileText {
 // new one is complete). Throws std::runtime_error on I/O errors, leaving `dir` untouched.
 void write_tree_atomically(const std::string& dir, const std::vector<FileText>& files);
 
+// Writes `files` into `dir`, replacing only the top-level entries they make (e.g. `rtl/`,
+// `params.json`): everything is written to a temporary directory inside `dir` first, then each
+// entry is renamed into place. Other entries of `dir` (reports, synthesis runs, a dense twin's
+// directory) stay. Throws std::runtime_error on I/O errors, restoring what it replaced.
+void write_entries_atomically(const std::string& dir, const std::vector<FileText>& files);
+
 // Writes one file via a temporary file and rename.
 void write_file_atomically(const std::string& path, const std::string& text);
 

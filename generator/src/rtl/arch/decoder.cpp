@@ -102,8 +102,9 @@ const Module& build_decoder(Elab& e, int /*lane*/) {
   E o_bubble = m.output("o_bubble");
 
   // ---- channel and bank sequencing
-  const int cw = clog2(int64_t(p.max_c) + p.pes + 1);
   const int bw1 = d.bank + 1;
+  // chan counts up to max_c + pes and takes b_next (a bank number, up to 2 x pes) on a switch.
+  const int cw = std::max(clog2(int64_t(p.max_c) + p.pes + 1), bw1);
   E active = m.reg_reset("active", 1, 0);
   E bank = m.reg_reset("bank", d.bank, 0);
   E chan = m.reg_reset("chan", cw, 0);

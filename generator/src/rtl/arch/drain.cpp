@@ -384,8 +384,10 @@ const Module& build_drain(Elab& e, const Module& encoder) {
   E rl1 = m.reg("rl1", 1), cl1 = m.reg("cl1", 1);
   E zen_q = m.reg_reset("zen_q", T, 0);
   E zaddr_q = m.reg("zaddr_q", T * PA);
-  std::vector<E> bank1;
-  for (size_t k = 0; k < pos.size(); ++k) bank1.push_back(m.reg(fmt::format("bank1_{}", k), bw));
+  std::vector<E> bank1;  // with one bank (1x1 kernels) every word comes from bank 0
+  if (T > 1)
+    for (size_t k = 0; k < pos.size(); ++k)
+      bank1.push_back(m.reg(fmt::format("bank1_{}", k), bw));
   {
     Body b = m.seq_reset(clk, rst_n);
     b.set(v1, draining);
@@ -397,7 +399,7 @@ const Module& build_drain(Elab& e, const Module& encoder) {
     b.set(rl1, row_last);
     b.set(cl1, ch_last);
     b.set(zaddr_q, raddr);
-    for (size_t k = 0; k < pos.size(); ++k) b.set(bank1[k], pos[k].bank);
+    for (size_t k = 0; k < bank1.size(); ++k) b.set(bank1[k], pos[k].bank);
   }
   m.assign(z_en, mux(clearing, ones(T), zen_q));
   m.assign(z_addr, mux(clearing, rep(T, caddr), zaddr_q));

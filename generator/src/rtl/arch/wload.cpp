@@ -61,7 +61,8 @@ const Module& build_wload(Elab& e) {
       tr.push_back(m.wire(fmt::format("tr{}", j), rr));
       ts.push_back(m.wire(fmt::format("ts{}", j), ss));
       tv.push_back(rr < kr);
-      E wrap = m.wire(fmt::format("wrap{}", j), add(ss, 1) == ks);
+      // Past the last tap (zero padding of the last row) rr stays at R: never wraps back in.
+      E wrap = m.wire(fmt::format("wrap{}", j), add(ss, 1) == ks && tv.back());
       rr = m.wire(fmt::format("rn{}", j), mux(wrap, add(rr, 1), rr));
       ss = m.wire(fmt::format("sn{}", j), mux(wrap, zeros(d.ks), add(ss, 1)));
     }

@@ -18,6 +18,9 @@ struct Band {
   int oy0 = 0, oh = 0;    // output rows (before pooling) [oy0, oy0 + oh)
   int iy0 = 0, rows = 0;  // input rows held in the buffer [iy0, iy0 + rows)
   int yoff = 0;           // RUN_YOFF
+  // The band sees only the padding below the map: one row of zeros stands in for its input
+  // (the outputs are the bias alone), since RUN_YOFF cannot reach back above the band.
+  bool padding_only = false;
 };
 
 struct Run {

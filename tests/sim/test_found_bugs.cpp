@@ -1,8 +1,5 @@
-// Bugs the simulation regression found, each as a minimal reproduction that checks the correct
-// behaviour. They are tagged [!shouldfail]: Catch counts them as passing while they fail, and
-// reports them as soon as a fix makes them pass - then remove the tag and give the regression
-// (test_regression.cpp) its original layer or family back. Only the weight-loader one simulates
-// (on a design the regression builds anyway).
+// Bugs the simulation regression found, fixed, each kept as its minimal reproduction. Only the
+// weight-loader one simulates (on a design the regression builds anyway).
 #include <string>
 
 #include "sim_test_util.h"
@@ -22,11 +19,10 @@ model::Tensor3 input_for(const model::LayerSpec& l, const ArchParams& p, double 
 
 }  // namespace
 
-// A configuration limited to 1x1 kernels passes validation (`zasgen check`), but `zasgen
-// generate` / `zasgen sim` fail with an internal error (exit 4):
+// A configuration limited to 1x1 kernels passed validation, but generation failed with
 //   elaborated design fails structural checks: v_drain: bank1_0[0] is never read
-// Any pes/lanes; 1x2, 2x1 and larger generate. (The regression's family fd uses 1x2.)
-TEST_CASE("known bug: a design limited to 1x1 kernels does not generate", "[sim][!shouldfail]") {
+// (the drain kept the bank of each position for a mux over one bank).
+TEST_CASE("found bug: a design limited to 1x1 kernels generates", "[sim]") {
   const ArchParams p = test::params_from_text(R"(name: v
 arch: {pes: 2, lanes: 1}
 kernel: {max_r: 1, max_s: 1, strides: [1, 2], max_pad: 1}
@@ -34,7 +30,7 @@ limits: {max_h: 20, max_w: 20, max_c: 32, max_k: 32}
 sparse: {format: coord, index_bits: 5}
 output: {pool: false}
 )",
-                                              "known_bugs/one_by_one.yaml");
+                                              "found_bugs/one_by_one.yaml");
   rtl::GenerateOptions go;
   go.tool_version = ZASGEN_VERSION;
   CHECK_NOTHROW(rtl::generate_files(p, go));
@@ -43,18 +39,15 @@ output: {pool: false}
 // The weight loader (<name>_wload) fills the PEs' weight registers `weights.banks` taps per
 // cycle, walking (r, s) over the kernel with an r counter as wide as RUN_KERNEL.R
 // (clog2(max_r + 1) bits). Past the kernel's last tap - the zero padding of the last weight
-// row - it keeps counting; when r wraps to 0 a padding tap is taken for a valid one and writes
-// zero over tap (0, s). It happens when wrows * banks > S * 2^bits: on this config (3x5,
-// 5 banks, r 2 bits) for 1x1, 2x1, 3x1, 3x2; with max_r = 1 and 3+ banks for 1x1. Both the
-// sparse design and its dense twin are wrong (the same loader); with ReLU and a single input
-// channel it can hide behind a negative weight. Found by the regression as
+// row - it kept counting; when r wrapped to 0 a padding tap was taken for a valid one and wrote
+// zero over tap (0, s) (when wrows * banks > S * 2^bits: on this config for 1x1, 2x1, 3x1,
+// 3x2). Now r stops at R. Found by the regression as
 //   fe: c=4,k=6,h=11,w=9,r=3,s=1,stride=2,pad=1 -> 93 of 120 outputs differ, first (0,1,1):
 //       expected 5590, got 829
 //   rnd1 (1 PE, max 5x4, 14 weight banks): 2x1, 4x1, 5x3 layers.
 // Minimal: this config and --layer c=1,k=1,h=6,w=6,r=1,s=1,pad=0,relu=0 (36 of 36 differ).
 // (The YAML and file name are the regression's family fe/coord, so the build is shared.)
-TEST_CASE("known bug: the weight loader's tap counter wraps and zeroes tap (0,0)",
-          "[sim][!shouldfail]") {
+TEST_CASE("found bug: the weight loader's tap counter does not wrap into tap (0,0)", "[sim]") {
   const ArchParams p = test::params_from_text(R"(name: fe
 arch: {mode: sparse, pes: 3, lanes: 1}
 data: {act_bits: 16, weight_bits: 16, bias_bits: 16, mult_bits: 16}
@@ -68,7 +61,7 @@ memory:
 output: {pool: true}
 )",
                                               "regression/fe.yaml");
-  const sim::Design d = sim::prepare_design(p, test::scratch("known_bugs/fe"), test::cache_root());
+  const sim::Design d = sim::prepare_design(p, test::scratch("found_bugs/fe"), test::cache_root());
   sim::CaseOptions o;
   o.layer = "c=1,k=1,h=6,w=6,r=1,s=1,pad=0,relu=0";
   o.sparsity = 0;
@@ -83,15 +76,14 @@ output: {pool: true}
 }
 
 // With pooling and an odd output height, the scheduler's band split (rounding the band height
-// up to even) can leave a last band of one output row, whose pooled output is empty: the host
-// then fails decoding it (`zasgen sim` exits 4):
+// up to even) could leave a last band of one output row, whose pooled output is empty: the host
+// then failed decoding it (`zasgen sim` exited 4):
 //   zasgen sim fa.yaml --layer c=1,k=1,h=13,w=17,r=3,s=3,stride=1,pad=1,pool=2 --no-dense
 //   zasgen: error: output bank 0 (channel 0, output rows 6..5) is not a valid rle stream:
 //   block of 0x8: dimensions must be >= 1
-// (OH = 13, bands of at most 6 rows: 0..5, 6..11, 12..12.) The row is dropped by the pool
-// anyway, so the band should not exist (or the last two bands should be rebalanced).
-TEST_CASE("known bug: pooling an odd output height leaves a band of one output row",
-          "[sim][!shouldfail]") {
+// (OH = 13, bands of at most 6 rows: 0..5, 6..11, 12..12.) The pool drops that row: now no
+// band covers it.
+TEST_CASE("found bug: pooling an odd output height leaves no band of one output row", "[sim]") {
   const ArchParams p = test::params_from_text(R"(name: fa
 arch: {mode: sparse, pes: 2, lanes: 1}
 data: {act_bits: 8, weight_bits: 8}
@@ -117,11 +109,10 @@ output: {pool: true}
 
 // A layer whose padding exceeds what the kernel reaches (pad > r - 1, e.g. a 1x1 kernel with
 // pad=1) has output rows that see only padding; when the partial sums hold a single output row
-// per band, the last band has no input row and the scheduler throws (`zasgen sim` exits 1,
-// "cannot be scheduled") although check_layer_fits accepts the layer and the validator
-// guarantees a band of the largest layer fits:
+// per band, the last band has no input row and the scheduler threw (`zasgen sim` exited 1):
 //   band at output row 17 cannot be placed (yoff 0)
-TEST_CASE("known bug: a last band of padding rows only cannot be scheduled", "[sim][!shouldfail]") {
+// Such a band now takes one row of zeros as its input (its outputs are the bias alone).
+TEST_CASE("found bug: a last band of padding rows only is scheduled", "[sim]") {
   const ArchParams p = test::params_from_text(R"(name: fd
 arch: {mode: sparse, pes: 4, lanes: 4}
 data: {act_bits: 8, weight_bits: 8}
@@ -137,7 +128,9 @@ output: {pool: false}
                                               "fd.yaml");
   const model::LayerSpec l = model::parse_layer_spec("c=9,k=7,h=16,w=16,r=1,s=1,stride=1,pad=1");
   REQUIRE(model::check_layer_fits(l, p).empty());
-  CHECK_NOTHROW(sim::plan_layer(l, p, input_for(l, p, 0.9)));
+  const sim::Plan plan = sim::plan_layer(l, p, input_for(l, p, 0.9));
+  REQUIRE(!plan.bands.empty());
+  CHECK(plan.bands.back().padding_only);
 }
 
 }  // namespace zasgen
