@@ -25,11 +25,10 @@ TEST_CASE("gate-level netlist of the tiny config matches the golden model",
   const std::string config = std::string(ZASGEN_TEST_DIR) + "/../configs/tiny.yaml";
   const std::string layer = "c=5,k=6,h=7,w=9,r=3,s=3,stride=1,pad=1,pool=2";
   int rc = 0;
-  const std::string log =
-      test::run("cd '" + work.string() + "' && '" + ZASGEN_BIN + "' synth '" + config +
-                    "' --no-dense --no-power --gatesim --layer " + layer +
-                    " --sparsity 0.5 -o tiny --json tiny.json",
-                rc);
+  const std::string log = test::run("cd '" + work.string() + "' && '" + ZASGEN_BIN + "' synth '" +
+                                        config + "' --no-dense --no-power --gatesim --layer " +
+                                        layer + " --sparsity 0.5 -o tiny --json tiny.json",
+                                    rc);
   INFO(log);
   REQUIRE(rc == 0);
   CHECK(log.find("gate-level simulation of tiny: bit-exact") != std::string::npos);

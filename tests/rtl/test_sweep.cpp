@@ -226,9 +226,8 @@ TEST_CASE("sweep: random valid configs are lint-clean, parse in Icarus, have no 
     (p.pool ? st.pool_on : st.pool_off) = true;
     st.nonsquare |= p.max_r != p.max_s;
   }
-  std::printf(
-      "[sweep] %d configs (%d invalid draws redrawn) in %.0f s (%.0f s in tools)\n", n, redraws,
-      seconds_since(t0), tool_seconds);
+  std::printf("[sweep] %d configs (%d invalid draws redrawn) in %.0f s (%.0f s in tools)\n", n,
+              redraws, seconds_since(t0), tool_seconds);
 
   // The sweep covers what the bar asks for, whatever the seed.
   if (n >= 30) {

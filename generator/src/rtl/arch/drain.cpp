@@ -386,8 +386,7 @@ const Module& build_drain(Elab& e, const Module& encoder) {
   E zaddr_q = m.reg("zaddr_q", T * PA);
   std::vector<E> bank1;  // with one bank (1x1 kernels) every word comes from bank 0
   if (T > 1)
-    for (size_t k = 0; k < pos.size(); ++k)
-      bank1.push_back(m.reg(fmt::format("bank1_{}", k), bw));
+    for (size_t k = 0; k < pos.size(); ++k) bank1.push_back(m.reg(fmt::format("bank1_{}", k), bw));
   {
     Body b = m.seq_reset(clk, rst_n);
     b.set(v1, draining);
