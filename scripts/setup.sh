@@ -8,6 +8,7 @@ packages=(
   build-essential cmake pkg-config            # C++17 toolchain
   libfmt-dev libyaml-cpp-dev libcli11-dev nlohmann-json3-dev catch2   # libraries
   verilator iverilog                          # RTL simulation (Verilator), cross-check (Icarus)
+  ccache                                      # Verilator builds share their runtime objects
   yosys opensta                               # synthesis, static timing and power
   qflow-tech-osu018                           # open 0.18 um library: liberty cross-check
   gnuplot-nox                                 # benchmark plots

@@ -1,6 +1,7 @@
 #include "zasgen/sim/verilator_build.h"
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -81,9 +82,12 @@ BuildResult build_simulator(const BuildRequest& r) {
       fmt::format("tmp-{}-{}", hash, std::chrono::steady_clock::now().time_since_epoch().count());
   fs::create_directories(tmp);
   { std::ofstream(tmp / "zsim_api.cpp") << harness_source(); }
-  std::string cmd =
-      fmt::format("cd '{}' && verilator {} -j {} --top-module {} --Mdir obj -o libzsim.so",
-                  tmp.string(), verilator_flags(r), r.jobs, r.top);
+  // With ccache on PATH, Verilator's makefile compiles through it (OBJCACHE): the runtime
+  // (verilated.cpp, the same for every design) is then compiled once, not once per build.
+  static const bool ccache = std::system("command -v ccache >/dev/null 2>&1") == 0;
+  std::string cmd = fmt::format(
+      "cd '{}' && {}verilator {} -j {} --top-module {} --Mdir obj -o libzsim.so", tmp.string(),
+      ccache ? "OBJCACHE=ccache " : "", verilator_flags(r), r.jobs, r.top);
   for (const std::string& f : files) cmd += " '" + (rtl / f).string() + "'";
   cmd += " zsim_api.cpp";
   const std::string log = (tmp / "build.log").string();
