@@ -11,7 +11,7 @@ packages=(
   ccache                                      # Verilator builds share their runtime objects
   yosys opensta                               # synthesis, static timing and power
   qflow-tech-osu018                           # open 0.18 um library: liberty cross-check
-  gnuplot-nox                                 # benchmark plots
+  gnuplot-nox fonts-dejavu-core               # benchmark plots (PNG text needs a font)
   clang-format                                # the style check
 )
 missing=()
