@@ -1,5 +1,6 @@
 #include "zasgen/flow/ppa.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 
@@ -8,6 +9,7 @@
 #include "zasgen/flow/error.h"
 #include "zasgen/model/golden.h"
 #include "zasgen/rtl/elaborate.h"
+#include "zasgen/sim/cycle_model.h"
 #include "zasgen/sim/verilator_build.h"
 
 namespace zasgen::flow {
@@ -74,8 +76,8 @@ void gate_level_sim(DesignPpa& d, const sim::LayerCase& c, const std::string& rt
   d.gatesim_seconds = r.run.seconds;
 }
 
-DesignPpa run_design(const ArchParams& p, const sim::LayerCase& c, const std::string& dir,
-                     const PpaOptions& o, const LibertySpec& spec) {
+DesignPpa run_design(const ArchParams& p, const sim::LayerCase& c, const sim::LayerCase& window,
+                     const std::string& dir, const PpaOptions& o, const LibertySpec& spec) {
   auto log = [&](const std::string& s) {
     if (o.log) o.log(s);
   };
@@ -86,15 +88,36 @@ DesignPpa run_design(const ArchParams& p, const sim::LayerCase& c, const std::st
   design.params = p;
   design.rtl_dir = sim::generate_design(p, dir);
   if (o.power) {
-    log(fmt::format("{}: simulating {} for switching activity (coverage build)", p.name, c.name));
+    log(fmt::format("{}: simulating {} for switching activity (coverage build)", p.name,
+                    window.name));
     d.activity =
-        sim::measure_activity(design, c, o.cache_root, (fs::path(dir) / "activity").string());
+        sim::measure_activity(design, window, o.cache_root, (fs::path(dir) / "activity").string());
+    if (d.activity.mismatch.count)
+      throw FlowError(FlowError::Code::ToolFailed, p.name,
+                      fmt::format("the activity simulation is not bit-exact ({} mismatches): "
+                                  "refusing to estimate power from it",
+                                  d.activity.mismatch.count));
+    d.layer_cycles = d.activity.perf.cycles;
+    if (window.layer != c.layer) {
+      log(fmt::format("{}: simulating the whole layer {} for its cycles", p.name, c.name));
+      sim::BuildRequest br;
+      br.rtl_dir = design.rtl_dir;
+      br.top = p.name + "_top";
+      br.cache_root = o.cache_root;
+      design.library = sim::build_simulator(br).library;
+      const sim::DesignResult full = sim::run_design(
+          design, c,
+          model::conv_layer(c.in.act, c.in.weights, c.in.bias, c.in.requant, c.layer, p));
+      if (full.mismatch.count)
+        throw FlowError(
+            FlowError::Code::ToolFailed, p.name,
+            fmt::format("the simulation of the whole layer is not bit-exact ({} "
+                        "mismatches, first at k={} y={} x={})",
+                        full.mismatch.count, full.mismatch.k, full.mismatch.y, full.mismatch.x));
+      d.layer_cycles = full.run.perf.cycles;
+      d.layer_sim_seconds = full.run.seconds;
+    }
   }
-  if (d.activity.mismatch.count)
-    throw FlowError(FlowError::Code::ToolFailed, p.name,
-                    fmt::format("the activity simulation is not bit-exact ({} mismatches): "
-                                "refusing to estimate power from it",
-                                d.activity.mismatch.count));
   std::vector<std::string> macros;
   for (const auto& [name, count] : rtl::macro_inventory(rtl::elaborate(p))) macros.push_back(name);
   const std::string syn_dir = (fs::path(dir) / "synth").string();
@@ -113,13 +136,13 @@ DesignPpa run_design(const ArchParams& p, const sim::LayerCase& c, const std::st
                   job.verilog_files.size(), macros.size()));
   d.synth = synthesize(job);
   if (o.power) {
-    d.layer_us = double(d.activity.perf.cycles) / d.clock_mhz;
+    d.layer_us = double(d.layer_cycles) / d.clock_mhz;
     d.energy_uj = d.synth.power.total.total_mw() * d.layer_us * 1e-3;
     d.tops_per_w = d.energy_uj > 0 ? 2.0 * double(c.layer.macs()) / (d.energy_uj * 1e-6) / 1e12 : 0;
   }
   if (o.gatesim) {
-    log(fmt::format("{}: gate-level simulation of the netlist on {}", p.name, c.name));
-    gate_level_sim(d, c, design.rtl_dir, libs.first, (fs::path(dir) / "gatesim").string(), o);
+    log(fmt::format("{}: gate-level simulation of the netlist on {}", p.name, window.name));
+    gate_level_sim(d, window, design.rtl_dir, libs.first, (fs::path(dir) / "gatesim").string(), o);
   }
   if (o.osu018) {
     log(fmt::format("{}: cross-checking against osu018", p.name));
@@ -156,12 +179,12 @@ nlohmann::ordered_json design_json(const DesignPpa& d) {
                              {"sequential", s.power.sequential.total_mw()},
                              {"combinational", s.power.combinational.total_mw()},
                              {"sram", s.power.macro.total_mw()}};
-  j["activity"] = {{"layer_cycles", d.activity.perf.cycles},
+  j["activity"] = {{"window_cycles", d.activity.perf.cycles},
                    {"nets_annotated", s.power.activity_applied},
                    {"nets_left_to_sta", s.power.activity_not_register},
                    {"names_unmatched", s.power.activity_unmatched},
                    {"bits_dropped_impossible", d.activity.activity.impossible}};
-  j["layer_cycles"] = d.activity.perf.cycles;
+  j["layer_cycles"] = d.layer_cycles;
   j["layer_time_us"] = d.layer_us;
   j["energy_uj"] = d.energy_uj;
   j["tops_per_w_effective"] = d.tops_per_w;
@@ -182,6 +205,34 @@ nlohmann::ordered_json design_json(const DesignPpa& d) {
 
 }  // namespace
 
+sim::LayerCase activity_window(const sim::LayerCase& full, const ArchParams& dense,
+                               uint64_t budget) {
+  const model::LayerSpec& l = full.layer;
+  auto cycles = [&](int rows) {
+    model::LayerSpec w = l;
+    w.h = rows;
+    return sim::estimate_layer(w, dense, full.sparsity).cycles;
+  };
+  if (cycles(l.h) <= budget) return full;
+  int lo = std::min(l.h, l.r + l.stride), hi = l.h;  // cycles(lo) may exceed the budget: lo
+  while (lo < hi) {
+    const int mid = (lo + hi + 1) / 2;
+    if (cycles(mid) <= budget)
+      lo = mid;
+    else
+      hi = mid - 1;
+  }
+  sim::LayerCase w = full;
+  w.layer.h = lo;
+  w.name =
+      fmt::format("{} (first {} of {} input rows of {})", w.layer.to_string(), lo, l.h, full.name);
+  const model::Tensor3& a = full.in.act;
+  w.in.act = model::Tensor3(a.channels(), lo, a.width());
+  for (int c = 0; c < a.channels(); ++c)
+    std::copy(a.channel(c), a.channel(c) + size_t(lo) * size_t(a.width()), w.in.act.channel(c));
+  return w;
+}
+
 PpaResult run_ppa(const ArchParams& p, const PpaOptions& o) {
   PpaResult r;
   sim::CaseOptions co;
@@ -189,11 +240,12 @@ PpaResult run_ppa(const ArchParams& p, const PpaOptions& o) {
   co.sparsity = o.sparsity;
   co.seed = o.seed;
   r.layer = sim::make_case(co, p);
+  r.window = activity_window(r.layer, p.dense_twin(), o.activity_budget);
   const LibertySpec spec = load_process_spec(default_process_spec_path());
-  r.sparse = run_design(p, r.layer, o.out_dir, o, spec);
+  r.sparse = run_design(p, r.layer, r.window, o.out_dir, o, spec);
   if (o.dense)
-    r.dense =
-        run_design(p.dense_twin(), r.layer, (fs::path(o.out_dir) / "dense").string(), o, spec);
+    r.dense = run_design(p.dense_twin(), r.layer, r.window,
+                         (fs::path(o.out_dir) / "dense").string(), o, spec);
   return r;
 }
 
@@ -207,6 +259,8 @@ nlohmann::ordered_json to_json(const PpaResult& r) {
       "foundry data";
   j["activity_layer"] = r.layer.name;
   j["activity_sparsity"] = r.layer.sparsity;
+  j["activity_window"] = r.window.layer.to_string();
+  j["activity_window_rows"] = r.window.layer.h;
   j["layer_dense_macs"] = r.layer.layer.macs();
   // The contract's keys, for the design itself.
   j["area_um2"] = s.synth.total_area_um2;
@@ -228,9 +282,7 @@ nlohmann::ordered_json to_json(const PpaResult& r) {
     j["logic_area_overhead"] = r.dense->synth.logic_area_um2 > 0
                                    ? s.synth.logic_area_um2 / r.dense->synth.logic_area_um2 - 1.0
                                    : 0.0;
-    j["speedup"] = s.activity.perf.cycles
-                       ? double(r.dense->activity.perf.cycles) / double(s.activity.perf.cycles)
-                       : 0.0;
+    j["speedup"] = s.layer_cycles ? double(r.dense->layer_cycles) / double(s.layer_cycles) : 0.0;
     j["energy_ratio_dense_over_sparse"] = s.energy_uj > 0 ? r.dense->energy_uj / s.energy_uj : 0.0;
   }
   return j;

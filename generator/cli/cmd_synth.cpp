@@ -71,9 +71,13 @@ int run_synth(const SynthOptions& o) {
   }
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::printf(
-      "zasgen synth %s: 55-nm-like library (synthetic estimate), %.0f MHz, activity from "
-      "%s at %.0f%% sparsity\n",
+      "zasgen synth %s: 55-nm-like library (synthetic estimate), %.0f MHz, layer %s at %.0f%% "
+      "sparsity\n",
       o.config.c_str(), p->target_mhz, r.layer.name.c_str(), 100 * r.layer.sparsity);
+  if (po.power && r.window.layer != r.layer.layer)
+    std::printf(
+        "  switching activity from its first %d of %d input rows; energy over the whole layer\n",
+        r.window.layer.h, r.layer.layer.h);
   print_design("sparse", r.sparse, po.power);
   if (r.dense) print_design("dense", *r.dense, po.power);
   if (r.dense && po.power) {
@@ -81,7 +85,7 @@ int run_synth(const SynthOptions& o) {
         "  sparse machinery: %+.1f%% area over the dense baseline; speedup %.2fx; energy "
         "%.2fx lower\n",
         100 * (r.sparse.synth.total_area_um2 / r.dense->synth.total_area_um2 - 1),
-        double(r.dense->activity.perf.cycles) / double(r.sparse.activity.perf.cycles),
+        double(r.dense->layer_cycles) / double(r.sparse.layer_cycles),
         r.dense->energy_uj / r.sparse.energy_uj);
   }
   for (const flow::DesignPpa* d : {&r.sparse, r.dense ? &*r.dense : nullptr})

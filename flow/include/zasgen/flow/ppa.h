@@ -3,6 +3,11 @@
 // activity over the busy cycles, synthesize against the generated 55-nm-like liberty, time and
 // power the netlist with OpenSTA under that activity, and turn power into energy per layer and
 // effective TOPS/W (2 x the layer's dense MACs / energy of the run).
+//
+// A coverage build simulates ~1k cycles/s on a large design, so a layer whose dense run would
+// exceed `activity_budget` cycles is sampled: the activity comes from a window of it (its first
+// input rows, every channel, full width, the same tensors), and the energy is that power times
+// the busy cycles of the whole layer, simulated (bit-exact) on the ordinary build.
 #pragma once
 
 #include <functional>
@@ -23,21 +28,24 @@ struct PpaOptions {
   std::string layer;       // activity layer; empty: sim::representative_layer()
   double sparsity = 0.9;   // its input sparsity
   uint64_t seed = 1;
-  bool dense = true;     // also the dense twin
-  bool osu018 = false;   // cross-check against Debian's osu018 library
-  bool power = true;     // activity simulation, timing and power (else area only)
-  bool gatesim = false;  // simulate the mapped netlist on the layer (bit-exact check)
+  uint64_t activity_budget = 100000;  // most dense-twin cycles simulated for activity
+  bool dense = true;                  // also the dense twin
+  bool osu018 = false;                // cross-check against Debian's osu018 library
+  bool power = true;                  // activity simulation, timing and power (else area only)
+  bool gatesim = false;               // simulate the mapped netlist on the layer (bit-exact check)
   std::function<void(const std::string&)> log;  // progress lines
 };
 
 struct DesignPpa {
   ArchParams params;
   SynthResult synth;
-  sim::ActivityRun activity;
-  double clock_mhz = 0;   // the configured target clock (power and energy are at this clock)
-  double layer_us = 0;    // busy time of the activity layer at that clock
-  double energy_uj = 0;   // total power x busy time
-  double tops_per_w = 0;  // effective: 2 x dense MACs of the layer / energy
+  sim::ActivityRun activity;     // on the activity window
+  uint64_t layer_cycles = 0;     // busy cycles of the whole layer
+  double layer_sim_seconds = 0;  // simulating the whole layer when the window is smaller
+  double clock_mhz = 0;          // the configured target clock (power and energy are at this clock)
+  double layer_us = 0;           // busy time of the whole layer at that clock
+  double energy_uj = 0;          // total power x busy time
+  double tops_per_w = 0;         // effective: 2 x dense MACs of the layer / energy
   std::optional<CrossCheck> osu018;
   // Gate-level simulation of the mapped netlist (cell models from the liberty's functions).
   std::optional<sim::Mismatch> gatesim;
@@ -46,12 +54,19 @@ struct DesignPpa {
 };
 
 struct PpaResult {
-  sim::LayerCase layer;
+  sim::LayerCase layer;   // what energy and TOPS/W are for
+  sim::LayerCase window;  // what the activity was simulated on (the layer, or its first rows)
   DesignPpa sparse;
   std::optional<DesignPpa> dense;
 };
 
 PpaResult run_ppa(const ArchParams& p, const PpaOptions& o);
+
+// The window of `full` whose run on `dense` (the dense twin) the analytic cycle model puts within
+// `budget` cycles: its first input rows (as many as fit, at least r + stride), every channel, the
+// full width, the same tensors. `full` itself when it fits.
+sim::LayerCase activity_window(const sim::LayerCase& full, const ArchParams& dense,
+                               uint64_t budget);
 
 nlohmann::ordered_json to_json(const PpaResult& r);
 
