@@ -36,6 +36,9 @@ void compute_areas(const StatCounts& stat, const std::string& top,
 // ---- OpenSTA (sta_run.cpp) ----
 std::string aux_liberty_text();  // the power-analysis helper cell library
 std::string sta_script(const SynthJob& job, const JobFiles& f, const LibInfo& std_lib);
+// The per-net activity commands, in their own file that sta.tcl sources.
+inline constexpr const char* kActivityScript = "sta_activity.tcl";
+std::string sta_activity_script(const SynthJob& job);
 void run_sta(const SynthJob& job, const JobFiles& f, const LibInfo& std_lib, SynthResult& r);
 
 // True when `s` can be written as a Tcl word inside braces ({u_pe/acc_q[3]}) unchanged.
