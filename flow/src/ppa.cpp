@@ -76,8 +76,8 @@ void gate_level_sim(DesignPpa& d, const sim::LayerCase& c, const std::string& rt
   d.gatesim_seconds = r.run.seconds;
 }
 
-DesignPpa run_design(const ArchParams& p, const sim::LayerCase& c, const sim::LayerCase& window,
-                     const std::string& dir, const PpaOptions& o, const LibertySpec& spec) {
+DesignPpa run_design(const ArchParams& p, const sim::LayerCase& c, const std::string& dir,
+                     const PpaOptions& o, const LibertySpec& spec) {
   auto log = [&](const std::string& s) {
     if (o.log) o.log(s);
   };
@@ -87,6 +87,9 @@ DesignPpa run_design(const ArchParams& p, const sim::LayerCase& c, const sim::La
   sim::Design design;
   design.params = p;
   design.rtl_dir = sim::generate_design(p, dir);
+  const sim::LayerCase window = activity_window(c, p, o.activity_budget);
+  d.window = window.layer;
+  d.window_name = window.name;
   if (o.power) {
     log(fmt::format("{}: simulating {} for switching activity (coverage build)", p.name,
                     window.name));
@@ -179,7 +182,8 @@ nlohmann::ordered_json design_json(const DesignPpa& d) {
                              {"sequential", s.power.sequential.total_mw()},
                              {"combinational", s.power.combinational.total_mw()},
                              {"sram", s.power.macro.total_mw()}};
-  j["activity"] = {{"window_cycles", d.activity.perf.cycles},
+  j["activity"] = {{"window", d.window.to_string()},
+                   {"window_cycles", d.activity.perf.cycles},
                    {"nets_annotated", s.power.activity_applied},
                    {"nets_left_to_sta", s.power.activity_not_register},
                    {"names_unmatched", s.power.activity_unmatched},
@@ -205,13 +209,13 @@ nlohmann::ordered_json design_json(const DesignPpa& d) {
 
 }  // namespace
 
-sim::LayerCase activity_window(const sim::LayerCase& full, const ArchParams& dense,
+sim::LayerCase activity_window(const sim::LayerCase& full, const ArchParams& design,
                                uint64_t budget) {
   const model::LayerSpec& l = full.layer;
   auto cycles = [&](int rows) {
     model::LayerSpec w = l;
     w.h = rows;
-    return sim::estimate_layer(w, dense, full.sparsity).cycles;
+    return sim::estimate_layer(w, design, full.sparsity).cycles;
   };
   if (cycles(l.h) <= budget) return full;
   int lo = std::min(l.h, l.r + l.stride), hi = l.h;  // cycles(lo) may exceed the budget: lo
@@ -240,12 +244,11 @@ PpaResult run_ppa(const ArchParams& p, const PpaOptions& o) {
   co.sparsity = o.sparsity;
   co.seed = o.seed;
   r.layer = sim::make_case(co, p);
-  r.window = activity_window(r.layer, p.dense_twin(), o.activity_budget);
   const LibertySpec spec = load_process_spec(default_process_spec_path());
-  r.sparse = run_design(p, r.layer, r.window, o.out_dir, o, spec);
+  r.sparse = run_design(p, r.layer, o.out_dir, o, spec);
   if (o.dense)
-    r.dense = run_design(p.dense_twin(), r.layer, r.window,
-                         (fs::path(o.out_dir) / "dense").string(), o, spec);
+    r.dense =
+        run_design(p.dense_twin(), r.layer, (fs::path(o.out_dir) / "dense").string(), o, spec);
   return r;
 }
 
@@ -259,8 +262,7 @@ nlohmann::ordered_json to_json(const PpaResult& r) {
       "foundry data";
   j["activity_layer"] = r.layer.name;
   j["activity_sparsity"] = r.layer.sparsity;
-  j["activity_window"] = r.window.layer.to_string();
-  j["activity_window_rows"] = r.window.layer.h;
+  j["activity_window"] = s.window.to_string();
   j["layer_dense_macs"] = r.layer.layer.macs();
   // The contract's keys, for the design itself.
   j["area_um2"] = s.synth.total_area_um2;

@@ -65,11 +65,11 @@ std::string report_markdown(const ArchParams& p, const sim::CaseResult& s,
         "at {} MHz; the paper reports 1.94 TOPS/W (UMC 55 nm, 100 MHz, 1.08 V). "
         "Power uses the switching activity of {}.\n",
         p.target_mhz,
-        ppa->window.layer == ppa->layer.layer
+        ppa->sparse.window == ppa->layer.layer
             ? std::string("the simulated layer")
             : fmt::format("its first {} of {} input rows (the coverage build is slow); energy is "
                           "that power over the whole layer's cycles",
-                          ppa->window.layer.h, ppa->layer.layer.h));
+                          ppa->sparse.window.h, ppa->layer.layer.h));
   }
   return md;
 }

@@ -74,10 +74,12 @@ int run_synth(const SynthOptions& o) {
       "zasgen synth %s: 55-nm-like library (synthetic estimate), %.0f MHz, layer %s at %.0f%% "
       "sparsity\n",
       o.config.c_str(), p->target_mhz, r.layer.name.c_str(), 100 * r.layer.sparsity);
-  if (po.power && r.window.layer != r.layer.layer)
-    std::printf(
-        "  switching activity from its first %d of %d input rows; energy over the whole layer\n",
-        r.window.layer.h, r.layer.layer.h);
+  for (const flow::DesignPpa* d : {&r.sparse, r.dense ? &*r.dense : nullptr})
+    if (po.power && d && d->window != r.layer.layer)
+      std::printf(
+          "  %s: switching activity from the first %d of %d input rows; energy over the "
+          "whole layer\n",
+          d->params.name.c_str(), d->window.h, r.layer.layer.h);
   print_design("sparse", r.sparse, po.power);
   if (r.dense) print_design("dense", *r.dense, po.power);
   if (r.dense && po.power) {
