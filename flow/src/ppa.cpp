@@ -89,7 +89,6 @@ DesignPpa run_design(const ArchParams& p, const sim::LayerCase& c, const std::st
   design.rtl_dir = sim::generate_design(p, dir);
   const sim::LayerCase window = activity_window(c, p, o.activity_budget);
   d.window = window.layer;
-  d.window_name = window.name;
   if (o.power) {
     log(fmt::format("{}: simulating {} for switching activity (coverage build)", p.name,
                     window.name));
@@ -189,6 +188,7 @@ nlohmann::ordered_json design_json(const DesignPpa& d) {
                    {"names_unmatched", s.power.activity_unmatched},
                    {"bits_dropped_impossible", d.activity.activity.impossible}};
   j["layer_cycles"] = d.layer_cycles;
+  j["layer_sim_seconds"] = d.layer_sim_seconds;
   j["layer_time_us"] = d.layer_us;
   j["energy_uj"] = d.energy_uj;
   j["tops_per_w_effective"] = d.tops_per_w;

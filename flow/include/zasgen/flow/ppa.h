@@ -41,9 +41,8 @@ struct PpaOptions {
 struct DesignPpa {
   ArchParams params;
   SynthResult synth;
-  sim::ActivityRun activity;  // on the activity window
-  model::LayerSpec window;    // the layer, or its first rows (see above)
-  std::string window_name;
+  sim::ActivityRun activity;     // on the activity window
+  model::LayerSpec window;       // the layer, or its first rows (see above)
   uint64_t layer_cycles = 0;     // busy cycles of the whole layer
   double layer_sim_seconds = 0;  // simulating the whole layer when the window is smaller
   double clock_mhz = 0;          // the configured target clock (power and energy are at this clock)
