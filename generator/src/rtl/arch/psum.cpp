@@ -3,7 +3,9 @@
 // bank and cycle: read in stage M, add the products and write in stage A. Back-to-back updates of
 // one address are forwarded from the previous write, whatever the macro returns on a
 // read-during-write. The set the compute side does not own is read by the output stage (drain)
-// and written with zeros (clear).
+// and written with zeros (clear). Back-to-back updates of one address (neighbouring non-zeros of a
+// row share output positions) are merged: the second reads the first's sum by forwarding, so the
+// macro sees one read and one write for the pair instead of two of each.
 #include <fmt/format.h>
 
 #include "elab.h"
@@ -74,6 +76,10 @@ const Module& build_psum(Elab& e) {
     E rd = m.wire(bn + "_rd", mux(a_set, rdata[1], rdata[0]));
     E fwd = m.wire(bn + "_fwd", f_valid && f_addr == aa && f_set == a_set,
                    "read-after-write on this address");
+    // The update in stage M is to the address stage A writes: it takes the sum by forwarding
+    // next cycle, so its macro read is not needed and stage A's write is superseded by its own.
+    E merge = m.wire(bn + "_merge", ae && m_en.bit(bank) && ma == aa && c_set == a_set,
+                     "back-to-back updates of one address: skip the read and the first write");
     E base = m.wire(bn + "_base", mux(fwd, f_data, rd));
     std::vector<E> sums;
     for (int k = P - 1; k >= 0; --k) {
@@ -96,9 +102,9 @@ const Module& build_psum(Elab& e) {
       // and the clear writes (the controller never points both at one set at once).
       E use_r = m.wire(n + "_cr", (s ? c_set : !c_set) && m_en.bit(bank));
       E use_w = m.wire(n + "_cw", (s ? a_set : !a_set) && ae);
-      E re = m.wire(n + "_re", use_r || (d_en.bit(bank) && (s ? d_set : !d_set)));
+      E re = m.wire(n + "_re", mux(use_r, !merge, d_en.bit(bank) && (s ? d_set : !d_set)));
       E raddr = m.wire(n + "_ra", mux(use_r, ma, da));
-      E we = m.wire(n + "_we", use_w || (z_en.bit(bank) && z_mask.bit(s)));
+      E we = m.wire(n + "_we", mux(use_w, !merge, z_en.bit(bank) && z_mask.bit(s)));
       E waddr = m.wire(n + "_wa", mux(use_w, aa, za));
       E wdata = m.wire(n + "_wd", mux(use_w, next, zeros(W)));
       m.inst(macro, "u_" + n)

@@ -30,6 +30,7 @@ module tiny_psum (
   wire [95:0] b0_rd1;
   wire [95:0] b0_rd;
   wire b0_fwd;  // read-after-write on this address
+  wire b0_merge;  // back-to-back updates of one address: skip the read and the first write
   wire [95:0] b0_base;
   wire [95:0] b0_next;
   wire b0_s0_cr;
@@ -53,6 +54,7 @@ module tiny_psum (
   wire [95:0] b1_rd1;
   wire [95:0] b1_rd;
   wire b1_fwd;  // read-after-write on this address
+  wire b1_merge;  // back-to-back updates of one address: skip the read and the first write
   wire [95:0] b1_base;
   wire [95:0] b1_next;
   wire b1_s0_cr;
@@ -76,6 +78,7 @@ module tiny_psum (
   wire [95:0] b2_rd1;
   wire [95:0] b2_rd;
   wire b2_fwd;  // read-after-write on this address
+  wire b2_merge;  // back-to-back updates of one address: skip the read and the first write
   wire [95:0] b2_base;
   wire [95:0] b2_next;
   wire b2_s0_cr;
@@ -99,6 +102,7 @@ module tiny_psum (
   wire [95:0] b3_rd1;
   wire [95:0] b3_rd;
   wire b3_fwd;  // read-after-write on this address
+  wire b3_merge;  // back-to-back updates of one address: skip the read and the first write
   wire [95:0] b3_base;
   wire [95:0] b3_next;
   wire b3_s0_cr;
@@ -122,6 +126,7 @@ module tiny_psum (
   wire [95:0] b4_rd1;
   wire [95:0] b4_rd;
   wire b4_fwd;  // read-after-write on this address
+  wire b4_merge;  // back-to-back updates of one address: skip the read and the first write
   wire [95:0] b4_base;
   wire [95:0] b4_next;
   wire b4_s0_cr;
@@ -145,6 +150,7 @@ module tiny_psum (
   wire [95:0] b5_rd1;
   wire [95:0] b5_rd;
   wire b5_fwd;  // read-after-write on this address
+  wire b5_merge;  // back-to-back updates of one address: skip the read and the first write
   wire [95:0] b5_base;
   wire [95:0] b5_next;
   wire b5_s0_cr;
@@ -168,6 +174,7 @@ module tiny_psum (
   wire [95:0] b6_rd1;
   wire [95:0] b6_rd;
   wire b6_fwd;  // read-after-write on this address
+  wire b6_merge;  // back-to-back updates of one address: skip the read and the first write
   wire [95:0] b6_base;
   wire [95:0] b6_next;
   wire b6_s0_cr;
@@ -191,6 +198,7 @@ module tiny_psum (
   wire [95:0] b7_rd1;
   wire [95:0] b7_rd;
   wire b7_fwd;  // read-after-write on this address
+  wire b7_merge;  // back-to-back updates of one address: skip the read and the first write
   wire [95:0] b7_base;
   wire [95:0] b7_next;
   wire b7_s0_cr;
@@ -214,6 +222,7 @@ module tiny_psum (
   wire [95:0] b8_rd1;
   wire [95:0] b8_rd;
   wire b8_fwd;  // read-after-write on this address
+  wire b8_merge;  // back-to-back updates of one address: skip the read and the first write
   wire [95:0] b8_base;
   wire [95:0] b8_next;
   wire b8_s0_cr;
@@ -234,164 +243,173 @@ module tiny_psum (
   assign o_busy = |a_en;
   assign b0_rd = a_set ? b0_rd1 : b0_rd0;
   assign b0_fwd = b0_fv && b0_fa == a_addr[5:0] && f_set == a_set;
+  assign b0_merge = a_en[0] && m_en[0] && m_addr[5:0] == a_addr[5:0] && c_set == a_set;
   assign b0_base = b0_fwd ? b0_fd : b0_rd;
   assign b0_next = {b0_base[95:72] + {{8{a_prod[447]}}, a_prod[447:432]}, b0_base[71:48] + {{8{a_prod[303]}}, a_prod[303:288]}, b0_base[47:24] + {{8{a_prod[159]}}, a_prod[159:144]}, b0_base[23:0] + {{8{a_prod[15]}}, a_prod[15:0]}};
   assign b0_s0_cr = !c_set && m_en[0];
   assign b0_s0_cw = !a_set && a_en[0];
-  assign b0_s0_re = b0_s0_cr || d_en[0] && !d_set;
+  assign b0_s0_re = b0_s0_cr ? !b0_merge : d_en[0] && !d_set;
   assign b0_s0_ra = b0_s0_cr ? m_addr[5:0] : d_addr[5:0];
-  assign b0_s0_we = b0_s0_cw || z_en[0] && z_mask[0];
+  assign b0_s0_we = b0_s0_cw ? !b0_merge : z_en[0] && z_mask[0];
   assign b0_s0_wa = b0_s0_cw ? a_addr[5:0] : z_addr[5:0];
   assign b0_s0_wd = b0_s0_cw ? b0_next : 96'd0;
   assign b0_s1_cr = c_set && m_en[0];
   assign b0_s1_cw = a_set && a_en[0];
-  assign b0_s1_re = b0_s1_cr || d_en[0] && d_set;
+  assign b0_s1_re = b0_s1_cr ? !b0_merge : d_en[0] && d_set;
   assign b0_s1_ra = b0_s1_cr ? m_addr[5:0] : d_addr[5:0];
-  assign b0_s1_we = b0_s1_cw || z_en[0] && z_mask[1];
+  assign b0_s1_we = b0_s1_cw ? !b0_merge : z_en[0] && z_mask[1];
   assign b0_s1_wa = b0_s1_cw ? a_addr[5:0] : z_addr[5:0];
   assign b0_s1_wd = b0_s1_cw ? b0_next : 96'd0;
   assign b1_rd = a_set ? b1_rd1 : b1_rd0;
   assign b1_fwd = b1_fv && b1_fa == a_addr[11:6] && f_set == a_set;
+  assign b1_merge = a_en[1] && m_en[1] && m_addr[11:6] == a_addr[11:6] && c_set == a_set;
   assign b1_base = b1_fwd ? b1_fd : b1_rd;
   assign b1_next = {b1_base[95:72] + {{8{a_prod[463]}}, a_prod[463:448]}, b1_base[71:48] + {{8{a_prod[319]}}, a_prod[319:304]}, b1_base[47:24] + {{8{a_prod[175]}}, a_prod[175:160]}, b1_base[23:0] + {{8{a_prod[31]}}, a_prod[31:16]}};
   assign b1_s0_cr = !c_set && m_en[1];
   assign b1_s0_cw = !a_set && a_en[1];
-  assign b1_s0_re = b1_s0_cr || d_en[1] && !d_set;
+  assign b1_s0_re = b1_s0_cr ? !b1_merge : d_en[1] && !d_set;
   assign b1_s0_ra = b1_s0_cr ? m_addr[11:6] : d_addr[11:6];
-  assign b1_s0_we = b1_s0_cw || z_en[1] && z_mask[0];
+  assign b1_s0_we = b1_s0_cw ? !b1_merge : z_en[1] && z_mask[0];
   assign b1_s0_wa = b1_s0_cw ? a_addr[11:6] : z_addr[11:6];
   assign b1_s0_wd = b1_s0_cw ? b1_next : 96'd0;
   assign b1_s1_cr = c_set && m_en[1];
   assign b1_s1_cw = a_set && a_en[1];
-  assign b1_s1_re = b1_s1_cr || d_en[1] && d_set;
+  assign b1_s1_re = b1_s1_cr ? !b1_merge : d_en[1] && d_set;
   assign b1_s1_ra = b1_s1_cr ? m_addr[11:6] : d_addr[11:6];
-  assign b1_s1_we = b1_s1_cw || z_en[1] && z_mask[1];
+  assign b1_s1_we = b1_s1_cw ? !b1_merge : z_en[1] && z_mask[1];
   assign b1_s1_wa = b1_s1_cw ? a_addr[11:6] : z_addr[11:6];
   assign b1_s1_wd = b1_s1_cw ? b1_next : 96'd0;
   assign b2_rd = a_set ? b2_rd1 : b2_rd0;
   assign b2_fwd = b2_fv && b2_fa == a_addr[17:12] && f_set == a_set;
+  assign b2_merge = a_en[2] && m_en[2] && m_addr[17:12] == a_addr[17:12] && c_set == a_set;
   assign b2_base = b2_fwd ? b2_fd : b2_rd;
   assign b2_next = {b2_base[95:72] + {{8{a_prod[479]}}, a_prod[479:464]}, b2_base[71:48] + {{8{a_prod[335]}}, a_prod[335:320]}, b2_base[47:24] + {{8{a_prod[191]}}, a_prod[191:176]}, b2_base[23:0] + {{8{a_prod[47]}}, a_prod[47:32]}};
   assign b2_s0_cr = !c_set && m_en[2];
   assign b2_s0_cw = !a_set && a_en[2];
-  assign b2_s0_re = b2_s0_cr || d_en[2] && !d_set;
+  assign b2_s0_re = b2_s0_cr ? !b2_merge : d_en[2] && !d_set;
   assign b2_s0_ra = b2_s0_cr ? m_addr[17:12] : d_addr[17:12];
-  assign b2_s0_we = b2_s0_cw || z_en[2] && z_mask[0];
+  assign b2_s0_we = b2_s0_cw ? !b2_merge : z_en[2] && z_mask[0];
   assign b2_s0_wa = b2_s0_cw ? a_addr[17:12] : z_addr[17:12];
   assign b2_s0_wd = b2_s0_cw ? b2_next : 96'd0;
   assign b2_s1_cr = c_set && m_en[2];
   assign b2_s1_cw = a_set && a_en[2];
-  assign b2_s1_re = b2_s1_cr || d_en[2] && d_set;
+  assign b2_s1_re = b2_s1_cr ? !b2_merge : d_en[2] && d_set;
   assign b2_s1_ra = b2_s1_cr ? m_addr[17:12] : d_addr[17:12];
-  assign b2_s1_we = b2_s1_cw || z_en[2] && z_mask[1];
+  assign b2_s1_we = b2_s1_cw ? !b2_merge : z_en[2] && z_mask[1];
   assign b2_s1_wa = b2_s1_cw ? a_addr[17:12] : z_addr[17:12];
   assign b2_s1_wd = b2_s1_cw ? b2_next : 96'd0;
   assign b3_rd = a_set ? b3_rd1 : b3_rd0;
   assign b3_fwd = b3_fv && b3_fa == a_addr[23:18] && f_set == a_set;
+  assign b3_merge = a_en[3] && m_en[3] && m_addr[23:18] == a_addr[23:18] && c_set == a_set;
   assign b3_base = b3_fwd ? b3_fd : b3_rd;
   assign b3_next = {b3_base[95:72] + {{8{a_prod[495]}}, a_prod[495:480]}, b3_base[71:48] + {{8{a_prod[351]}}, a_prod[351:336]}, b3_base[47:24] + {{8{a_prod[207]}}, a_prod[207:192]}, b3_base[23:0] + {{8{a_prod[63]}}, a_prod[63:48]}};
   assign b3_s0_cr = !c_set && m_en[3];
   assign b3_s0_cw = !a_set && a_en[3];
-  assign b3_s0_re = b3_s0_cr || d_en[3] && !d_set;
+  assign b3_s0_re = b3_s0_cr ? !b3_merge : d_en[3] && !d_set;
   assign b3_s0_ra = b3_s0_cr ? m_addr[23:18] : d_addr[23:18];
-  assign b3_s0_we = b3_s0_cw || z_en[3] && z_mask[0];
+  assign b3_s0_we = b3_s0_cw ? !b3_merge : z_en[3] && z_mask[0];
   assign b3_s0_wa = b3_s0_cw ? a_addr[23:18] : z_addr[23:18];
   assign b3_s0_wd = b3_s0_cw ? b3_next : 96'd0;
   assign b3_s1_cr = c_set && m_en[3];
   assign b3_s1_cw = a_set && a_en[3];
-  assign b3_s1_re = b3_s1_cr || d_en[3] && d_set;
+  assign b3_s1_re = b3_s1_cr ? !b3_merge : d_en[3] && d_set;
   assign b3_s1_ra = b3_s1_cr ? m_addr[23:18] : d_addr[23:18];
-  assign b3_s1_we = b3_s1_cw || z_en[3] && z_mask[1];
+  assign b3_s1_we = b3_s1_cw ? !b3_merge : z_en[3] && z_mask[1];
   assign b3_s1_wa = b3_s1_cw ? a_addr[23:18] : z_addr[23:18];
   assign b3_s1_wd = b3_s1_cw ? b3_next : 96'd0;
   assign b4_rd = a_set ? b4_rd1 : b4_rd0;
   assign b4_fwd = b4_fv && b4_fa == a_addr[29:24] && f_set == a_set;
+  assign b4_merge = a_en[4] && m_en[4] && m_addr[29:24] == a_addr[29:24] && c_set == a_set;
   assign b4_base = b4_fwd ? b4_fd : b4_rd;
   assign b4_next = {b4_base[95:72] + {{8{a_prod[511]}}, a_prod[511:496]}, b4_base[71:48] + {{8{a_prod[367]}}, a_prod[367:352]}, b4_base[47:24] + {{8{a_prod[223]}}, a_prod[223:208]}, b4_base[23:0] + {{8{a_prod[79]}}, a_prod[79:64]}};
   assign b4_s0_cr = !c_set && m_en[4];
   assign b4_s0_cw = !a_set && a_en[4];
-  assign b4_s0_re = b4_s0_cr || d_en[4] && !d_set;
+  assign b4_s0_re = b4_s0_cr ? !b4_merge : d_en[4] && !d_set;
   assign b4_s0_ra = b4_s0_cr ? m_addr[29:24] : d_addr[29:24];
-  assign b4_s0_we = b4_s0_cw || z_en[4] && z_mask[0];
+  assign b4_s0_we = b4_s0_cw ? !b4_merge : z_en[4] && z_mask[0];
   assign b4_s0_wa = b4_s0_cw ? a_addr[29:24] : z_addr[29:24];
   assign b4_s0_wd = b4_s0_cw ? b4_next : 96'd0;
   assign b4_s1_cr = c_set && m_en[4];
   assign b4_s1_cw = a_set && a_en[4];
-  assign b4_s1_re = b4_s1_cr || d_en[4] && d_set;
+  assign b4_s1_re = b4_s1_cr ? !b4_merge : d_en[4] && d_set;
   assign b4_s1_ra = b4_s1_cr ? m_addr[29:24] : d_addr[29:24];
-  assign b4_s1_we = b4_s1_cw || z_en[4] && z_mask[1];
+  assign b4_s1_we = b4_s1_cw ? !b4_merge : z_en[4] && z_mask[1];
   assign b4_s1_wa = b4_s1_cw ? a_addr[29:24] : z_addr[29:24];
   assign b4_s1_wd = b4_s1_cw ? b4_next : 96'd0;
   assign b5_rd = a_set ? b5_rd1 : b5_rd0;
   assign b5_fwd = b5_fv && b5_fa == a_addr[35:30] && f_set == a_set;
+  assign b5_merge = a_en[5] && m_en[5] && m_addr[35:30] == a_addr[35:30] && c_set == a_set;
   assign b5_base = b5_fwd ? b5_fd : b5_rd;
   assign b5_next = {b5_base[95:72] + {{8{a_prod[527]}}, a_prod[527:512]}, b5_base[71:48] + {{8{a_prod[383]}}, a_prod[383:368]}, b5_base[47:24] + {{8{a_prod[239]}}, a_prod[239:224]}, b5_base[23:0] + {{8{a_prod[95]}}, a_prod[95:80]}};
   assign b5_s0_cr = !c_set && m_en[5];
   assign b5_s0_cw = !a_set && a_en[5];
-  assign b5_s0_re = b5_s0_cr || d_en[5] && !d_set;
+  assign b5_s0_re = b5_s0_cr ? !b5_merge : d_en[5] && !d_set;
   assign b5_s0_ra = b5_s0_cr ? m_addr[35:30] : d_addr[35:30];
-  assign b5_s0_we = b5_s0_cw || z_en[5] && z_mask[0];
+  assign b5_s0_we = b5_s0_cw ? !b5_merge : z_en[5] && z_mask[0];
   assign b5_s0_wa = b5_s0_cw ? a_addr[35:30] : z_addr[35:30];
   assign b5_s0_wd = b5_s0_cw ? b5_next : 96'd0;
   assign b5_s1_cr = c_set && m_en[5];
   assign b5_s1_cw = a_set && a_en[5];
-  assign b5_s1_re = b5_s1_cr || d_en[5] && d_set;
+  assign b5_s1_re = b5_s1_cr ? !b5_merge : d_en[5] && d_set;
   assign b5_s1_ra = b5_s1_cr ? m_addr[35:30] : d_addr[35:30];
-  assign b5_s1_we = b5_s1_cw || z_en[5] && z_mask[1];
+  assign b5_s1_we = b5_s1_cw ? !b5_merge : z_en[5] && z_mask[1];
   assign b5_s1_wa = b5_s1_cw ? a_addr[35:30] : z_addr[35:30];
   assign b5_s1_wd = b5_s1_cw ? b5_next : 96'd0;
   assign b6_rd = a_set ? b6_rd1 : b6_rd0;
   assign b6_fwd = b6_fv && b6_fa == a_addr[41:36] && f_set == a_set;
+  assign b6_merge = a_en[6] && m_en[6] && m_addr[41:36] == a_addr[41:36] && c_set == a_set;
   assign b6_base = b6_fwd ? b6_fd : b6_rd;
   assign b6_next = {b6_base[95:72] + {{8{a_prod[543]}}, a_prod[543:528]}, b6_base[71:48] + {{8{a_prod[399]}}, a_prod[399:384]}, b6_base[47:24] + {{8{a_prod[255]}}, a_prod[255:240]}, b6_base[23:0] + {{8{a_prod[111]}}, a_prod[111:96]}};
   assign b6_s0_cr = !c_set && m_en[6];
   assign b6_s0_cw = !a_set && a_en[6];
-  assign b6_s0_re = b6_s0_cr || d_en[6] && !d_set;
+  assign b6_s0_re = b6_s0_cr ? !b6_merge : d_en[6] && !d_set;
   assign b6_s0_ra = b6_s0_cr ? m_addr[41:36] : d_addr[41:36];
-  assign b6_s0_we = b6_s0_cw || z_en[6] && z_mask[0];
+  assign b6_s0_we = b6_s0_cw ? !b6_merge : z_en[6] && z_mask[0];
   assign b6_s0_wa = b6_s0_cw ? a_addr[41:36] : z_addr[41:36];
   assign b6_s0_wd = b6_s0_cw ? b6_next : 96'd0;
   assign b6_s1_cr = c_set && m_en[6];
   assign b6_s1_cw = a_set && a_en[6];
-  assign b6_s1_re = b6_s1_cr || d_en[6] && d_set;
+  assign b6_s1_re = b6_s1_cr ? !b6_merge : d_en[6] && d_set;
   assign b6_s1_ra = b6_s1_cr ? m_addr[41:36] : d_addr[41:36];
-  assign b6_s1_we = b6_s1_cw || z_en[6] && z_mask[1];
+  assign b6_s1_we = b6_s1_cw ? !b6_merge : z_en[6] && z_mask[1];
   assign b6_s1_wa = b6_s1_cw ? a_addr[41:36] : z_addr[41:36];
   assign b6_s1_wd = b6_s1_cw ? b6_next : 96'd0;
   assign b7_rd = a_set ? b7_rd1 : b7_rd0;
   assign b7_fwd = b7_fv && b7_fa == a_addr[47:42] && f_set == a_set;
+  assign b7_merge = a_en[7] && m_en[7] && m_addr[47:42] == a_addr[47:42] && c_set == a_set;
   assign b7_base = b7_fwd ? b7_fd : b7_rd;
   assign b7_next = {b7_base[95:72] + {{8{a_prod[559]}}, a_prod[559:544]}, b7_base[71:48] + {{8{a_prod[415]}}, a_prod[415:400]}, b7_base[47:24] + {{8{a_prod[271]}}, a_prod[271:256]}, b7_base[23:0] + {{8{a_prod[127]}}, a_prod[127:112]}};
   assign b7_s0_cr = !c_set && m_en[7];
   assign b7_s0_cw = !a_set && a_en[7];
-  assign b7_s0_re = b7_s0_cr || d_en[7] && !d_set;
+  assign b7_s0_re = b7_s0_cr ? !b7_merge : d_en[7] && !d_set;
   assign b7_s0_ra = b7_s0_cr ? m_addr[47:42] : d_addr[47:42];
-  assign b7_s0_we = b7_s0_cw || z_en[7] && z_mask[0];
+  assign b7_s0_we = b7_s0_cw ? !b7_merge : z_en[7] && z_mask[0];
   assign b7_s0_wa = b7_s0_cw ? a_addr[47:42] : z_addr[47:42];
   assign b7_s0_wd = b7_s0_cw ? b7_next : 96'd0;
   assign b7_s1_cr = c_set && m_en[7];
   assign b7_s1_cw = a_set && a_en[7];
-  assign b7_s1_re = b7_s1_cr || d_en[7] && d_set;
+  assign b7_s1_re = b7_s1_cr ? !b7_merge : d_en[7] && d_set;
   assign b7_s1_ra = b7_s1_cr ? m_addr[47:42] : d_addr[47:42];
-  assign b7_s1_we = b7_s1_cw || z_en[7] && z_mask[1];
+  assign b7_s1_we = b7_s1_cw ? !b7_merge : z_en[7] && z_mask[1];
   assign b7_s1_wa = b7_s1_cw ? a_addr[47:42] : z_addr[47:42];
   assign b7_s1_wd = b7_s1_cw ? b7_next : 96'd0;
   assign b8_rd = a_set ? b8_rd1 : b8_rd0;
   assign b8_fwd = b8_fv && b8_fa == a_addr[53:48] && f_set == a_set;
+  assign b8_merge = a_en[8] && m_en[8] && m_addr[53:48] == a_addr[53:48] && c_set == a_set;
   assign b8_base = b8_fwd ? b8_fd : b8_rd;
   assign b8_next = {b8_base[95:72] + {{8{a_prod[575]}}, a_prod[575:560]}, b8_base[71:48] + {{8{a_prod[431]}}, a_prod[431:416]}, b8_base[47:24] + {{8{a_prod[287]}}, a_prod[287:272]}, b8_base[23:0] + {{8{a_prod[143]}}, a_prod[143:128]}};
   assign b8_s0_cr = !c_set && m_en[8];
   assign b8_s0_cw = !a_set && a_en[8];
-  assign b8_s0_re = b8_s0_cr || d_en[8] && !d_set;
+  assign b8_s0_re = b8_s0_cr ? !b8_merge : d_en[8] && !d_set;
   assign b8_s0_ra = b8_s0_cr ? m_addr[53:48] : d_addr[53:48];
-  assign b8_s0_we = b8_s0_cw || z_en[8] && z_mask[0];
+  assign b8_s0_we = b8_s0_cw ? !b8_merge : z_en[8] && z_mask[0];
   assign b8_s0_wa = b8_s0_cw ? a_addr[53:48] : z_addr[53:48];
   assign b8_s0_wd = b8_s0_cw ? b8_next : 96'd0;
   assign b8_s1_cr = c_set && m_en[8];
   assign b8_s1_cw = a_set && a_en[8];
-  assign b8_s1_re = b8_s1_cr || d_en[8] && d_set;
+  assign b8_s1_re = b8_s1_cr ? !b8_merge : d_en[8] && d_set;
   assign b8_s1_ra = b8_s1_cr ? m_addr[53:48] : d_addr[53:48];
-  assign b8_s1_we = b8_s1_cw || z_en[8] && z_mask[1];
+  assign b8_s1_we = b8_s1_cw ? !b8_merge : z_en[8] && z_mask[1];
   assign b8_s1_wa = b8_s1_cw ? a_addr[53:48] : z_addr[53:48];
   assign b8_s1_wd = b8_s1_cw ? b8_next : 96'd0;
   assign d_rdata = {d_set_q ? b8_rd1 : b8_rd0, d_set_q ? b7_rd1 : b7_rd0, d_set_q ? b6_rd1 : b6_rd0, d_set_q ? b5_rd1 : b5_rd0, d_set_q ? b4_rd1 : b4_rd0, d_set_q ? b3_rd1 : b3_rd0, d_set_q ? b2_rd1 : b2_rd0, d_set_q ? b1_rd1 : b1_rd0, d_set_q ? b0_rd1 : b0_rd0};
