@@ -52,8 +52,8 @@ TEST_CASE("the partial-sum banks merge back-to-back updates of one address", "[s
   for (const double sparsity : {0.0, 0.7}) {
     const PsumAccesses r = psum_accesses(p, sparsity, dir + "/s" + std::to_string(sparsity));
     const uint64_t reads = r.reads - idle.reads, writes = r.writes - idle.writes;
-    INFO("sparsity " << sparsity << ": " << r.updates << " updates, " << reads
-                     << " compute reads, " << writes << " compute writes");
+    INFO("sparsity " << sparsity << ": " << r.updates << " updates, " << reads << " compute reads, "
+                     << writes << " compute writes");
     REQUIRE(r.updates > 0);
     // Unmerged, every update would read and write its word once.
     CHECK(reads < r.updates);
