@@ -14,15 +14,13 @@ struct PsumAccesses {
   uint64_t reads = 0, writes = 0, updates = 0;
 };
 
-PsumAccesses psum_accesses(const ArchParams& p, double sparsity, const std::string& dir) {
+PsumAccesses psum_accesses(const sim::Design& d, double sparsity, const std::string& dir) {
+  const ArchParams& p = d.params;
   sim::CaseOptions co;
   co.layer = "c=3,k=" + std::to_string(2 * p.pes) + ",h=10,w=14,r=3,s=3,stride=1,pad=1";
   co.sparsity = sparsity;
   co.seed = 11;
   const sim::LayerCase c = sim::make_case(co, p);
-  sim::Design d;
-  d.params = p;
-  d.rtl_dir = sim::generate_design(p, dir + "/design");
   const sim::ActivityRun a = sim::measure_activity(d, c, test::cache_root(), dir + "/activity");
   INFO("first mismatch at k=" << a.mismatch.k << " y=" << a.mismatch.y << " x=" << a.mismatch.x);
   REQUIRE(a.mismatch.count == 0);
@@ -42,15 +40,18 @@ PsumAccesses psum_accesses(const ArchParams& p, double sparsity, const std::stri
 TEST_CASE("the partial-sum banks merge back-to-back updates of one address", "[sim][psum]") {
   const ArchParams p = test::params_from_file(test::repo_path("configs/tiny.yaml"));
   const std::string dir = test::scratch("psum_merge");
+  sim::Design d;
+  d.params = p;
+  d.rtl_dir = sim::generate_design(p, dir + "/design");
   // An all-zero map updates nothing: what remains is the drain's reads and the clear's writes,
   // the same for every input of the layer's shape.
-  const PsumAccesses idle = psum_accesses(p, 1.0, dir + "/zero");
+  const PsumAccesses idle = psum_accesses(d, 1.0, dir + "/zero");
   REQUIRE(idle.updates == 0);
   REQUIRE(idle.reads > 0);
   REQUIRE(idle.writes > 0);
 
   for (const double sparsity : {0.0, 0.7}) {
-    const PsumAccesses r = psum_accesses(p, sparsity, dir + "/s" + std::to_string(sparsity));
+    const PsumAccesses r = psum_accesses(d, sparsity, dir + "/s" + std::to_string(sparsity));
     const uint64_t reads = r.reads - idle.reads, writes = r.writes - idle.writes;
     INFO("sparsity " << sparsity << ": " << r.updates << " updates, " << reads << " compute reads, "
                      << writes << " compute writes");

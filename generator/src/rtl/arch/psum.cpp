@@ -1,11 +1,10 @@
 // Partial sums of one lane (ARCH 4, 5): two sets x max_r*max_s banks of two-port SRAM, one word
 // holding all PEs' sums of one output position. The compute side does a read-modify-write per
 // bank and cycle: read in stage M, add the products and write in stage A. Back-to-back updates of
-// one address are forwarded from the previous write, whatever the macro returns on a
-// read-during-write. The set the compute side does not own is read by the output stage (drain)
-// and written with zeros (clear). Back-to-back updates of one address (neighbouring non-zeros of a
-// row share output positions) are merged: the second reads the first's sum by forwarding, so the
-// macro sees one read and one write for the pair instead of two of each.
+// one address (neighbouring non-zeros of a row share output positions) are merged: the second
+// takes the first's sum by forwarding, so the macro sees one read and one write for the pair.
+// The set the compute side does not own is read by the output stage (drain) and written with
+// zeros (clear).
 #include <fmt/format.h>
 
 #include "elab.h"
