@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 packages=(
   build-essential cmake pkg-config            # C++17 toolchain
-  libfmt-dev libyaml-cpp-dev libcli11-dev nlohmann-json3-dev catch2   # libraries
+  libfmt-dev libyaml-cpp-dev libcli11-dev nlohmann-json3-dev catch2 libcmark-gfm-dev libcmark-gfm-extensions-dev   # libraries
   verilator iverilog                          # RTL simulation (Verilator), cross-check (Icarus)
   ccache                                      # Verilator builds share their runtime objects
   yosys opensta                               # synthesis, static timing and power

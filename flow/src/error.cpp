@@ -6,24 +6,28 @@ namespace zasgen::flow {
 
 namespace {
 
-std::string render(FlowError::Code code, const std::string& where, const std::string& problem,
-                   const std::string& accepted) {
-  std::string s;
-  if (!where.empty()) s += where + ": ";
-  s += problem;
-  if (!accepted.empty()) s += " (accepted: " + accepted + ")";
-  s += " [" + std::string(to_string(code)) + "]";
-  return s;
+Exit exit_for(FlowError::Code c) {
+  switch (c) {
+    case FlowError::Code::SpecUnreadable:
+    case FlowError::Code::SpecSyntax:
+    case FlowError::Code::SpecMissing:
+    case FlowError::Code::SpecValue:
+    case FlowError::Code::SpecUnknownKey:
+    case FlowError::Code::ActivityFile:
+      return Exit::InvalidInput;
+    case FlowError::Code::BadArgument:
+      return Exit::Internal;
+    default:
+      return Exit::ToolFailure;
+  }
 }
 
 }  // namespace
 
 FlowError::FlowError(Code code, std::string where, std::string problem, std::string accepted)
-    : std::runtime_error(render(code, where, problem, accepted)),
-      code_(code),
-      where_(std::move(where)),
-      problem_(std::move(problem)),
-      accepted_(std::move(accepted)) {}
+    : Error(exit_for(code), to_string(code), std::move(where), std::move(problem),
+            std::move(accepted)),
+      code_(code) {}
 
 const char* to_string(FlowError::Code c) {
   switch (c) {
@@ -49,6 +53,8 @@ const char* to_string(FlowError::Code c) {
       return "flow-result-parse";
     case FlowError::Code::Io:
       return "flow-io";
+    case FlowError::Code::ActivityFile:
+      return "flow-activity-file";
   }
   return "flow-?";
 }

@@ -30,7 +30,7 @@ void run_yosys(const SynthJob& job, const JobFiles& f, const std::vector<const L
 using StatCounts = std::map<std::string, std::map<std::string, int64_t>>;
 StatCounts parse_stat_json(const std::string& path);
 void compute_areas(const StatCounts& stat, const std::string& top,
-                   const std::vector<const LibInfo*>& libs, const std::vector<std::string>& macros,
+                   const std::vector<const LibInfo*>& libs, const rtl::MacroManifest& macros,
                    SynthResult& r);
 
 // ---- OpenSTA (sta_run.cpp) ----

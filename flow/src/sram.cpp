@@ -18,35 +18,6 @@ namespace zasgen::flow {
 
 using detail::LibText;
 
-std::string sram_name(SramKind kind, int depth, int width) {
-  return std::string(kind == SramKind::OneRW ? "sram_1rw_" : "sram_1r1w_") + std::to_string(depth) +
-         "x" + std::to_string(width);
-}
-
-bool parse_sram_name(const std::string& name, SramKind& kind, int& depth, int& width) {
-  std::string rest;
-  if (name.rfind("sram_1rw_", 0) == 0) {
-    kind = SramKind::OneRW;
-    rest = name.substr(9);
-  } else if (name.rfind("sram_1r1w_", 0) == 0) {
-    kind = SramKind::OneROneW;
-    rest = name.substr(10);
-  } else {
-    return false;
-  }
-  const size_t x = rest.find('x');
-  if (x == std::string::npos || x == 0 || x + 1 >= rest.size()) return false;
-  const std::string d = rest.substr(0, x), w = rest.substr(x + 1);
-  auto digits = [](const std::string& s) {
-    return !s.empty() && s.size() < 9 && s[0] != '0' &&
-           std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
-  };
-  if (!digits(d) || !digits(w)) return false;
-  depth = std::stoi(d);
-  width = std::stoi(w);
-  return true;
-}
-
 namespace {
 
 constexpr int kMaxDepth = 1 << 20;
@@ -70,10 +41,11 @@ int choose_mux(int depth, int width, double cell_w, double cell_h) {
 
 }  // namespace
 
-SramMacro sram_macro(const LibertySpec& spec, SramKind kind, int depth, int width) {
+SramMacro sram_macro(const LibertySpec& spec, const SramGeometry& g) {
+  const SramKind kind = g.kind;
+  const int depth = g.depth, width = g.width;
   if (depth < 2 || depth > kMaxDepth || width < 1 || width > kMaxWidth)
-    throw FlowError(FlowError::Code::BadArgument, sram_name(kind, depth, width),
-                    "SRAM geometry out of range",
+    throw FlowError(FlowError::Code::BadArgument, g.module_name(), "SRAM geometry out of range",
                     "2 <= depth <= " + std::to_string(kMaxDepth) +
                         ", 1 <= width <= " + std::to_string(kMaxWidth));
   const SramParams& P = spec.sram;
@@ -81,11 +53,11 @@ SramMacro sram_macro(const LibertySpec& spec, SramKind kind, int depth, int widt
   const double v = spec.vdd, v2 = v * v, fo4 = spec.fo4_ps, wire = spec.wire_cap_ff_um;
 
   SramMacro m;
-  m.name = sram_name(kind, depth, width);
+  m.name = g.module_name();
   m.kind = kind;
   m.depth = depth;
   m.width = width;
-  m.addr_bits = std::max(1, clog2(depth));
+  m.addr_bits = g.addr_bits();
 
   // ---- organisation and area ----
   const double cell = P.get("bitcell_area_6t") * (two_port ? P.get("bitcell_2port_factor") : 1.0);

@@ -34,6 +34,7 @@
 
 #include "flow_internal.h"
 #include "process.h"
+#include "zasgen/flow/activity.h"
 #include "zasgen/flow/error.h"
 #include "zasgen/flow/liberty.h"
 #include "zasgen/flow/sram.h"
@@ -199,23 +200,20 @@ proc zasgen_net_activity {name act duty} {
   if {![zasgen_drive_from_source $inst $zasgen_flop_data($ref) $act $duty]} { return notreg }
   return applied
 }
-# Read/write probabilities of an SRAM instance, through the duties of its enable pins (the
-# macro liberty's internal power is conditioned on them).
-proc zasgen_macro_access {name reads writes} {
+# Read/write probabilities of an SRAM instance of kind 1r1w or 1rw (the macro manifest's), through
+# the duties of its enable pins (the macro liberty's internal power is conditioned on them).
+proc zasgen_macro_access {name kind reads writes} {
   set inst [get_cells -quiet [string map {. /} $name]]
   if {$inst == ""} { set inst [get_cells -quiet $name] }
   if {$inst == ""} { return unmatched }
   set inst [lindex $inst 0]
-  set ref [get_property $inst ref_name]
-  if {[string match sram_1r1w_* $ref]} {
+  if {$kind == "1r1w"} {
     zasgen_drive_from_source $inst re 0 $reads
     zasgen_drive_from_source $inst we 0 $writes
-  } elseif {[string match sram_1rw_* $ref]} {
+  } else {
     set ce [expr {$reads + $writes}]
     zasgen_drive_from_source $inst ce 0 [expr {$ce > 1.0 ? 1.0 : $ce}]
     zasgen_drive_from_source $inst we 0 [expr {$ce > 0 ? $writes / $ce : 0.0}]
-  } else {
-    return notreg
   }
   return applied
 }
@@ -239,8 +237,15 @@ std::string num(double v) {
 
 std::string sta_activity_script(const SynthJob& job) {
   std::ostringstream s;
-  const ActivitySpec def;
-  const ActivitySpec& a = job.activity ? *job.activity : def;
+  ActivitySpec a;
+  if (!job.activity_file.empty())
+    a = activity_rates(
+        read_activity_file(job.activity_file, job.macros, job.clock_period_ns, job.saif_scope));
+  a.default_toggle_rate = job.default_toggle_rate;
+  a.default_duty = job.default_duty;
+  std::map<std::string, const char*> kind_of;
+  for (const rtl::MacroEntry& m : job.macros.macros)
+    for (const std::string& inst : m.instances) kind_of[inst] = rtl::to_string(m.geometry.kind);
   s << "# zasgen OpenSTA activities (generated), sourced by sta.tcl: one command per net.\n";
   s << "set_power_activity -input -activity " << num(a.default_toggle_rate) << " -duty "
     << num(a.default_duty) << "\n";
@@ -253,12 +258,14 @@ std::string sta_activity_script(const SynthJob& job) {
       << num(act.duty) << "] {" << name << "}\n";
   }
   for (const auto& [name, acc] : a.macros) {
-    if (!tcl_brace_safe(name)) {
-      s << "zasgen_tally unmatched {(unquotable name)}\n";
+    const auto kind = kind_of.find(name);
+    if (!tcl_brace_safe(name) || kind == kind_of.end()) {
+      s << "zasgen_tally unmatched {" << (tcl_brace_safe(name) ? name : "(unquotable name)")
+        << "}\n";
       continue;
     }
-    s << "zasgen_tally [zasgen_macro_access {" << name << "} " << num(acc.reads_per_cycle) << " "
-      << num(acc.writes_per_cycle) << "] {" << name << "}\n";
+    s << "zasgen_tally [zasgen_macro_access {" << name << "} " << kind->second << " "
+      << num(acc.reads_per_cycle) << " " << num(acc.writes_per_cycle) << "] {" << name << "}\n";
   }
   s << "puts \"ZASGEN activity $zasgen_count(applied) $zasgen_count(unmatched) "
        "$zasgen_count(notreg)\"\n";
@@ -324,7 +331,7 @@ std::string sta_script(const SynthJob& job, const JobFiles& f, const LibInfo& st
   s << "set corner [sta::cmd_corner]\n";
   s << "puts \"ZASGEN power_design [sta::design_power $corner]\"\n";
   s << "array set zasgen_macro {";
-  for (const auto& m : job.macros) s << " " << m << " 1";
+  for (const rtl::MacroEntry& m : job.macros.macros) s << " " << m.module << " 1";
   s << " }\n";
   s << "foreach inst [get_cells -hierarchical *] {\n"
     << "  if {[info exists zasgen_macro([get_property $inst ref_name])]} {\n"

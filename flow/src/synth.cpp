@@ -52,32 +52,17 @@ void check_job(const SynthJob& job) {
   check_path("out_dir", job.out_dir);
   if (!(job.clock_period_ns > 0)) bad_job("clock_period_ns", "must be positive", "> 0 ns");
   check_file("liberty", job.liberty);
-  if (!job.macros.empty() || !job.macro_liberty.empty())
+  if (!job.macros.macros.empty() || !job.macro_liberty.empty())
     check_file("macro_liberty", job.macro_liberty);
-  for (const auto& m : job.macros) {
-    SramKind k;
-    int d, w;
-    if (!parse_sram_name(m, k, d, w))
-      bad_job("macros", "'" + m + "' is not an SRAM geometry name",
-              "sram_1rw_<depth>x<width> or sram_1r1w_<depth>x<width>");
-  }
+  for (const rtl::MacroEntry& m : job.macros.macros)
+    if (!is_identifier(m.module)) bad_job("macros", "'" + m.module + "' is not a module name");
   if (!is_identifier(job.clock_port)) bad_job("clock_port", "not a port name");
-  if (job.activity) {
-    const ActivitySpec& a = *job.activity;
-    auto check_act = [](const std::string& what, double rate, double duty) {
-      if (!(rate >= 0 && rate <= 2))
-        bad_job("activity." + what, "toggle rate out of range", "0..2");
-      if (!(duty >= 0 && duty <= 1)) bad_job("activity." + what, "duty out of range", "0..1");
-    };
-    check_act("default", a.default_toggle_rate, a.default_duty);
-    for (const auto& [n, v] : a.nets) check_act("nets[" + n + "]", v.toggle_rate, v.duty);
-    for (const auto& [n, v] : a.macros) {
-      if (!(v.reads_per_cycle >= 0 && v.writes_per_cycle >= 0 &&
-            v.reads_per_cycle + v.writes_per_cycle <= 2))
-        bad_job("activity.macros[" + n + "]", "access rates out of range",
-                "reads, writes >= 0 per cycle");
-    }
-  }
+  if (!(job.default_toggle_rate >= 0 && job.default_toggle_rate <= 2))
+    bad_job("default_toggle_rate", "toggle rate out of range", "0..2");
+  if (!(job.default_duty >= 0 && job.default_duty <= 1))
+    bad_job("default_duty", "duty out of range", "0..1");
+  if (!job.activity_file.empty() && !fs::is_regular_file(job.activity_file))
+    bad_job("activity_file", "file not found: " + job.activity_file);
 }
 
 std::string relative_to(const std::string& path, const std::string& base) {
@@ -111,9 +96,9 @@ SynthResult synthesize(const SynthJob& job) {
     macro_lib = detail::scan_liberty(job.macro_liberty);
     libs.push_back(&macro_lib);
   }
-  for (const auto& m : job.macros)
-    if (!macro_lib.cells.count(m))
-      bad_job("macros", "macro '" + m + "' is not in " + job.macro_liberty,
+  for (const rtl::MacroEntry& m : job.macros.macros)
+    if (!macro_lib.cells.count(m.module))
+      bad_job("macros", "macro '" + m.module + "' is not in " + job.macro_liberty,
               "write the macro liberty with every geometry the design uses");
 
   SynthResult r;
@@ -124,20 +109,13 @@ SynthResult synthesize(const SynthJob& job) {
 }
 
 std::pair<std::string, std::string> write_libraries(const LibertySpec& spec,
-                                                    const std::vector<std::string>& macro_names,
+                                                    const rtl::MacroManifest& manifest,
                                                     const std::string& out_dir) {
   std::error_code ec;
   fs::create_directories(out_dir, ec);
   if (ec) throw FlowError(Code::Io, out_dir, "cannot create directory: " + ec.message());
   std::vector<SramMacro> macros;
-  for (const auto& name : macro_names) {
-    SramKind k;
-    int d, w;
-    if (!parse_sram_name(name, k, d, w))
-      throw FlowError(Code::BadArgument, name, "not an SRAM geometry name",
-                      "sram_1rw_<depth>x<width> or sram_1r1w_<depth>x<width>");
-    macros.push_back(sram_macro(spec, k, d, w));
-  }
+  for (const rtl::MacroEntry& m : manifest.macros) macros.push_back(sram_macro(spec, m.geometry));
   const std::string std_path = out_dir + "/" + spec.name + ".lib";
   const std::string sram_path = out_dir + "/" + spec.name + "_sram.lib";
   write_file_atomic(std_path, write_liberty(spec));

@@ -49,7 +49,7 @@ std::string yosys_script(const SynthJob& job, const JobFiles& f) {
   for (const auto& v : f.verilog) s << "  read_verilog " << sv << "-D SYNTHESIS " << q(v) << "\n";
   // Macros are blackboxes from the macro liberty; drop behavioural models of them that came
   // with the sources (a simulation filelist usually has them).
-  for (const auto& m : job.macros) s << "  delete " << m << "\n";
+  for (const rtl::MacroEntry& m : job.macros.macros) s << "  delete " << m.module << "\n";
   if (!f.macro_liberty.empty()) s << "  read_liberty -lib " << q(f.macro_liberty) << "\n";
   // The standard cells too, as blackboxes, so `check` knows the mapped cells' port directions.
   s << "  read_liberty -lib " << q(f.liberty) << "\n";
@@ -140,9 +140,10 @@ StatCounts parse_stat_json(const std::string& path) {
 }
 
 void compute_areas(const StatCounts& stat, const std::string& top,
-                   const std::vector<const LibInfo*>& libs, const std::vector<std::string>& macros,
+                   const std::vector<const LibInfo*>& libs, const rtl::MacroManifest& macros,
                    SynthResult& r) {
-  const std::set<std::string> macro_set(macros.begin(), macros.end());
+  std::set<std::string> macro_set;
+  for (const rtl::MacroEntry& m : macros.macros) macro_set.insert(m.module);
   auto lib_cell = [&](const std::string& type) -> const LibCellInfo* {
     for (const LibInfo* l : libs)
       if (auto it = l->cells.find(type); it != l->cells.end()) return &it->second;

@@ -11,6 +11,8 @@
 #include <initializer_list>
 #include <regex>
 
+#include <fmt/format.h>
+
 #include "zasgen/config.h"
 #include "zasgen/util.h"
 
@@ -396,6 +398,18 @@ ValidateResult load_config(const std::string& path) {
   all.append(r.diags);
   r.diags = std::move(all);
   return r;
+}
+
+ConfigError::ConfigError(const std::string& file, Diagnostics diags)
+    : InputError("config", file,
+                 fmt::format("not a valid configuration ({} problem{})", diags.size(),
+                             diags.size() == 1 ? "" : "s")),
+      diags_(std::move(diags)) {}
+
+ArchParams load_params(const std::string& path) {
+  ValidateResult r = load_config(path);
+  if (!r.ok()) throw ConfigError(path, std::move(r.diags));
+  return *r.params;
 }
 
 }  // namespace zasgen

@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-#include "zasgen/sim/tool_error.h"
+#include "zasgen/sim/tool.h"
 
 namespace zasgen::sim {
 
@@ -64,8 +64,8 @@ bool parse_point(const std::string& line, Point& p) {
 
 }  // namespace
 
-void add_coverage(Activity& a, const std::vector<std::string>& files, const std::string& top,
-                  const std::string& rtl_dir) {
+void add_coverage(SwitchingActivity& a, const std::vector<std::string>& files,
+                  const std::string& top, const std::string& rtl_dir) {
   const std::string root = "top." + top;
   std::map<std::string, SramBranches> srams;
   Point pt;
@@ -82,7 +82,7 @@ void add_coverage(Activity& a, const std::vector<std::string>& files, const std:
       if (page.rfind("v_toggle/", 0) == 0) {
         const std::string& sig = pt.f["o"];
         if (sig == "clk") continue;  // the clock is the clock
-        a.toggles[hier.empty() ? sig : hier + "." + sig] += pt.count;
+        a.nets[hier.empty() ? sig : hier + "." + sig].toggles += pt.count;
       } else if (page.rfind("v_branch/sram_", 0) == 0) {
         const fs::path src = fs::path(rtl_dir) / fs::path(pt.f["f"]).filename();
         auto it = srams.find(src.string());
@@ -99,15 +99,17 @@ void add_coverage(Activity& a, const std::vector<std::string>& files, const std:
   }
 }
 
-void drop_impossible_toggles(Activity& a) {
-  for (auto it = a.toggles.begin(); it != a.toggles.end();) {
-    if (it->second <= a.cycles) {
+uint64_t drop_impossible_toggles(SwitchingActivity& a) {
+  uint64_t dropped = 0;
+  for (auto it = a.nets.begin(); it != a.nets.end();) {
+    if (it->second.toggles <= a.cycles * uint64_t(it->second.bits)) {
       ++it;
       continue;
     }
-    ++a.impossible;
-    it = a.toggles.erase(it);
+    ++dropped;
+    it = a.nets.erase(it);
   }
+  return dropped;
 }
 
 }  // namespace zasgen::sim

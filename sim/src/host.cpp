@@ -2,7 +2,7 @@
 
 #include <fmt/format.h>
 
-#include "zasgen/sim/tool_error.h"
+#include "zasgen/sim/tool.h"
 #include "zasgen/util.h"
 
 namespace zasgen::sim {

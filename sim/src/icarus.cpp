@@ -7,25 +7,19 @@
 
 #include <fmt/format.h>
 
+#include "embedded.h"
 #include "zasgen/fs_util.h"
 #include "zasgen/model/golden.h"
 #include "zasgen/rtl/regmap.h"
-#include "zasgen/sim/tool_error.h"
+#include "zasgen/rtl/templates.h"
+#include "zasgen/sim/tool.h"
 
 namespace zasgen::sim {
-
-const char* icarus_testbench_template();  // sim/harness/icarus_replay.v, compiled into the tool
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-std::string replace_all(std::string s, const std::string& from, const std::string& to) {
-  for (size_t p = s.find(from); p != std::string::npos; p = s.find(from, p + to.size()))
-    s.replace(p, from.size(), to);
-  return s;
-}
 
 std::string slurp(const fs::path& p) {
   std::ifstream in(p, std::ios::binary);
@@ -69,10 +63,8 @@ std::string bus_trace_text(const BusTrace& t) {
 }
 
 std::string replay_testbench(const std::string& top, int axi_addr_bits) {
-  std::string tb = icarus_testbench_template();
-  tb = replace_all(tb, "{{TOP}}", top);
-  tb = replace_all(tb, "{{ADDR_MSB}}", std::to_string(axi_addr_bits - 1));
-  return tb;
+  return rtl::fill_template(icarus_testbench_template(),
+                            {{"TOP", top}, {"ADDR_MSB", std::to_string(axi_addr_bits - 1)}});
 }
 
 std::string compile_replay(const std::string& rtl_dir, const std::string& top, int axi_addr_bits,

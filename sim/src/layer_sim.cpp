@@ -7,7 +7,7 @@
 
 #include "zasgen/model/bank_image.h"
 #include "zasgen/model/formats.h"
-#include "zasgen/sim/tool_error.h"
+#include "zasgen/sim/tool.h"
 #include "zasgen/util.h"
 
 namespace zasgen::sim {

@@ -4,7 +4,7 @@
 
 #include <fmt/format.h>
 
-#include "zasgen/sim/tool_error.h"
+#include "zasgen/sim/tool.h"
 
 namespace zasgen::sim {
 

@@ -4,7 +4,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "zasgen/sim/tool_error.h"
+#include "zasgen/sim/tool.h"
 
 namespace zasgen::sim {
 

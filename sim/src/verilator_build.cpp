@@ -9,9 +9,9 @@
 
 #include <fmt/format.h>
 
-namespace zasgen::sim {
+#include "embedded.h"
 
-const char* harness_source();  // sim/harness/zsim_api.cpp, compiled into the tool
+namespace zasgen::sim {
 
 namespace fs = std::filesystem;
 

@@ -5,14 +5,21 @@
 #include <unistd.h>
 
 #include <array>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <memory>
 #include <sstream>
 #include <string>
+#include <utility>
+#include <vector>
 
+#include "zasgen/activity.h"
+#include "zasgen/flow/activity.h"
 #include "zasgen/flow/liberty.h"
+#include "zasgen/flow/synth.h"
+#include "zasgen/rtl/macros.h"
 
 namespace zasgen::flow::test {
 
@@ -67,6 +74,32 @@ inline std::string run(const std::string& cmd, int& rc) {
 inline const LibertySpec& spec55() {
   static const LibertySpec s = load_process_spec(default_process_spec_path());
   return s;
+}
+
+// A manifest of the given macros, each with its instance paths.
+inline rtl::MacroManifest manifest(
+    const std::vector<std::pair<rtl::SramGeometry, std::vector<std::string>>>& macros) {
+  rtl::MacroManifest m;
+  for (const auto& [g, insts] : macros) m.macros.push_back({g, g.module_name(), insts});
+  return m;
+}
+
+// Writes `a` as an activity file (counts over a million cycles, so the rates come back exact to
+// 1e-6) and points the job at it, with the same defaults.
+inline void use_activity(SynthJob& job, const ActivitySpec& a, const std::string& path) {
+  constexpr double kCycles = 1e6;
+  SwitchingActivity s;
+  s.cycles = uint64_t(kCycles);
+  for (const auto& [n, v] : a.nets)
+    s.nets[n] = {uint64_t(std::llround(v.toggle_rate * kCycles)),
+                 uint64_t(std::llround(v.duty * kCycles)), 1};
+  for (const auto& [n, m] : a.macros)
+    s.macros[n] = {uint64_t(std::llround(m.reads_per_cycle * kCycles)),
+                   uint64_t(std::llround(m.writes_per_cycle * kCycles))};
+  write_text(path, activity_json(s));
+  job.activity_file = path;
+  job.default_toggle_rate = a.default_toggle_rate;
+  job.default_duty = a.default_duty;
 }
 
 }  // namespace zasgen::flow::test

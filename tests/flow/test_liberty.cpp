@@ -83,11 +83,11 @@ TEST_CASE("liberty text is deterministic", "[flow][liberty]") {
   const LibertySpec a = load_process_spec(default_process_spec_path());
   const LibertySpec b = load_process_spec(default_process_spec_path());
   CHECK(write_liberty(a) == write_liberty(b));
-  const std::vector<SramMacro> m1 = {sram_macro(a, SramKind::OneRW, 512, 64),
-                                     sram_macro(a, SramKind::OneROneW, 16, 32)};
-  const std::vector<SramMacro> m2 = {sram_macro(b, SramKind::OneROneW, 16, 32),
-                                     sram_macro(b, SramKind::OneRW, 512, 64),
-                                     sram_macro(b, SramKind::OneRW, 512, 64)};
+  const std::vector<SramMacro> m1 = {sram_macro(a, {SramKind::OneRW, 512, 64}),
+                                     sram_macro(a, {SramKind::OneROneW, 16, 32})};
+  const std::vector<SramMacro> m2 = {sram_macro(b, {SramKind::OneROneW, 16, 32}),
+                                     sram_macro(b, {SramKind::OneRW, 512, 64}),
+                                     sram_macro(b, {SramKind::OneRW, 512, 64})};
   CHECK(write_sram_liberty(a, m1) == write_sram_liberty(b, m2));  // sorted, deduplicated
 }
 
@@ -96,8 +96,8 @@ TEST_CASE("OpenSTA reads both liberties without warnings", "[flow][liberty][tool
   ScratchDir dir("lib_read");
   test::write_text(dir.file("std.lib"), write_liberty(s));
   test::write_text(dir.file("sram.lib"),
-                   write_sram_liberty(s, {sram_macro(s, SramKind::OneROneW, 16, 32),
-                                          sram_macro(s, SramKind::OneRW, 4096, 16)}));
+                   write_sram_liberty(s, {sram_macro(s, {SramKind::OneROneW, 16, 32}),
+                                          sram_macro(s, {SramKind::OneRW, 4096, 16})}));
   test::write_text(dir.file("read.tcl"),
                    "read_liberty " + dir.file("std.lib") + "\nread_liberty " +
                        dir.file("sram.lib") +

@@ -55,14 +55,15 @@ endmodule
 )";
 
 SynthJob mac_job(const ScratchDir& dir) {
-  const auto libs =
-      write_libraries(test::spec55(), {"sram_1r1w_16x32", "sram_1rw_64x8"}, dir.file("lib"));
+  const zasgen::rtl::MacroManifest macros = test::manifest(
+      {{{SramKind::OneROneW, 16, 32}, {"u_mem"}}, {{SramKind::OneRW, 64, 8}, {"u_buf"}}});
+  const auto libs = write_libraries(test::spec55(), macros, dir.file("lib"));
   test::write_text(dir.file("mac.v"), kMacVerilog);
   test::write_text(dir.file("sram_model.v"), kSramModel);
   SynthJob job;
   job.verilog_files = {dir.file("mac.v"), dir.file("sram_model.v")};
   job.top = "mac_top";
-  job.macros = {"sram_1r1w_16x32", "sram_1rw_64x8"};
+  job.macros = macros;
   job.out_dir = dir.file("syn");
   job.liberty = libs.first;
   job.macro_liberty = libs.second;
@@ -82,9 +83,9 @@ double area_from_stat(const std::string& stat_json, const std::string& module) {
     else if (type == "pe")
       a += n.get<double>() * area_from_stat(stat_json, "pe");
     else if (type == "sram_1r1w_16x32")
-      a += n.get<double>() * sram_macro(s, SramKind::OneROneW, 16, 32).area_um2;
+      a += n.get<double>() * sram_macro(s, {SramKind::OneROneW, 16, 32}).area_um2;
     else if (type == "sram_1rw_64x8")
-      a += n.get<double>() * sram_macro(s, SramKind::OneRW, 64, 8).area_um2;
+      a += n.get<double>() * sram_macro(s, {SramKind::OneRW, 64, 8}).area_um2;
     else
       FAIL("unexpected cell type " << type);
   }
@@ -107,7 +108,7 @@ struct MacRun {
     act.macros["u_mem"] = {0.25, 0.125};
     act.macros["u_buf"] = {0.2, 0.1};
     act.macros["u_nothing"] = {0.2, 0.1};
-    job.activity = act;
+    test::use_activity(job, act, dir.file("activity.json"));
     r = synthesize(job);
   }
 };
@@ -142,8 +143,8 @@ TEST_CASE("synthesize an 8-bit MAC with an SRAM blackbox", "[flow][synth][tools]
     const double pe = area_from_stat(r.stat_json, "pe");
     CHECK(r.modules[1].own_logic_um2 == Approx(pe).epsilon(1e-9));
     CHECK(r.logic_area_um2 == Approx(2 * pe).epsilon(1e-9));
-    const double sram = sram_macro(test::spec55(), SramKind::OneROneW, 16, 32).area_um2 +
-                        sram_macro(test::spec55(), SramKind::OneRW, 64, 8).area_um2;
+    const double sram = sram_macro(test::spec55(), {SramKind::OneROneW, 16, 32}).area_um2 +
+                        sram_macro(test::spec55(), {SramKind::OneRW, 64, 8}).area_um2;
     CHECK(r.macro_area_um2 == Approx(sram).epsilon(1e-6));
     CHECK(r.macro_count == 2);
     CHECK(r.total_area_um2 == Approx(area_from_stat(r.stat_json, "mac_top")).epsilon(1e-6));
@@ -177,12 +178,12 @@ TEST_CASE("synthesize an 8-bit MAC with an SRAM blackbox", "[flow][synth][tools]
       INFO(mp.instance);
       double per_cycle_pj = 0, leak_uw = 0;
       if (mp.instance == "u_mem") {
-        const SramMacro m = sram_macro(test::spec55(), SramKind::OneROneW, 16, 32);
+        const SramMacro m = sram_macro(test::spec55(), {SramKind::OneROneW, 16, 32});
         per_cycle_pj = 0.25 * m.read_pj + 0.125 * m.write_pj + 0.75 * 0.875 * m.idle_clock_pj;
         leak_uw = m.leakage_uw;
       } else {
         REQUIRE(mp.instance == "u_buf");
-        const SramMacro m = sram_macro(test::spec55(), SramKind::OneRW, 64, 8);
+        const SramMacro m = sram_macro(test::spec55(), {SramKind::OneRW, 64, 8});
         per_cycle_pj = 0.2 * m.read_pj + 0.1 * m.write_pj + 0.7 * m.idle_clock_pj;
         leak_uw = m.leakage_uw;
       }
@@ -233,7 +234,7 @@ TEST_CASE("synthesize an 8-bit MAC with an SRAM blackbox", "[flow][synth][tools]
 TEST_CASE("register activity reaches OpenSTA and the clock correction holds",
           "[flow][synth][tools]") {
   ScratchDir dir("reg");
-  const auto libs = write_libraries(test::spec55(), {}, dir.file("lib"));
+  const auto libs = write_libraries(test::spec55(), zasgen::rtl::MacroManifest{}, dir.file("lib"));
   test::write_text(dir.file("reg.v"),
                    "module reg8 (input clk, input [7:0] d, output reg [7:0] q);\n"
                    "  always @(posedge clk) q <= d;\nendmodule\n");
@@ -245,7 +246,7 @@ TEST_CASE("register activity reaches OpenSTA and the clock correction holds",
   job.macro_liberty = libs.second;
   ActivitySpec quiet;
   quiet.default_toggle_rate = 0;
-  job.activity = quiet;
+  test::use_activity(job, quiet, dir.file("quiet.json"));
   const SynthResult a = synthesize(job);
   REQUIRE(a.flop_count == 8);
   // Quiet data: only the clock pins dissipate, once per cycle after the 2.0.17 correction.
@@ -256,7 +257,7 @@ TEST_CASE("register activity reaches OpenSTA and the clock correction holds",
 
   ActivitySpec busy = quiet;
   for (int i = 0; i < 8; ++i) busy.nets["q[" + std::to_string(i) + "]"] = {1.0, 0.5};
-  job.activity = busy;
+  test::use_activity(job, busy, dir.file("busy.json"));
   job.out_dir = dir.file("busy");
   const SynthResult b = synthesize(job);
   CHECK(b.power.activity_applied == 8);
@@ -327,7 +328,7 @@ std::pair<int, int> constants_replaced(const SynthResult& r) {
 TEST_CASE("constant logic (tie cells, 1'b0/1'b1) does not crash power and stays quiet",
           "[flow][synth][tools]") {
   ScratchDir dir("tie");
-  const auto libs = write_libraries(test::spec55(), {}, dir.file("lib"));
+  const auto libs = write_libraries(test::spec55(), zasgen::rtl::MacroManifest{}, dir.file("lib"));
   test::write_text(dir.file("tie.v"), kTieVerilog);
   SynthJob job;
   job.verilog_files = {dir.file("tie.v")};
@@ -337,7 +338,7 @@ TEST_CASE("constant logic (tie cells, 1'b0/1'b1) does not crash power and stays 
   job.macro_liberty = libs.second;
   ActivitySpec act;
   act.default_toggle_rate = 0.2;
-  job.activity = act;
+  test::use_activity(job, act, dir.file("activity.json"));
 
   SECTION("tie cells") {
     const SynthResult r = synthesize(job);  // threw "exit code 139" before the fix
@@ -389,7 +390,7 @@ TEST_CASE("constant logic (tie cells, 1'b0/1'b1) does not crash power and stays 
 
 TEST_CASE("synthesis failures are reported, never partial results", "[flow][synth][tools]") {
   ScratchDir dir("fail");
-  const auto libs = write_libraries(test::spec55(), {}, dir.file("lib"));
+  const auto libs = write_libraries(test::spec55(), zasgen::rtl::MacroManifest{}, dir.file("lib"));
   SynthJob job;
   job.top = "latchy";
   job.out_dir = dir.file("syn");
@@ -436,7 +437,7 @@ TEST_CASE("synthesis failures are reported, never partial results", "[flow][synt
                      "module latchy (input a, output y);\n"
                      "  assign y = ~a;\nendmodule\n");
     job.verilog_files = {dir.file("ok.v")};
-    job.macros = {"sram_1rw_64x8"};  // not in the macro liberty written above
+    job.macros = test::manifest({{{SramKind::OneRW, 64, 8}, {"u_buf"}}});  // not in the liberty
     try {
       synthesize(job);
       FAIL("no error");
@@ -453,7 +454,7 @@ TEST_CASE("synthesis failures are reported, never partial results", "[flow][synt
 // figures come from a different library; we measured ~1.5x (add) and ~1.9x (mult).
 TEST_CASE("arithmetic energy vs Horowitz ISSCC 2014", "[flow][synth][tools][crosscheck]") {
   ScratchDir dir("arith");
-  const auto libs = write_libraries(test::spec55(), {}, dir.file("lib"));
+  const auto libs = write_libraries(test::spec55(), zasgen::rtl::MacroManifest{}, dir.file("lib"));
   test::write_text(dir.file("arith.v"), R"(
 module add8 (input clk, input [7:0] a, input [7:0] b, output reg [8:0] y);
   reg [7:0] ra, rb;
@@ -478,7 +479,7 @@ endmodule
     for (int i = 0; i < 8; ++i)
       for (const char* r : {"ra", "rb"})
         act.nets[std::string(r) + "[" + std::to_string(i) + "]"] = {0.5, 0.5};
-    job.activity = act;
+    test::use_activity(job, act, dir.file(std::string(top) + ".json"));
     const SynthResult r = synthesize(job);
     CHECK(r.power.activity_applied == 16);
     const double pj = r.power.combinational.total_mw() * job.clock_period_ns;  // mW x ns = pJ

@@ -91,7 +91,7 @@ inline PreparedConfig prepare_config(const ModuleConfig& mc, const std::string& 
     if (!r.params) throw std::runtime_error("module config " + mc.name + " does not validate");
     pc.params = *r.params;
   }
-  pc.design = write_design(pc.params, dir + "/design");
+  pc.design = write_design_files(pc.params, dir + "/design");
   return pc;
 }
 

@@ -149,10 +149,8 @@ inline std::string generator_version() {
   return ZASGEN_VERSION;
 }
 
-inline DesignFiles write_design(const ArchParams& p, const std::string& dir) {
-  GenerateOptions o;
-  o.tool_version = generator_version();
-  for (const OutputFile& f : generate_files(p, o)) write_text(dir + "/" + f.path, f.text);
+inline DesignFiles write_design_files(const ArchParams& p, const std::string& dir) {
+  rtl::write_design(p, dir);
   DesignFiles d;
   d.dir = dir;
   d.top = p.name + "_top";

@@ -141,7 +141,7 @@ struct SweepStats {
 
 void check_design(const ArchParams& p, const std::string& label, const std::string& dir,
                   double* seconds) {
-  const DesignFiles d = write_design(p, dir);
+  const DesignFiles d = write_design_files(p, dir);
   const ToolCheck lint = verilator_lint(d);
   INFO("verilator --lint-only -Wall:\n" << lint.log);
   CHECK(lint.ok);
@@ -295,7 +295,7 @@ TEST_CASE("shipped configs synthesise without latches or undriven nets", "[rtl][
     INFO("configs/" << name << ".yaml");
     const ArchParams p = shipped_params(name);
     ScratchDir dir("synth-" + name);
-    const DesignFiles d = write_design(p, dir.str());
+    const DesignFiles d = write_design_files(p, dir.str());
     const ToolCheck c = yosys_synth(d, dir.str());
     INFO("yosys synth:\n" << c.log);
     CHECK(c.ok);

@@ -3,7 +3,7 @@
 #include <cstring>
 
 #include "sim_test_util.h"
-#include "zasgen/flow/ppa.h"
+#include "zasgen/app/ppa.h"
 #include "zasgen/sim/cycle_model.h"
 
 namespace zasgen {
@@ -18,7 +18,7 @@ TEST_CASE("the activity window keeps small layers and samples large ones", "[sim
   const uint64_t full_cycles = sim::estimate_layer(full.layer, dense, full.sparsity).cycles;
 
   SECTION("a layer within the budget is its own window") {
-    const sim::LayerCase w = flow::activity_window(full, dense, full_cycles);
+    const sim::LayerCase w = app::activity_window(full, dense, full_cycles);
     CHECK(w.layer == full.layer);
     CHECK(w.name == full.name);
     CHECK(w.in.act == full.in.act);
@@ -26,7 +26,7 @@ TEST_CASE("the activity window keeps small layers and samples large ones", "[sim
 
   SECTION("a larger layer keeps as many leading rows as the budget allows") {
     const uint64_t budget = full_cycles / 4;
-    const sim::LayerCase w = flow::activity_window(full, dense, budget);
+    const sim::LayerCase w = app::activity_window(full, dense, budget);
     CHECK(w.layer.h < full.layer.h);
     CHECK(w.layer.h >= full.layer.r + full.layer.stride);
     model::LayerSpec l = w.layer;
@@ -51,7 +51,7 @@ TEST_CASE("the activity window keeps small layers and samples large ones", "[sim
   }
 
   SECTION("a budget below the smallest window still gives the smallest window") {
-    const sim::LayerCase w = flow::activity_window(full, dense, 1);
+    const sim::LayerCase w = app::activity_window(full, dense, 1);
     CHECK(w.layer.h == full.layer.r + full.layer.stride);
   }
 }

@@ -7,7 +7,7 @@
 #include "zasgen/model/layer_spec.h"
 #include "zasgen/model/workload.h"
 #include "zasgen/rtl/elaborate.h"
-#include "zasgen/sim/experiment.h"
+#include "zasgen/sim/design.h"
 #include "zasgen/sim/scheduler.h"
 
 namespace zasgen {

@@ -8,7 +8,7 @@
 #include <string>
 
 #include "sim_test_util.h"
-#include "zasgen/sim/experiment.h"
+#include "zasgen/sim/design.h"
 #include "zasgen/sim/icarus.h"
 
 namespace zasgen {

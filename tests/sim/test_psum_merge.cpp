@@ -4,7 +4,7 @@
 // from the SRAM models' access branches in a coverage build, as `zasgen synth` counts them for
 // power, on a layer whose every update is checked bit-exact against the golden model.
 #include "sim_test_util.h"
-#include "zasgen/sim/experiment.h"
+#include "zasgen/sim/design.h"
 
 namespace zasgen {
 

@@ -28,11 +28,12 @@
 #include <fmt/format.h>
 
 #include "sim_test_util.h"
+#include "zasgen/app/experiment.h"
 #include "zasgen/model/golden.h"
 #include "zasgen/model/layer_spec.h"
 #include "zasgen/model/rng.h"
 #include "zasgen/model/workload.h"
-#include "zasgen/sim/experiment.h"
+#include "zasgen/sim/design.h"
 #include "zasgen/sim/scheduler.h"
 
 namespace zasgen {
@@ -676,9 +677,9 @@ TEST_CASE("regression: configs x layers bit-exact on the RTL, cycle model within
       const sim::LayerCase c = make_layer_case(d, p);
       const bool dense = dd && wants_dense(d);
       t0 = Clock::now();
-      sim::CaseResult res;
+      app::CaseResult res;
       try {
-        res = sim::run_case(ds, dense ? &*dd : nullptr, c);
+        res = app::run_case(ds, dense ? &*dd : nullptr, c);
       } catch (const std::exception& e) {  // a failed layer must not hide the others
         sim_total += since(t0);
         FAIL_CHECK("the layer did not run: " << e.what());

@@ -9,7 +9,7 @@
 #include "sim_test_util.h"
 #include "zasgen/model/golden.h"
 #include "zasgen/model/npy.h"
-#include "zasgen/sim/experiment.h"
+#include "zasgen/sim/design.h"
 
 namespace zasgen {
 namespace {

@@ -17,6 +17,7 @@
 
 #include "zasgen/arch_params.h"
 #include "zasgen/diag.h"
+#include "zasgen/error.h"
 #include "zasgen/schema.h"
 
 namespace zasgen {
@@ -77,6 +78,20 @@ ValidateResult validate(const Config& config);
 
 // parse_config + validate; the diagnostics of whichever stage failed.
 ValidateResult load_config(const std::string& path);
+
+// A configuration that does not validate, with its diagnostics (the command line renders them
+// as text or JSON).
+class ConfigError : public InputError {
+ public:
+  ConfigError(const std::string& file, Diagnostics diags);
+  const Diagnostics& diagnostics() const { return diags_; }
+
+ private:
+  Diagnostics diags_;
+};
+
+// load_config for callers that want the parameters or an exception: throws ConfigError.
+ArchParams load_params(const std::string& path);
 
 // Design name for a config path: the file stem, lower-cased, other characters -> '_', prefixed
 // with "cfg_" if it would not start with a letter.

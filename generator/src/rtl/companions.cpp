@@ -5,7 +5,9 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "zasgen/rtl/elaborate.h"
+#include "companions.h"
+#include "zasgen/rtl/ir.h"
+#include "zasgen/rtl/macros.h"
 #include "zasgen/rtl/regmap.h"
 
 namespace zasgen::rtl {
@@ -115,16 +117,12 @@ std::string params_json(const ArchParams& p, const Design& d, const std::string&
   params["TARGET_MHZ"] = p.target_mhz;
   j["params"] = params;
   ordered_json macros = ordered_json::array();
-  for (const auto& [name, count] : macro_inventory(d)) {
-    const bool one = name.rfind("sram_1rw_", 0) == 0;
-    const std::string geo = name.substr(one ? 9 : 10);
-    const size_t x = geo.find('x');
-    macros.push_back({{"name", name},
-                      {"kind", one ? "1rw" : "1r1w"},
-                      {"depth", std::stoi(geo.substr(0, x))},
-                      {"width", std::stoi(geo.substr(x + 1))},
-                      {"count", count}});
-  }
+  for (const MacroEntry& e : macro_manifest(d).macros)
+    macros.push_back({{"name", e.module},
+                      {"kind", to_string(e.geometry.kind)},
+                      {"depth", e.geometry.depth},
+                      {"width", e.geometry.width},
+                      {"count", e.instances.size()}});
   j["sram_macros"] = macros;
   ordered_json regs = ordered_json::array();
   for (const Register& r : map.regs) {

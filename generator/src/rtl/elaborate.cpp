@@ -1,16 +1,15 @@
 #include "zasgen/rtl/elaborate.h"
 
-#include <functional>
+#include <filesystem>
 
 #include "arch/elab.h"
+#include "companions.h"
+#include "zasgen/fs_util.h"
 #include "zasgen/rtl/check.h"
 #include "zasgen/rtl/legalize.h"
+#include "zasgen/rtl/macros.h"
 
 namespace zasgen::rtl {
-
-std::string params_header(const ArchParams& p, const Design& d, const std::string& version);
-std::string params_json(const ArchParams& p, const Design& d, const std::string& version);
-std::string regmap_markdown(const ArchParams& p, const std::string& version);
 
 Design elaborate(const ArchParams& p) {
   Design d;
@@ -22,31 +21,29 @@ Design elaborate(const ArchParams& p) {
   return d;
 }
 
-std::map<std::string, int> macro_inventory(const Design& d) {
-  std::map<std::string, int> out;
-  std::function<void(const Module&, int)> walk = [&](const Module& m, int mult) {
-    for (const Instance& i : m.instances) {
-      const Module* t = d.find(i.module);
-      if (!t) continue;
-      if (t->is_verbatim())
-        out[t->name] += mult;
-      else
-        walk(*t, mult);
-    }
-  };
-  if (const Module* top = d.find(d.top)) walk(*top, 1);
-  return out;
-}
-
 std::vector<OutputFile> generate_files(const ArchParams& p, const GenerateOptions& o) {
   const Design d = elaborate(p);
   WriterOptions w;
   w.tool_version = o.tool_version;
   std::vector<OutputFile> files = print_design(d, w);
+  files.push_back({"rtl/macros.json", manifest_json(macro_manifest(d))});
   files.push_back({"zasgen_params.h", params_header(p, d, o.tool_version)});
   files.push_back({"params.json", params_json(p, d, o.tool_version)});
   files.push_back({"regmap.md", regmap_markdown(p, o.tool_version)});
   return files;
+}
+
+WrittenDesign write_design(const ArchParams& p, const std::string& dir, const GenerateOptions& o) {
+  std::vector<FileText> files;
+  WrittenDesign w;
+  for (const OutputFile& f : generate_files(p, o)) {
+    const std::filesystem::path path(f.path);
+    if (path.parent_path() == "rtl" && path.extension() == ".v") ++w.modules;
+    files.push_back({f.path, f.text});
+  }
+  write_entries_atomically(dir, files);
+  w.rtl_dir = (std::filesystem::path(dir) / "rtl").string();
+  return w;
 }
 
 }  // namespace zasgen::rtl

@@ -5,9 +5,9 @@
 #include <sstream>
 #include <stdexcept>
 
-namespace zasgen::rtl {
+#include "reserved_words.h"
 
-const char* reserved_words_text();  // generated from generator/data/reserved_words.txt
+namespace zasgen::rtl {
 
 namespace {
 

@@ -1,17 +1,19 @@
 // Errors a user can cause through the flow library: a bad process spec, a bad synthesis job,
 // a missing or failing EDA tool, a tool output the flow cannot read.
 //
-// Diagnostic-shaped (TEAM.md): a stable code, where it happened (spec file:line:col, tool log
-// path), what is wrong and what would be accepted. what() renders all of it on one line. Tests
-// assert codes, never message text.
+// Diagnostic-shaped (zasgen/error.h): a stable code, where it happened (spec file:line:col, tool
+// log path), what is wrong and what would be accepted. what() renders all of it on one line.
+// Tests assert codes, never message text. Spec and activity-file problems are the user's input
+// (exit 1); tool problems exit 4; BadArgument is a caller's bug (exit 5).
 #pragma once
 
-#include <stdexcept>
 #include <string>
+
+#include "zasgen/error.h"
 
 namespace zasgen::flow {
 
-class FlowError : public std::runtime_error {
+class FlowError : public Error {
  public:
   enum class Code {
     SpecUnreadable,  // the process spec file cannot be read
@@ -25,17 +27,14 @@ class FlowError : public std::runtime_error {
     ToolTimeout,     // a tool ran longer than its budget and was stopped
     ResultParse,     // a tool report the flow cannot parse (never a partial result)
     Io,              // a file could not be written
+    ActivityFile,    // an activity file (ours or SAIF) that cannot be read
   };
   FlowError(Code code, std::string where, std::string problem, std::string accepted = "");
 
   Code code() const { return code_; }
-  const std::string& where() const { return where_; }
-  const std::string& problem() const { return problem_; }
-  const std::string& accepted() const { return accepted_; }
 
  private:
   Code code_;
-  std::string where_, problem_, accepted_;
 };
 
 const char* to_string(FlowError::Code c);

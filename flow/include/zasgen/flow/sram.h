@@ -1,24 +1,21 @@
-// SRAM macro model: area, access time, energy per access and leakage of geometry-named macros
-// (sram_1rw_<depth>x<width>, sram_1r1w_<depth>x<width>), and their Liberty view.
-//
-// Ports (active-high, synchronous to clk, registered read data, 1-cycle read latency,
-// A = max(1, clog2(depth))):
-//   sram_1rw_DxW : in clk, ce, we, addr[A-1:0], wdata[W-1:0]; out rdata[W-1:0]
-//   sram_1r1w_DxW: in clk, re, raddr[A-1:0], we, waddr[A-1:0], wdata[W-1:0]; out rdata[W-1:0]
-// The behavioural Verilog of these lives in templates/; this file gives timing/area/power only.
+// SRAM macro model: area, access time, energy per access and leakage of the macros a design
+// uses (their geometries and ports: zasgen/rtl/macros.h), and their Liberty view. The
+// behavioural Verilog of these lives in templates/; this file gives timing/area/power only.
 #pragma once
 
 #include <string>
 #include <vector>
 
 #include "zasgen/flow/liberty.h"
+#include "zasgen/rtl/macros.h"
 
 namespace zasgen::flow {
 
-enum class SramKind { OneRW, OneROneW };
+using rtl::SramGeometry;
+using rtl::SramKind;
 
 struct SramMacro {
-  std::string name;  // sram_1rw_512x64
+  std::string name;  // the macro cell: sram_1rw_512x64
   SramKind kind = SramKind::OneRW;
   int depth = 0, width = 0;
   int addr_bits = 0;  // max(1, clog2(depth))
@@ -39,12 +36,9 @@ struct SramMacro {
   double leakage_uw = 0;
 };
 
-// Model of one geometry. depth >= 2, width >= 1; throws FlowError(BadArgument) otherwise.
-SramMacro sram_macro(const LibertySpec& spec, SramKind kind, int depth, int width);
-
-// "sram_1rw_512x64" <-> (kind, depth, width). parse returns false for other names.
-std::string sram_name(SramKind kind, int depth, int width);
-bool parse_sram_name(const std::string& name, SramKind& kind, int& depth, int& width);
+// Model of one geometry (named by SramGeometry::module_name()). depth >= 2, width >= 1;
+// throws FlowError(BadArgument) otherwise.
+SramMacro sram_macro(const LibertySpec& spec, const SramGeometry& g);
 
 // One Liberty library (<spec.name>_sram) with one macro cell per geometry, sorted by name,
 // duplicates removed. Deterministic.

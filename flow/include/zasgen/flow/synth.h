@@ -12,7 +12,9 @@
 #include <string>
 #include <vector>
 
+#include "zasgen/flow/activity.h"
 #include "zasgen/flow/liberty.h"
+#include "zasgen/rtl/macros.h"
 
 namespace zasgen::flow {
 
@@ -20,36 +22,6 @@ struct ToolPaths {
   std::string yosys = "yosys";
   std::string sta = "sta";
   std::string verilator = "verilator";
-};
-
-// Activity of one net: toggles per clock cycle (0..1 for a register output, a clock is 2) and
-// the fraction of time it is 1.
-struct NetActivity {
-  double toggle_rate = 0.1;
-  double duty = 0.5;
-};
-
-// Accesses per clock cycle of one SRAM macro instance (read and write probabilities).
-struct MacroAccess {
-  double reads_per_cycle = 0;
-  double writes_per_cycle = 0;
-};
-
-// Switching activity for power analysis. OpenSTA 2.0.17 cannot read VCD/SAIF and overwrites
-// activities set on internal pins while it propagates (flow/README.md, "Power"), so the driver
-// applies them where OpenSTA keeps them:
-//  - `nets` names top-level ports ("in_valid") or register outputs by their RTL hierarchical
-//    name as Yosys keeps it on the net ("u_pe.acc_q[3]"; '.' separates instances). A register
-//    output's activity becomes that flop's Q activity and OpenSTA propagates it through the
-//    combinational logic it drives. A net driven by combinational logic cannot be annotated:
-//    it is counted in PowerResult::activity_not_register and OpenSTA computes it.
-//  - `macros` sets the read/write probabilities of SRAM instances ("u_buf.u_bank0").
-//  - everything else gets the defaults (input ports, unannotated registers).
-struct ActivitySpec {
-  double default_toggle_rate = 0.1;
-  double default_duty = 0.5;
-  std::map<std::string, NetActivity> nets;
-  std::map<std::string, MacroAccess> macros;
 };
 
 // Names of the library cells the script needs (hilomap, insbuf, ABC constraints). The defaults
@@ -65,8 +37,8 @@ struct SynthJob {
   std::vector<std::string> verilog_files;  // read in this order
   bool systemverilog = true;               // read_verilog -sv (the generated RTL is read so)
   std::string top;
-  std::vector<std::string> macros;  // SRAM geometry names instantiated by the design
-  std::string out_dir;              // created if missing; logs and netlist go here
+  rtl::MacroManifest macros;  // SRAM macros of the design (rtl/macros.json)
+  std::string out_dir;        // created if missing; logs and netlist go here
   double clock_period_ns = 10.0;
   std::string clock_port = "clk";
   std::string liberty;  // standard cells (write_liberty output)
@@ -75,8 +47,13 @@ struct SynthJob {
   LibraryCells cells;
   double input_delay_ns = 0.0;  // fixed, independent of the period (see fmax)
   double output_delay_ns = 0.0;
-  bool run_sta = true;                   // false: synthesis and area only
-  std::optional<ActivitySpec> activity;  // absent: defaults everywhere
+  bool run_sta = true;  // false: synthesis and area only
+  // Switching activity for power: a zasgen activity file or SAIF (activity.h); empty: the
+  // defaults everywhere. Nets the file does not name get the defaults too.
+  std::string activity_file;
+  std::string saif_scope;  // the design's instance in a SAIF file (activity.h)
+  double default_toggle_rate = 0.1;
+  double default_duty = 0.5;
   ToolPaths tools;
   int yosys_timeout_s = 3600;
   int sta_timeout_s = 1800;
@@ -157,10 +134,10 @@ SynthResult synthesize(const SynthJob& job);
 // The result as JSON (deterministic key order; runtimes included).
 std::string to_json(const SynthResult& r);
 
-// Writes <out_dir>/<spec.name>.lib and <spec.name>_sram.lib (with the given geometries) and
+// Writes <out_dir>/<spec.name>.lib and <spec.name>_sram.lib (with the manifest's macros) and
 // returns {std_lib_path, sram_lib_path}.
 std::pair<std::string, std::string> write_libraries(const LibertySpec& spec,
-                                                    const std::vector<std::string>& macro_names,
+                                                    const rtl::MacroManifest& macros,
                                                     const std::string& out_dir);
 
 // Gate-level simulation models of every cell of a liberty file, written by Yosys

@@ -2,7 +2,6 @@
 // print the RTL with its companions (register header, params.json, regmap.md).
 #pragma once
 
-#include <map>
 #include <string>
 #include <vector>
 
@@ -15,15 +14,20 @@ namespace zasgen::rtl {
 // The elaborated, legalised and checked design of `p` (top module <name>_top).
 Design elaborate(const ArchParams& p);
 
-// SRAM macro geometries of a design and how many of each the top instantiates.
-std::map<std::string, int> macro_inventory(const Design& d);
-
 struct GenerateOptions {
-  std::string tool_version;  // printed in headers
+  std::string tool_version = ZASGEN_VERSION;  // printed in headers
 };
 
 // Every file `zasgen generate` writes, with paths relative to the output directory:
-// rtl/*.v, rtl/filelist.f, zasgen_params.h, params.json, regmap.md.
+// rtl/*.v, rtl/filelist.f, rtl/macros.json (macros.h), zasgen_params.h, params.json, regmap.md.
 std::vector<OutputFile> generate_files(const ArchParams& p, const GenerateOptions& o);
+
+// Writes those files into `dir` atomically (fs_util.h: replacing only the entries they make).
+struct WrittenDesign {
+  std::string rtl_dir;  // <dir>/rtl
+  int modules = 0;      // Verilog modules written
+};
+WrittenDesign write_design(const ArchParams& p, const std::string& dir,
+                           const GenerateOptions& o = {});
 
 }  // namespace zasgen::rtl

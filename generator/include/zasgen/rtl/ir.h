@@ -10,8 +10,11 @@
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "zasgen/rtl/macros.h"
 
 namespace zasgen::rtl {
 
@@ -148,6 +151,8 @@ struct Module {
   // A leaf module written as text (from templates/); its ports are still listed for checks.
   std::string verbatim;
   bool is_verbatim() const { return !verbatim.empty(); }
+  // Set on an SRAM macro's simulation model (verbatim): synthesis maps it to a macro cell.
+  std::optional<SramGeometry> macro;
   const Net* port(const std::string& n) const;
 };
 

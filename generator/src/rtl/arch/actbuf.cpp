@@ -89,7 +89,7 @@ const Module& build_actbuf(Elab& e) {
             m.wire(n + "_af", mux(busy, mux(is_in, zext(laddr, DA), zext(caddr, DA)), dma_addr));
         E wdata_full = m.wire(n + "_wf", mux(busy, zext(cdata, DW), dma_wdata));
         E rdata = m.wire(n + "_rd", dw);
-        const Module& macro = e.sram(SramKind::OneRW, g.depth, dw);
+        const Module& macro = e.sram({SramKind::OneRW, g.depth, dw});
         m.inst(macro, "u_" + n)
             .conn("clk", clk)
             .conn("ce", ce)

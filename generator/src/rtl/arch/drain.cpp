@@ -99,7 +99,7 @@ const Module& build_drain(Elab& e, const Module& encoder) {
   const int RM = p.max_r, SM = p.max_s;
   const bool has_table = p.format != Format::Dense;
   const Module& requant = build_requant(e);
-  const Module& bias_mem = e.sram(SramKind::OneRW, p.bias.depth, p.bias.width);
+  const Module& bias_mem = e.sram({SramKind::OneRW, p.bias.depth, p.bias.width});
   Module& mod = e.module(
       "drain",
       {fmt::format("Output stage: drains a partial-sum set ({} position{} per cycle) through {} "

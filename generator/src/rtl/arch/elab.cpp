@@ -1,14 +1,12 @@
 #include "elab.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include <fmt/format.h>
 
+#include "zasgen/rtl/templates.h"
 #include "zasgen/util.h"
-
-namespace zasgen::rtl {
-const char* template_text(const std::string& name);  // generated from templates/
-}
 
 namespace zasgen::rtl::arch {
 
@@ -24,24 +22,19 @@ Module& Elab::module(const std::string& suffix, std::vector<std::string> comment
   return ref;
 }
 
-namespace {
-
-std::string replace_all(std::string s, const std::string& from, const std::string& to) {
-  for (size_t pos = s.find(from); pos != std::string::npos; pos = s.find(from, pos + to.size()))
-    s.replace(pos, from.size(), to);
-  return s;
-}
-
-}  // namespace
-
-const Module& Elab::sram(SramKind kind, int depth, int width) {
-  const bool one = kind == SramKind::OneRW;
-  const std::string name = fmt::format("sram_{}_{}x{}", one ? "1rw" : "1r1w", depth, width);
+const Module& Elab::sram(const SramGeometry& geometry) {
+  // A memory of one word (a bias SRAM with a single K-group) is built as a two-word macro: the
+  // smallest a memory compiler makes; its address is one bit either way.
+  SramGeometry g = geometry;
+  g.depth = std::max(g.depth, 2);
+  const std::string name = g.module_name();
   if (const Module* m = d_.find(name)) return *m;
-  if (depth < 1 || width < 1) throw std::logic_error("SRAM of zero size: " + name);
-  const int abits = std::max(1, clog2(depth));
+  if (g.width < 1) throw std::logic_error("SRAM of zero width: " + name);
+  const bool one = g.kind == SramKind::OneRW;
+  const int abits = g.addr_bits();
   auto m = std::make_unique<Module>();
   m->name = name;
+  m->macro = g;
   ModuleBuilder b(*m);
   b.input("clk");
   if (one) {
@@ -54,16 +47,15 @@ const Module& Elab::sram(SramKind kind, int depth, int width) {
     b.input("we");
     b.input("waddr", abits);
   }
-  b.input("wdata", width);
-  b.output("rdata", width).ptr()->net->driver = Driver::Instance;
-  std::string text = template_text(one ? "sram_1rw" : "sram_1r1w");
-  text = replace_all(text, "{{MODULE}}", name);
-  text = replace_all(text, "{{DEPTH}}", std::to_string(depth));
-  text = replace_all(text, "{{WIDTH}}", std::to_string(width));
-  text = replace_all(text, "{{ADDR_MSB}}", std::to_string(abits - 1));
-  text = replace_all(text, "{{DATA_MSB}}", std::to_string(width - 1));
-  text = replace_all(text, "{{DEPTH_MSB}}", std::to_string(depth - 1));
-  m->verbatim = text;
+  b.input("wdata", g.width);
+  b.output("rdata", g.width).ptr()->net->driver = Driver::Instance;
+  m->verbatim = fill_template(template_text(one ? "sram_1rw" : "sram_1r1w"),
+                              {{"MODULE", name},
+                               {"DEPTH", std::to_string(g.depth)},
+                               {"WIDTH", std::to_string(g.width)},
+                               {"ADDR_MSB", std::to_string(abits - 1)},
+                               {"DATA_MSB", std::to_string(g.width - 1)},
+                               {"DEPTH_MSB", std::to_string(g.depth - 1)}});
   // Macros go first in the file list: they are leaves.
   d_.modules.insert(d_.modules.begin(), std::move(m));
   return *d_.find(name);

@@ -8,11 +8,10 @@
 #include "zasgen/rtl/builder.h"
 #include "zasgen/rtl/dims.h"
 #include "zasgen/rtl/ir.h"
+#include "zasgen/rtl/macros.h"
 #include "zasgen/rtl/regmap.h"
 
 namespace zasgen::rtl::arch {
-
-enum class SramKind { OneRW, OneROneW };
 
 class Elab {
  public:
@@ -26,7 +25,7 @@ class Elab {
   Module& module(const std::string& suffix, std::vector<std::string> comment);
   std::string name(const std::string& suffix) const { return p.name + "_" + suffix; }
   // The geometry-named SRAM macro module (created from templates/ on first use).
-  const Module& sram(SramKind kind, int depth, int width);
+  const Module& sram(const SramGeometry& g);
 
  private:
   Design& d_;
@@ -47,6 +46,9 @@ const Module& build_actbuf(Elab& e);
 const Module& build_dma(Elab& e);
 const Module& build_ctrl(Elab& e);
 const Module& build_top(Elab& e);
+
+// The register block's port name of a field (regs.cpp).
+std::string field_port(const Register& r, const Field& f);
 
 // Small shared pieces of logic.
 // A register that counts up by one when `inc` and resets to 0 when `clr`.

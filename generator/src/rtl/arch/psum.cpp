@@ -18,7 +18,7 @@ const Module& build_psum(Elab& e) {
   const int T = d.taps, P = d.pes, A = d.acc, PA = d.p_addr;
   const int pw = d.act + d.wgt;
   const int W = P * A;
-  const Module& macro = e.sram(SramKind::OneROneW, p.psum.depth, W);
+  const Module& macro = e.sram({SramKind::OneROneW, p.psum.depth, W});
   Module& mod = e.module(
       "psum",
       {"Partial sums of one lane: 2 sets x " + std::to_string(T) + " banks of " + macro.name + ".",

@@ -8,8 +8,6 @@
 
 namespace zasgen::rtl::arch {
 
-std::string field_port(const Register& r, const Field& f);
-
 const Module& build_top(Elab& e) {
   const Dims& d = e.dims;
   const ArchParams& p = e.p;

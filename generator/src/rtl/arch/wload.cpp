@@ -16,7 +16,7 @@ const Module& build_wload(Elab& e) {
   const int T = d.taps, P = d.pes, Bw = p.weights.banks;
   const int selw = std::max(1, clog2(Bw));
   const int WW = P * d.wgt;
-  const Module& macro = e.sram(SramKind::OneRW, p.weights.depth, WW);
+  const Module& macro = e.sram({SramKind::OneRW, p.weights.depth, WW});
   Module& mod = e.module(
       "wload",
       {fmt::format("Weight loader: {} banks of {}; loads {} taps per cycle into the PEs' idle "

@@ -1,30 +1,25 @@
 // Errors a user can cause through the model library: a bad tensor file, a bad layer spec, a
 // tensor whose values do not fit the configured widths, a malformed buffer image.
 //
-// Every error is diagnostic-shaped (TEAM.md): a stable code, where it happened (file name,
+// Every error is diagnostic-shaped (zasgen/error.h): a stable code, where it happened (file name,
 // spec key, tensor index, block entry), what is wrong with the offending value, and what
 // would be accepted. what() renders all of it in one line; callers that render diagnostics
 // themselves use the fields. Tests assert codes, never message text.
 #pragma once
 
-#include <stdexcept>
 #include <string>
+#include <utility>
+
+#include "zasgen/error.h"
 
 namespace zasgen::model {
 
-class ModelError : public std::runtime_error {
+class ModelError : public InputError {
  public:
   // `where` may be empty (no location); `accepted` may be empty (nothing to suggest).
   ModelError(const std::string& code_name, std::string where, std::string problem,
-             std::string accepted);
-
-  const std::string& code_name() const { return code_name_; }  // e.g. "npy-dtype"
-  const std::string& where() const { return where_; }
-  const std::string& problem() const { return problem_; }
-  const std::string& accepted() const { return accepted_; }
-
- private:
-  std::string code_name_, where_, problem_, accepted_;
+             std::string accepted)
+      : InputError(code_name, std::move(where), std::move(problem), std::move(accepted)) {}
 };
 
 // Tensor contents or shapes that the golden model cannot take (golden.h).

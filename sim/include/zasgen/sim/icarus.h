@@ -9,7 +9,7 @@
 #include <string>
 
 #include "zasgen/sim/bus_trace.h"
-#include "zasgen/sim/experiment.h"
+#include "zasgen/sim/design.h"
 
 namespace zasgen::sim {
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "zasgen/arch_params.h"
+#include "zasgen/error.h"
 #include "zasgen/model/formats.h"
 #include "zasgen/model/tensor.h"
 
@@ -42,9 +43,11 @@ struct Plan {
   std::string describe() const;
 };
 
-class ScheduleError : public std::runtime_error {
+// A layer that cannot be tiled onto the configuration's buffers: the user's input (exit 1).
+class ScheduleError : public InputError {
  public:
-  using std::runtime_error::runtime_error;
+  explicit ScheduleError(std::string problem)
+      : InputError("layer-schedule", "", std::move(problem)) {}
 };
 
 // The design's format with a table word wide enough for any block: for counting entries and

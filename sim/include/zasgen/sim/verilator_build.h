@@ -3,7 +3,7 @@
 
 #include <string>
 
-#include "zasgen/sim/tool_error.h"
+#include "zasgen/sim/tool.h"
 
 namespace zasgen::sim {
 

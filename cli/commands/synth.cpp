@@ -3,22 +3,32 @@
 // for the design and its dense twin; energy per layer and effective TOPS/W.
 #include <chrono>
 #include <cstdio>
+#include <memory>
 
 #include <fmt/format.h>
 
-#include "commands.h"
 #include "common.h"
-#include "zasgen/flow/error.h"
-#include "zasgen/flow/ppa.h"
+#include "zasgen/app/ppa.h"
+#include "zasgen/config.h"
 #include "zasgen/fs_util.h"
-#include "zasgen/sim/scheduler.h"
-#include "zasgen/sim/tool_error.h"
 
 namespace zasgen::cli {
 
 namespace {
 
-void print_design(const char* label, const flow::DesignPpa& d, bool power) {
+struct SynthOptions {
+  std::string config;
+  std::string json;
+  std::string out_dir;
+  std::string layer;  // layer whose simulated activity drives power
+  double sparsity = 0.9;
+  bool no_dense = false;
+  bool osu018 = false;
+  bool no_power = false;  // area only: no activity simulation, timing or power
+  bool gatesim = false;   // simulate the mapped netlist on the layer
+};
+
+void print_design(const char* label, const app::DesignPpa& d, bool power) {
   const flow::SynthResult& s = d.synth;
   if (!power) {
     std::printf(
@@ -34,13 +44,10 @@ void print_design(const char* label, const flow::DesignPpa& d, bool power) {
       s.power.total.total_mw(), d.layer_us, d.energy_uj, d.tops_per_w);
 }
 
-}  // namespace
-
 int run_synth(const SynthOptions& o) {
-  const std::optional<ArchParams> p = load_params(o.config);
-  if (!p) return kInvalidInput;
+  const ArchParams p = load_params(o.config);
   const auto t0 = std::chrono::steady_clock::now();
-  flow::PpaOptions po;
+  app::PpaOptions po;
   po.out_dir = o.out_dir.empty() ? default_out_dir(o.config) : o.out_dir;
   po.cache_root = sim_cache_dir();
   po.layer = o.layer;
@@ -50,31 +57,13 @@ int run_synth(const SynthOptions& o) {
   po.power = !o.no_power;
   po.gatesim = o.gatesim;
   po.log = [](const std::string& s) { std::fprintf(stderr, "  %s\n", s.c_str()); };
-  flow::PpaResult r;
-  try {
-    r = flow::run_ppa(*p, po);
-  } catch (const sim::InputError& e) {
-    report_error(e.what());
-    return kInvalidInput;
-  } catch (const sim::ScheduleError& e) {
-    report_error(fmt::format("the activity layer cannot be scheduled: {}", e.what()));
-    return kInvalidInput;
-  } catch (const flow::FlowError& e) {
-    report_error(e.what(), e.where());
-    return kToolFailure;
-  } catch (const sim::ToolError& e) {
-    report_error(e.what(), e.log_path());
-    return kToolFailure;
-  } catch (const std::exception& e) {
-    report_error(fmt::format("internal error: {}", e.what()));
-    return kToolFailure;
-  }
+  const app::PpaResult r = app::run_ppa(p, po);
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::printf(
       "zasgen synth %s: 55-nm-like library (synthetic estimate), %.0f MHz, layer %s at %.0f%% "
       "sparsity\n",
-      o.config.c_str(), p->target_mhz, r.layer.name.c_str(), 100 * r.layer.sparsity);
-  for (const flow::DesignPpa* d : {&r.sparse, r.dense ? &*r.dense : nullptr})
+      o.config.c_str(), p.target_mhz, r.layer.name.c_str(), 100 * r.layer.sparsity);
+  for (const app::DesignPpa* d : {&r.sparse, r.dense ? &*r.dense : nullptr})
     if (po.power && d && d->window != r.layer.layer)
       std::printf(
           "  %s: switching activity from the first %d of %d input rows; energy over the "
@@ -90,13 +79,13 @@ int run_synth(const SynthOptions& o) {
         double(r.dense->layer_cycles) / double(r.sparse.layer_cycles),
         r.dense->energy_uj / r.sparse.energy_uj);
   }
-  for (const flow::DesignPpa* d : {&r.sparse, r.dense ? &*r.dense : nullptr})
+  for (const app::DesignPpa* d : {&r.sparse, r.dense ? &*r.dense : nullptr})
     if (d && d->gatesim)
       std::printf("  gate-level simulation of %s: %s (%lld mismatches, %llu cycles, %.1f s)\n",
                   d->params.name.c_str(), d->gatesim->count ? "MISMATCH" : "bit-exact",
                   (long long)d->gatesim->count, (unsigned long long)d->gatesim_cycles,
                   d->gatesim_seconds);
-  for (const flow::DesignPpa* d : {&r.sparse, r.dense ? &*r.dense : nullptr})
+  for (const app::DesignPpa* d : {&r.sparse, r.dense ? &*r.dense : nullptr})
     if (d && d->gatesim && d->gatesim->count)
       std::printf(
           "  first difference of %s's netlist at output (k=%d, y=%d, x=%d): expected %d, "
@@ -107,17 +96,30 @@ int run_synth(const SynthOptions& o) {
     std::printf("  effective TOPS/W %.2f (paper: 1.94 in UMC 55 nm at 100 MHz, 1.08 V)\n",
                 r.sparse.tops_per_w);
   std::printf("  netlist %s; %.0f s\n", r.sparse.synth.netlist.c_str(), secs);
-  if (!o.json.empty()) {
-    try {
-      write_file_atomically(o.json, flow::to_json(r).dump(2) + "\n");
-    } catch (const std::exception& e) {
-      report_error(fmt::format("cannot write {}: {}", o.json, e.what()));
-      return kToolFailure;
-    }
-  }
-  for (const flow::DesignPpa* d : {&r.sparse, r.dense ? &*r.dense : nullptr})
-    if (d && d->gatesim && d->gatesim->count) return kMismatch;
-  return kOk;
+  if (!o.json.empty()) write_file_atomically(o.json, app::to_json(r).dump(2) + "\n");
+  for (const app::DesignPpa* d : {&r.sparse, r.dense ? &*r.dense : nullptr})
+    if (d && d->gatesim && d->gatesim->count) return int(Exit::Mismatch);
+  return 0;
+}
+
+}  // namespace
+
+Command add_synth(CLI::App& app) {
+  auto o = std::make_shared<SynthOptions>();
+  CLI::App* y =
+      app.add_subcommand("synth", "synthesize the design and its dense twin: area, timing, power");
+  y->add_option("config", o->config, "configuration file (YAML)")->required();
+  y->add_option("--json", o->json, "write the results as one JSON object");
+  y->add_option("-o,--out", o->out_dir, "output directory (default out/<config stem>/)");
+  y->add_option("--layer", o->layer, "layer whose simulated activity drives the power estimate");
+  y->add_option("--sparsity", o->sparsity, "input sparsity of that layer")
+      ->check(CLI::Range(0.0, 1.0));
+  y->add_flag("--no-dense", o->no_dense, "skip the dense twin");
+  y->add_flag("--osu018", o->osu018, "also cross-check against Debian's osu018 library");
+  y->add_flag("--no-power", o->no_power, "area only: no activity simulation, timing or power");
+  y->add_flag("--gatesim", o->gatesim,
+              "simulate the mapped netlist on the layer and compare with the golden model");
+  return {y, [o] { return run_synth(*o); }};
 }
 
 }  // namespace zasgen::cli

@@ -1,20 +1,28 @@
-// Files of `zasgen bench`: each suite's JSON and Markdown section, its gnuplot plots (SVG, and
-// PNG when gnuplot has pngcairo), and the assembled report.md / report.html. Plot data come
-// from the suites' JSON only; the paper's points are its published figures, labelled so.
+// Files of `zasgen bench` (report.h): each suite's JSON and Markdown section, its gnuplot plots
+// (SVG, and PNG when gnuplot has pngcairo), and the assembled report.md / report.html. Plot
+// data come from the suites' JSON only; the paper's points are its published figures, labelled
+// so.
+#include "zasgen/app/report.h"
+
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <regex>
 #include <sstream>
 
+#include <cmark-gfm-core-extensions.h>
+#include <cmark-gfm.h>
 #include <fmt/format.h>
 
 #include "zasgen/fs_util.h"
-#include "zasgen/sim/bench.h"
-#include "zasgen/sim/tool_error.h"
+#include "zasgen/sim/tool.h"
 
-namespace zasgen::sim {
+namespace zasgen::app {
+
+using sim::capture;
+using sim::run_logged;
 
 namespace {
 
@@ -238,133 +246,22 @@ std::string html_escape(const std::string& s) {
   return o;
 }
 
-// Inline Markdown: `code`, ![img](src), [link](href), **bold**, *emphasis*.
-std::string inline_html(const std::string& text) {
-  std::string out;
-  size_t i = 0;
-  while (i < text.size()) {
-    const size_t tick = text.find('`', i);
-    const std::string plain =
-        text.substr(i, tick == std::string::npos ? std::string::npos : tick - i);
-    std::string h = html_escape(plain);
-    h = std::regex_replace(h, std::regex(R"(!\[([^\]]*)\]\(([^)]+)\))"),
-                           "<img src=\"$2\" alt=\"$1\">");
-    h = std::regex_replace(h, std::regex(R"(\[([^\]]+)\]\(([^)]+)\))"), "<a href=\"$2\">$1</a>");
-    h = std::regex_replace(h, std::regex(R"(\*\*([^*]+)\*\*)"), "<strong>$1</strong>");
-    h = std::regex_replace(h, std::regex(R"(\*([^*\s][^*]*)\*)"), "<em>$1</em>");
-    out += h;
-    if (tick == std::string::npos) break;
-    const size_t end = text.find('`', tick + 1);
-    if (end == std::string::npos) {
-      out += html_escape(text.substr(tick));
-      break;
-    }
-    out += "<code>" + html_escape(text.substr(tick + 1, end - tick - 1)) + "</code>";
-    i = end + 1;
-  }
-  return out;
-}
-
-std::vector<std::string> table_cells(const std::string& line) {
-  std::vector<std::string> cells;
-  std::string s = line;
-  if (!s.empty() && s.front() == '|') s.erase(0, 1);
-  if (!s.empty() && s.back() == '|') s.pop_back();
-  std::string cur;
-  bool in_code = false;
-  for (char c : s) {
-    if (c == '`') in_code = !in_code;
-    if (c == '|' && !in_code) {
-      cells.push_back(cur);
-      cur.clear();
-    } else {
-      cur += c;
-    }
-  }
-  cells.push_back(cur);
-  for (std::string& c : cells) {
-    const size_t a = c.find_first_not_of(' ');
-    const size_t b = c.find_last_not_of(' ');
-    c = a == std::string::npos ? "" : c.substr(a, b - a + 1);
-  }
-  return cells;
-}
-
 }  // namespace
 
 std::string markdown_to_html(const std::string& markdown, const std::string& title) {
-  std::vector<std::string> lines;
-  {
-    std::istringstream in(markdown);
-    std::string l;
-    while (std::getline(in, l)) lines.push_back(l);
-  }
-  std::string body;
-  std::string para;
-  auto flush = [&]() {
-    if (!para.empty()) body += "<p>" + inline_html(para) + "</p>\n";
-    para.clear();
-  };
-  for (size_t i = 0; i < lines.size(); ++i) {
-    const std::string& l = lines[i];
-    if (l.empty()) {
-      flush();
-    } else if (l[0] == '#') {
-      flush();
-      size_t n = 0;
-      while (n < l.size() && l[n] == '#') ++n;
-      const int level = int(std::min<size_t>(n, 6));
-      body += fmt::format("<h{0}>{1}</h{0}>\n", level,
-                          inline_html(l.substr(std::min(l.size(), n + 1))));
-    } else if (l[0] == '|') {
-      flush();
-      std::vector<std::string> aligns;
-      const std::vector<std::string> head = table_cells(l);
-      size_t j = i + 1;
-      if (j < lines.size() && (lines[j].rfind("|-", 0) == 0 || lines[j].rfind("|:", 0) == 0)) {
-        for (const std::string& c : table_cells(lines[j]))
-          aligns.push_back(!c.empty() && c.back() == ':' ? "right" : "left");
-        ++j;
-      }
-      body += "<table>\n<thead><tr>";
-      for (size_t c = 0; c < head.size(); ++c)
-        body += fmt::format("<th style=\"text-align:{}\">{}</th>",
-                            c < aligns.size() ? aligns[c] : "left", inline_html(head[c]));
-      body += "</tr></thead>\n<tbody>\n";
-      for (; j < lines.size() && !lines[j].empty() && lines[j][0] == '|'; ++j) {
-        const std::vector<std::string> cells = table_cells(lines[j]);
-        body += "<tr>";
-        for (size_t c = 0; c < cells.size(); ++c)
-          body += fmt::format("<td style=\"text-align:{}\">{}</td>",
-                              c < aligns.size() ? aligns[c] : "left", inline_html(cells[c]));
-        body += "</tr>\n";
-      }
-      body += "</tbody>\n</table>\n";
-      i = j - 1;
-    } else if (l.rfind("- ", 0) == 0) {
-      flush();
-      body += "<ul>\n";
-      size_t j = i;
-      for (; j < lines.size() && lines[j].rfind("- ", 0) == 0; ++j)
-        body += "<li>" + inline_html(lines[j].substr(2)) + "</li>\n";
-      body += "</ul>\n";
-      i = j - 1;
-    } else if (l.rfind("> ", 0) == 0) {
-      flush();
-      body += "<blockquote><p>" + inline_html(l.substr(2)) + "</p></blockquote>\n";
-    } else if (l.rfind("    ", 0) == 0) {
-      flush();
-      body += "<pre><code>";
-      size_t j = i;
-      for (; j < lines.size() && lines[j].rfind("    ", 0) == 0; ++j)
-        body += html_escape(lines[j].substr(4)) + "\n";
-      body += "</code></pre>\n";
-      i = j - 1;
-    } else {
-      para += (para.empty() ? "" : " ") + l;
-    }
-  }
-  flush();
+  // GitHub-flavoured Markdown (tables) with cmark-gfm, the reference implementation.
+  cmark_gfm_core_extensions_ensure_registered();
+  cmark_parser* parser = cmark_parser_new(CMARK_OPT_DEFAULT);
+  if (cmark_syntax_extension* table = cmark_find_syntax_extension("table"))
+    cmark_parser_attach_syntax_extension(parser, table);
+  cmark_parser_feed(parser, markdown.data(), markdown.size());
+  cmark_node* doc = cmark_parser_finish(parser);
+  char* html =
+      cmark_render_html(doc, CMARK_OPT_DEFAULT, cmark_parser_get_syntax_extensions(parser));
+  const std::string body = html ? html : "";
+  std::free(html);
+  cmark_node_free(doc);
+  cmark_parser_free(parser);
   return fmt::format(
       "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n"
       "<style>\nbody {{ font-family: Helvetica, Arial, sans-serif; max-width: 72em; margin: 2em "
@@ -502,4 +399,4 @@ std::string assemble_report(const std::string& reports_dir, const std::string& c
   return md_path;
 }
 
-}  // namespace zasgen::sim
+}  // namespace zasgen::app

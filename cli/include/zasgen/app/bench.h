@@ -1,6 +1,6 @@
-// The paper-reproduction benchmarks behind `zasgen bench` (issue 6): each suite simulates (or
-// reads synthesis results of) one configuration and returns its figures as JSON plus a Markdown
-// section; the report assembles the sections with gnuplot plots under out/<name>/reports/.
+// The paper-reproduction benchmarks behind `zasgen bench`: each suite simulates or synthesizes
+// one configuration and returns its figures as JSON plus a Markdown section; the report
+// assembles the sections with gnuplot plots under out/<name>/reports/ (report.h).
 //
 // Every figure in a suite's output comes from a simulation or a synthesis run made by that
 // suite. The only numbers typed in are the seed paper's published results (kPaper*), always
@@ -18,7 +18,7 @@
 
 #include "zasgen/arch_params.h"
 
-namespace zasgen::sim {
+namespace zasgen::app {
 
 // Published by Liu, He, Jiao, "Efficient Zero-Activation-Skipping for On-Chip Low-Energy CNN
 // Acceleration", IEEE AICAS 2021 (abstract; FACTS.md section 1).
@@ -62,47 +62,19 @@ SuiteReport bench_sparsity(const ArchParams& p, const BenchOptions& o);
 // sparsity, then at a sparser profile whose MAC-weighted limit is the paper's 2.59x.
 SuiteReport bench_vgg16(const ArchParams& p, const BenchOptions& o);
 
-// A run of `zasgen synth CONFIG --json F` made by this invocation (the CLI runs it; the
-// synthesis library sits above this one). `json` absent: it did not run or failed, `why_not`
-// says why.
-struct SynthRun {
-  std::optional<nlohmann::json> json;
-  std::string why_not;
-  std::string command;  // as run, for the report
-  double seconds = 0;   // wall time of the whole command
-};
-
 // Tool speed per configuration of o.tool_configs: generation time, uncached simulator build
-// time, simulation speed; synthesis time from `synth` when it ran for the benchmarked
+// time, simulation speed; synthesis time from the ppa suite when it ran for the benchmarked
 // configuration in this invocation (else the section says it was not measured).
-SuiteReport bench_tool(const ArchParams& p, const BenchOptions& o, const SynthRun* synth = nullptr);
+SuiteReport bench_tool(const ArchParams& p, const BenchOptions& o,
+                       const SuiteReport* ppa = nullptr);
 
-// The PPA section from the synth JSON (keys: ppa_expected_keys()), next to the paper's
-// 1.94 TOPS/W. Without a JSON the section says that synthesis did not run, and why, with no
-// figures.
-SuiteReport bench_ppa(const ArchParams& p, const BenchOptions& o, const SynthRun& synth);
-
-// The keys bench_ppa reads from a synth JSON (dotted paths; "sparse.x" and "dense.x" per
-// design), so the synthesis side can check its output against them.
-std::vector<std::string> ppa_expected_keys();
+// Synthesis of the design and its dense twin with simulated activity (ppa.h), in this process,
+// next to the paper's 1.94 TOPS/W. When a tool fails the section says so, and why, with no
+// figures (SuiteReport::complete is false).
+SuiteReport bench_ppa(const ArchParams& p, const BenchOptions& o);
 
 // Pairs of MACs and input density (1 - zero fraction): the MAC-weighted harmonic limit
 // sum(MACs) / sum(MACs x density) of zero-activation skipping over a network.
 double network_speedup_limit(const std::vector<std::pair<double, double>>& macs_density);
 
-// Writes <reports>/bench_<suite>.json and bench_<suite>.md, and makes the suite's plots
-// (<reports>/plots/*.svg, and *.png when gnuplot has pngcairo). Returns the plot files made.
-// Plot failures (no gnuplot) are noted in the section, not thrown.
-std::vector<std::string> write_suite(const SuiteReport& r, const std::string& reports_dir);
-
-// Assembles <reports>/report.md and report.html from the bench_<suite>.md sections present in
-// `reports_dir` (in the order sparsity, vgg16, ppa, tool), with a headline table of our figures
-// next to the paper's. Returns the path of report.md.
-std::string assemble_report(const std::string& reports_dir, const std::string& config_path,
-                            const ArchParams& p);
-
-// A Markdown subset (headings, paragraphs, lists, tables, images, code, emphasis) as a
-// self-contained HTML page; what assemble_report uses for report.html.
-std::string markdown_to_html(const std::string& markdown, const std::string& title);
-
-}  // namespace zasgen::sim
+}  // namespace zasgen::app

@@ -20,9 +20,10 @@
 
 #include "zasgen/arch_params.h"
 #include "zasgen/flow/synth.h"
-#include "zasgen/sim/experiment.h"
+#include "zasgen/sim/design.h"
+#include "zasgen/sim/layer_case.h"
 
-namespace zasgen::flow {
+namespace zasgen::app {
 
 struct PpaOptions {
   std::string out_dir;     // out/<config stem>/ (synth/ and dense/synth/ below it)
@@ -40,8 +41,9 @@ struct PpaOptions {
 
 struct DesignPpa {
   ArchParams params;
-  SynthResult synth;
+  flow::SynthResult synth;
   sim::ActivityRun activity;     // on the activity window
+  std::string activity_file;     // what flow read: <out>/activity/activity.json
   model::LayerSpec window;       // the layer, or its first rows (see above)
   uint64_t layer_cycles = 0;     // busy cycles of the whole layer
   double layer_sim_seconds = 0;  // simulating the whole layer when the window is smaller
@@ -49,7 +51,7 @@ struct DesignPpa {
   double layer_us = 0;           // busy time of the whole layer at that clock
   double energy_uj = 0;          // total power x busy time
   double tops_per_w = 0;         // effective: 2 x dense MACs of the layer / energy
-  std::optional<CrossCheck> osu018;
+  std::optional<flow::CrossCheck> osu018;
   // Gate-level simulation of the mapped netlist (cell models from the liberty's functions).
   std::optional<sim::Mismatch> gatesim;
   uint64_t gatesim_cycles = 0;
@@ -72,4 +74,4 @@ sim::LayerCase activity_window(const sim::LayerCase& full, const ArchParams& des
 
 nlohmann::ordered_json to_json(const PpaResult& r);
 
-}  // namespace zasgen::flow
+}  // namespace zasgen::app

@@ -1,4 +1,4 @@
-#include "zasgen/flow/ppa.h"
+#include "zasgen/app/ppa.h"
 
 #include <algorithm>
 #include <filesystem>
@@ -6,39 +6,34 @@
 
 #include <fmt/format.h>
 
+#include "zasgen/activity.h"
 #include "zasgen/flow/error.h"
-#include "zasgen/model/golden.h"
-#include "zasgen/rtl/elaborate.h"
+#include "zasgen/fs_util.h"
+#include "zasgen/rtl/macros.h"
 #include "zasgen/sim/cycle_model.h"
 #include "zasgen/sim/verilator_build.h"
 
-namespace zasgen::flow {
+namespace zasgen::app {
+
+using flow::FlowError;
 
 namespace fs = std::filesystem;
 
 namespace {
 
-std::vector<std::string> design_files(const std::string& rtl_dir) {
+// The design's Verilog for synthesis: its file list without the SRAM models (the macro
+// liberty describes those; synthesis must not read their bodies).
+std::vector<std::string> design_files(const std::string& rtl_dir,
+                                      const rtl::MacroManifest& macros) {
   std::ifstream in(fs::path(rtl_dir) / "filelist.f");
   std::vector<std::string> files;
   std::string line;
   while (std::getline(in, line)) {
-    // SRAM models are macros: the liberty describes them, synthesis must not read their bodies.
-    if (line.empty() || line.rfind("sram_", 0) == 0) continue;
+    if (line.empty()) continue;
+    if (macros.find(fs::path(line).stem().string())) continue;
     files.push_back((fs::path(rtl_dir) / line).string());
   }
   return files;
-}
-
-ActivitySpec activity_spec(const sim::Activity& a) {
-  ActivitySpec s;
-  s.default_toggle_rate = 0.05;  // only nets the simulation did not see
-  s.default_duty = 0.5;
-  const double cycles = double(std::max<uint64_t>(a.cycles, 1));
-  for (const auto& [net, toggles] : a.toggles) s.nets[net] = {double(toggles) / cycles, 0.5};
-  for (const auto& [inst, c] : a.macros)
-    s.macros[inst] = {double(c.reads) / cycles, double(c.writes) / cycles};
-  return s;
 }
 
 // Simulates the mapped netlist (Yosys's cell models from the liberty, the SRAM models) through
@@ -47,14 +42,12 @@ void gate_level_sim(DesignPpa& d, const sim::LayerCase& c, const std::string& rt
                     const std::string& liberty, const std::string& work, const PpaOptions& o) {
   fs::remove_all(work);
   fs::create_directories(work);
-  write_gate_models(liberty, (fs::path(work) / "cells.v").string());
+  flow::write_gate_models(liberty, (fs::path(work) / "cells.v").string());
   std::string list = "cells.v\n";
-  for (const auto& e : fs::directory_iterator(rtl_dir)) {
-    const std::string n = e.path().filename().string();
-    if (n.rfind("sram_", 0) == 0) {
-      fs::copy_file(e.path(), fs::path(work) / n);
-      list += n + "\n";
-    }
+  for (const rtl::MacroEntry& m : rtl::read_manifest(rtl_dir).macros) {
+    const std::string n = m.module + ".v";
+    fs::copy_file(fs::path(rtl_dir) / n, fs::path(work) / n);
+    list += n + "\n";
   }
   fs::copy_file(d.synth.netlist, fs::path(work) / "netlist.v");
   list += "netlist.v\n";
@@ -68,16 +61,14 @@ void gate_level_sim(DesignPpa& d, const sim::LayerCase& c, const std::string& rt
   br.cache_root = o.cache_root;
   br.netlist = true;
   g.library = sim::build_simulator(br).library;
-  const model::Tensor3 golden =
-      model::conv_layer(c.in.act, c.in.weights, c.in.bias, c.in.requant, c.layer, d.params);
-  const sim::DesignResult r = sim::run_design(g, c, golden);
+  const sim::DesignResult r = sim::run_design(g, c, sim::golden_output(c, d.params));
   d.gatesim = r.mismatch;
   d.gatesim_cycles = r.run.perf.cycles;
   d.gatesim_seconds = r.run.seconds;
 }
 
 DesignPpa run_design(const ArchParams& p, const sim::LayerCase& c, const std::string& dir,
-                     const PpaOptions& o, const LibertySpec& spec) {
+                     const PpaOptions& o, const flow::LibertySpec& spec) {
   auto log = [&](const std::string& s) {
     if (o.log) o.log(s);
   };
@@ -107,9 +98,7 @@ DesignPpa run_design(const ArchParams& p, const sim::LayerCase& c, const std::st
       br.top = p.name + "_top";
       br.cache_root = o.cache_root;
       design.library = sim::build_simulator(br).library;
-      const sim::DesignResult full = sim::run_design(
-          design, c,
-          model::conv_layer(c.in.act, c.in.weights, c.in.bias, c.in.requant, c.layer, p));
+      const sim::DesignResult full = sim::run_design(design, c, sim::golden_output(c, p));
       if (full.mismatch.count)
         throw FlowError(
             FlowError::Code::ToolFailed, p.name,
@@ -120,23 +109,27 @@ DesignPpa run_design(const ArchParams& p, const sim::LayerCase& c, const std::st
       d.layer_sim_seconds = full.run.seconds;
     }
   }
-  std::vector<std::string> macros;
-  for (const auto& [name, count] : rtl::macro_inventory(rtl::elaborate(p))) macros.push_back(name);
+  const rtl::MacroManifest macros = rtl::read_manifest(design.rtl_dir);
   const std::string syn_dir = (fs::path(dir) / "synth").string();
-  const auto libs = write_libraries(spec, macros, syn_dir);
-  SynthJob job;
-  job.verilog_files = design_files(design.rtl_dir);
+  const auto libs = flow::write_libraries(spec, macros, syn_dir);
+  flow::SynthJob job;
+  job.verilog_files = design_files(design.rtl_dir, macros);
   job.top = p.name + "_top";
   job.macros = macros;
   job.out_dir = syn_dir;
   job.clock_period_ns = 1000.0 / p.target_mhz;
   job.liberty = libs.first;
   job.macro_liberty = libs.second;
-  if (o.power) job.activity = activity_spec(d.activity.activity);
+  if (o.power) {
+    d.activity_file = (fs::path(dir) / "activity" / "activity.json").string();
+    write_file_atomically(d.activity_file, activity_json(d.activity.activity));
+    job.activity_file = d.activity_file;
+    job.default_toggle_rate = 0.05;  // only nets the simulation did not see
+  }
   job.run_sta = o.power;
   log(fmt::format("{}: synthesizing {} ({} files, {} macro geometries)", p.name, job.top,
-                  job.verilog_files.size(), macros.size()));
-  d.synth = synthesize(job);
+                  job.verilog_files.size(), macros.macros.size()));
+  d.synth = flow::synthesize(job);
   if (o.power) {
     d.layer_us = double(d.layer_cycles) / d.clock_mhz;
     d.energy_uj = d.synth.power.total.total_mw() * d.layer_us * 1e-3;
@@ -148,20 +141,20 @@ DesignPpa run_design(const ArchParams& p, const sim::LayerCase& c, const std::st
   }
   if (o.osu018) {
     log(fmt::format("{}: cross-checking against osu018", p.name));
-    d.osu018 = osu018_crosscheck(job, d.synth, spec);
+    d.osu018 = flow::osu018_crosscheck(job, d.synth, spec);
   }
   return d;
 }
 
 nlohmann::ordered_json design_json(const DesignPpa& d) {
   nlohmann::ordered_json j;
-  const SynthResult& s = d.synth;
+  const flow::SynthResult& s = d.synth;
   j["design"] = d.params.name;
   j["area_um2"] = s.total_area_um2;
   j["logic_area_um2"] = s.logic_area_um2;
   j["sram_area_um2"] = s.macro_area_um2;
   nlohmann::ordered_json by_module;
-  for (const ModuleArea& m : s.modules)
+  for (const flow::ModuleArea& m : s.modules)
     by_module[m.module] = {{"instances", m.instances},
                            {"area_um2", m.total_um2 * double(m.instances)},
                            {"area_um2_each", m.total_um2},
@@ -186,7 +179,7 @@ nlohmann::ordered_json design_json(const DesignPpa& d) {
                    {"nets_annotated", s.power.activity_applied},
                    {"nets_left_to_sta", s.power.activity_not_register},
                    {"names_unmatched", s.power.activity_unmatched},
-                   {"bits_dropped_impossible", d.activity.activity.impossible}};
+                   {"bits_dropped_impossible", d.activity.impossible}};
   j["layer_cycles"] = d.layer_cycles;
   j["layer_sim_seconds"] = d.layer_sim_seconds;
   j["layer_time_us"] = d.layer_us;
@@ -244,7 +237,7 @@ PpaResult run_ppa(const ArchParams& p, const PpaOptions& o) {
   co.sparsity = o.sparsity;
   co.seed = o.seed;
   r.layer = sim::make_case(co, p);
-  const LibertySpec spec = load_process_spec(default_process_spec_path());
+  const flow::LibertySpec spec = flow::load_process_spec(flow::default_process_spec_path());
   r.sparse = run_design(p, r.layer, o.out_dir, o, spec);
   if (o.dense)
     r.dense =
@@ -267,7 +260,7 @@ nlohmann::ordered_json to_json(const PpaResult& r) {
   // The contract's keys, for the design itself.
   j["area_um2"] = s.synth.total_area_um2;
   nlohmann::ordered_json by_module;
-  for (const ModuleArea& m : s.synth.modules)
+  for (const flow::ModuleArea& m : s.synth.modules)
     by_module[m.module] = m.total_um2 * double(m.instances);
   j["area_by_module"] = by_module;
   j["sram_area_um2"] = s.synth.macro_area_um2;
@@ -290,4 +283,4 @@ nlohmann::ordered_json to_json(const PpaResult& r) {
   return j;
 }
 
-}  // namespace zasgen::flow
+}  // namespace zasgen::app

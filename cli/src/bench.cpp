@@ -1,7 +1,7 @@
-// The benchmark suites of `zasgen bench` (bench.h): each simulates what it reports, in this
-// run, on the design and its dense twin, and renders a Markdown section. Plots and the report
-// are made in bench_report.cpp from the suites' JSON.
-#include "zasgen/sim/bench.h"
+// The benchmark suites of `zasgen bench` (bench.h): each simulates or synthesizes what it
+// reports, in this run, on the design and its dense twin, and renders a Markdown section. Plots
+// and the report are made in report.cpp from the suites' JSON.
+#include "zasgen/app/bench.h"
 
 #include <algorithm>
 #include <chrono>
@@ -12,15 +12,22 @@
 
 #include <fmt/format.h>
 
+#include "zasgen/app/experiment.h"
+#include "zasgen/app/ppa.h"
 #include "zasgen/config.h"
 #include "zasgen/fs_util.h"
 #include "zasgen/model/layer_spec.h"
 #include "zasgen/model/network.h"
 #include "zasgen/rtl/elaborate.h"
-#include "zasgen/sim/experiment.h"
 #include "zasgen/sim/scheduler.h"
 
-namespace zasgen::sim {
+namespace zasgen::app {
+
+using sim::CaseOptions;
+using sim::Design;
+using sim::LayerCase;
+using sim::make_case;
+using sim::prepare_design;
 
 namespace {
 
@@ -396,12 +403,8 @@ SuiteReport bench_vgg16(const ArchParams& p, const BenchOptions& o) {
       Point pt;
       try {
         pt = run_point(d, p, text, prof->zeros[i], model::Pattern::Uniform, o.seed);
-      } catch (const InputError& e) {
+      } catch (const InputError& e) {  // does not fit the configuration or its buffers
         skipped.push_back(fmt::format("{}: {}", l.name, e.what()));
-        say(o, fmt::format("vgg16 [{}/{}] {} skipped: {}", ++n, total, l.name, e.what()));
-        continue;
-      } catch (const ScheduleError& e) {
-        skipped.push_back(fmt::format("{}: cannot be scheduled: {}", l.name, e.what()));
         say(o, fmt::format("vgg16 [{}/{}] {} skipped: {}", ++n, total, l.name, e.what()));
         continue;
       }
@@ -506,7 +509,7 @@ SuiteReport bench_vgg16(const ArchParams& p, const BenchOptions& o) {
 // ---------------------------------------------------------------------------------------------
 // tool
 
-SuiteReport bench_tool(const ArchParams& p, const BenchOptions& o, const SynthRun* synth) {
+SuiteReport bench_tool(const ArchParams& p, const BenchOptions& o, const SuiteReport* ppa) {
   const auto t0 = Clock::now();
   SuiteReport rep;
   rep.suite = "tool";
@@ -527,7 +530,9 @@ SuiteReport bench_tool(const ArchParams& p, const BenchOptions& o, const SynthRu
     for (int i = 0; i < 5; ++i) {
       const auto tg = Clock::now();
       const ValidateResult vr = load_config(path);
-      if (!vr.ok()) throw InputError(fmt::format("{}: configuration does not validate", path));
+      if (!vr.ok())
+        throw InputError("config", path, "the configuration does not validate",
+                         "`zasgen check " + path + "` shows why");
       rtl::GenerateOptions go;
       go.tool_version = ZASGEN_VERSION;
       std::vector<FileText> out;
@@ -569,21 +574,21 @@ SuiteReport bench_tool(const ArchParams& p, const BenchOptions& o, const SynthRu
     e["sim_cycles_per_second"] = cps;
     e["mismatches"] = r.sparse.mismatch.count;
     say(o, fmt::format("tool {}: simulation {:.0f} k cycles/s", params.name, cps / 1e3));
-    // Synthesis time, when `zasgen synth` ran for this configuration in this invocation.
+    // Synthesis time, when the ppa suite ran for this configuration in this invocation.
     std::string synth_cell = "not run";
-    if (synth && synth->json && path == o.config_path) {
-      const json& s = *synth->json;
+    if (ppa && ppa->complete && path == o.config_path && ppa->json.contains("synth")) {
+      const json& s = ppa->json["synth"];
       double yosys = 0, sta = 0;
       for (const char* dk : {"sparse", "dense"})
         if (s.contains(dk)) {
           yosys += s[dk].value("synth_seconds", 0.0);
           sta += s[dk].value("sta_seconds", 0.0);
         }
-      e["synth_command_seconds"] = synth->seconds;
+      e["synth_command_seconds"] = ppa->seconds;
       e["yosys_seconds"] = yosys;
       e["sta_seconds"] = sta;
-      synth_cell = fmt::format("{} (Yosys {:.0f} s, OpenSTA {:.0f} s)",
-                               duration_text(synth->seconds), yosys, sta);
+      synth_cell = fmt::format("{} (Yosys {:.0f} s, OpenSTA {:.0f} s)", duration_text(ppa->seconds),
+                               yosys, sta);
     } else {
       e["synth_command_seconds"] = nullptr;
     }
@@ -617,38 +622,7 @@ SuiteReport bench_tool(const ArchParams& p, const BenchOptions& o, const SynthRu
 // ---------------------------------------------------------------------------------------------
 // ppa
 
-std::vector<std::string> ppa_expected_keys() {
-  // What `zasgen synth --json` writes (flow/ppa.h) and this section reads. Top level: the CLI
-  // contract's keys for the design, plus the activity layer. Per design ("sparse", "dense"):
-  // area (total, logic, SRAM, by module with own areas), timing, power at the configured clock
-  // under the simulated activity of the layer, the layer's busy cycles, its energy and the
-  // effective TOPS/W (2 x the layer's dense MACs / energy), and the tool times.
-  std::vector<std::string> k = {
-      "area_um2",  "area_by_module",      "fmax_mhz",          "power_mw",
-      "liberty",   "activity_layer",      "activity_sparsity", "layer_dense_macs",
-      "energy_uj", "tops_per_w_effective"};
-  for (const char* d : {"sparse", "dense"})
-    for (const char* f : {"area_um2", "logic_area_um2", "sram_area_um2", "area_by_module",
-                          "fmax_mhz", "clock_mhz", "power_mw", "layer_cycles", "layer_time_us",
-                          "energy_uj", "tops_per_w_effective", "synth_seconds", "sta_seconds"})
-      k.push_back(std::string(d) + "." + f);
-  return k;
-}
-
 namespace {
-
-const json* find_path(const json& j, const std::string& dotted) {
-  const json* v = &j;
-  size_t a = 0;
-  while (a <= dotted.size()) {
-    const size_t b = std::min(dotted.find('.', a), dotted.size());
-    const std::string k = dotted.substr(a, b - a);
-    if (!v->is_object() || !v->contains(k)) return nullptr;
-    v = &(*v)[k];
-    a = b + 1;
-  }
-  return v;
-}
 
 // Area of each module's own cells and macros (submodules excluded), summed over instances,
 // under a name without the design prefix so the sparse and dense designs line up.
@@ -671,37 +645,49 @@ std::map<std::string, double> own_areas(const json& design, const std::string& p
 
 }  // namespace
 
-SuiteReport bench_ppa(const ArchParams& p, const BenchOptions& o, const SynthRun& synth) {
+SuiteReport bench_ppa(const ArchParams& p, const BenchOptions& o) {
   SuiteReport rep;
   rep.suite = "ppa";
-  rep.seconds = synth.seconds;
+  const auto t0 = Clock::now();
+  PpaOptions po;
+  po.out_dir = (fs::path(o.out_dir) / "bench" / "synth").string();
+  po.cache_root = o.cache_root;
+  po.seed = o.seed;
+  po.log = o.log;
+  std::optional<json> synth;
+  std::string why_not;
+  try {
+    synth = to_json(run_ppa(p, po));
+  } catch (const Error& e) {
+    if (e.exit_status() != Exit::ToolFailure) throw;
+    why_not = e.what();
+    if (!e.log_path().empty()) why_not += " (log `" + e.log_path() + "`)";
+  }
+  rep.seconds = since(t0);
+  const std::string command = fmt::format("zasgen synth {} -o {}", o.config_path, po.out_dir);
   json j = suite_header("ppa", p, o);
-  j["synth_command"] = synth.command;
+  j["synth_command"] = command;
   j["paper"] = {{"tops_per_w", kPaperTopsPerW},
                 {"technology", "UMC 55 nm low-power, 100 MHz, 1.08 V"},
                 {"source", std::string(kPaperCitation) + " (published figure)"}};
   std::string md = "## Power, performance, area\n\n";
-  if (!synth.json) {
+  if (!synth) {
     rep.complete = false;
     j["ran"] = false;
-    j["why_not"] = synth.why_not;
+    j["why_not"] = why_not;
     md += fmt::format(
         "> **Synthesis did not complete in this benchmark run, so this section has no figures.** "
         "{}\n\n"
         "When it runs, this section shows area (total, logic, SRAM, by module), fmax, power under "
         "the simulated activity of a layer, energy per layer and effective TOPS/W for the design "
         "and its dense twin, next to the paper's {:.2f} TOPS/W (published figure, {}).\n",
-        synth.why_not, kPaperTopsPerW, kPaperCitation);
+        why_not, kPaperTopsPerW, kPaperCitation);
     rep.json = std::move(j);
     rep.markdown = std::move(md);
     return rep;
   }
-  const json& s = *synth.json;
+  const json& s = *synth;
   j["ran"] = true;
-  std::vector<std::string> missing;
-  for (const std::string& k : ppa_expected_keys())
-    if (!find_path(s, k)) missing.push_back(k);
-  j["missing_keys"] = missing;
   j["synth"] = s;
   const bool has_dense = s.contains("dense") && s["dense"].is_object();
   const json& sp = s.contains("sparse") ? s["sparse"] : s;
@@ -716,7 +702,7 @@ SuiteReport bench_ppa(const ArchParams& p, const BenchOptions& o, const SynthRun
       "the layer's simulated busy time at the configured clock; effective TOPS/W = 2 x the "
       "layer's dense MACs / energy (skipped operations counted as done, as the paper counts "
       "them).\n\n",
-      synth.command, s.value("activity_layer", std::string("?")),
+      command, s.value("activity_layer", std::string("?")),
       100 * s.value("activity_sparsity", 0.0));
   md +=
       "| design | area (um2) | logic | SRAM | fmax (MHz) | power (mW) | layer cycles | "
@@ -766,16 +752,11 @@ SuiteReport bench_ppa(const ArchParams& p, const BenchOptions& o, const SynthRun
     md += "\n";
   }
   j["area_breakdown"] = breakdown;
-  if (!missing.empty()) {
-    md += "Keys missing from the synth JSON (shown as -): ";
-    for (size_t i = 0; i < missing.size(); ++i) md += (i ? ", `" : "`") + missing[i] + "`";
-    md += ".\n\n";
-  }
-  md += fmt::format("Synthesis run time {} (`{}`).\n", duration_text(synth.seconds),
+  md += fmt::format("Synthesis run time {} (`{}`).\n", duration_text(rep.seconds),
                     command_text("ppa", o));
   rep.json = std::move(j);
   rep.markdown = std::move(md);
   return rep;
 }
 
-}  // namespace zasgen::sim
+}  // namespace zasgen::app

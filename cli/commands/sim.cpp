@@ -1,0 +1,198 @@
+// zasgen sim CONFIG --layer SPEC ...: one layer through the generated RTL of the configuration
+// and of its dense twin, bit-exact against the golden model, with cycles, speedup, stalls and
+// the analytic model's prediction.
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+
+#include <fmt/format.h>
+
+#include "common.h"
+#include "zasgen/app/experiment.h"
+#include "zasgen/config.h"
+#include "zasgen/fs_util.h"
+#include "zasgen/sim/icarus.h"
+
+namespace zasgen::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+struct SimOptions {
+  std::string config;
+  std::string layer;     // SPEC or network:layer
+  double sparsity = -1;  // <0: the layer's own (network) or 0.5
+  std::string pattern = "uniform";
+  uint64_t seed = 1;
+  std::string json;
+  std::string ifmap, weights, bias;
+  std::string trace;         // FST file
+  std::string trace_window;  // "FROM:TO" cycles
+  std::string out_dir;
+  bool no_dense = false;
+  bool icarus = false;
+  bool quiet = false;
+};
+
+double since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+void print_design_line(const char* label, const sim::DesignResult& d, const ArchParams& p) {
+  const sim::PerfCounters& c = d.run.perf;
+  std::printf("  %-7s %-7s %13s %13s (%5.3f) %5.1f%% %5zu %7s %7s %7s %7s %7s %6.1fs\n", label,
+              p.sparse() ? to_string(p.format) : "dense", grouped(c.cycles).c_str(),
+              grouped(d.model.cycles).c_str(),
+              c.cycles ? double(d.model.cycles) / double(c.cycles) : 0.0,
+              c.cycles ? 100.0 * double(c.nnz) / (double(c.cycles) * p.lanes) : 0.0,
+              d.run.plan.runs.size(), grouped(c.stall_weight).c_str(),
+              grouped(c.stall_decode).c_str(), grouped(c.stall_drain).c_str(),
+              grouped(c.stall_tail).c_str(), grouped(c.stall_clear).c_str(), d.run.seconds);
+}
+
+void print_result(const app::CaseResult& r, const ArchParams& p) {
+  const sim::LayerCase& c = r.c;
+  std::printf("  input: %s activations, %.1f%% zeros; %s storage %s bits vs dense %s bits\n",
+              grouped(c.in.act.size()).c_str(), 100 * r.input_sparsity, to_string(p.format),
+              grouped(uint64_t(r.sparse.input_bits)).c_str(),
+              grouped(uint64_t(r.dense_bits)).c_str());
+  std::printf("  %-7s %-7s %13s %13s %7s %6s %5s %7s %7s %7s %7s %7s %7s\n", "design", "format",
+              "cycles", "model", "(ratio)", "util", "runs", "weight", "decode", "drain", "tail",
+              "clear", "sim");
+  print_design_line("sparse", r.sparse, p);
+  if (r.dense) {
+    print_design_line("dense", *r.dense, p.dense_twin());
+    const double limit = r.limit();
+    std::printf("  speedup over the dense baseline: %.2fx (zero-skipping limit %.2fx: %.1f%%)\n",
+                r.speedup(), limit, limit > 0 ? 100.0 * r.speedup() / limit : 0.0);
+  }
+  std::printf("  %s: %lld mismatches in %s outputs%s\n", r.mismatches() ? "MISMATCH" : "bit-exact",
+              (long long)r.mismatches(), grouped(r.sparse.run.out.size()).c_str(),
+              r.dense ? " (sparse and dense designs)" : "");
+}
+
+// --icarus: the sparse design's run again on Verilator, recorded at the pins, and replayed on
+// the same RTL in Icarus Verilog (zasgen/sim/icarus.h). A disagreement means the simulated
+// results cannot be trusted, so it exits like a mismatch.
+void icarus_check(const sim::Design& d, const sim::LayerCase& c, const std::string& dir,
+                  bool quiet) {
+  const sim::CrossCheck cc = sim::cross_check_icarus(d, c, (fs::path(dir) / "icarus").string());
+  if (!quiet)
+    std::printf("  icarus: %s\n    (%zu bus operations replayed; iverilog %.1f s, vvp %.1f s)\n",
+                cc.icarus.verdict.empty() ? "no verdict" : cc.icarus.verdict.c_str(),
+                cc.trace.ops.size(), cc.compile_seconds, cc.icarus.run_seconds);
+  if (!cc.icarus.pass)
+    throw MismatchError(
+        fmt::format("Icarus Verilog disagrees with Verilator: {} (see {})",
+                    cc.icarus.verdict.empty() ? "the replay did not finish" : cc.icarus.verdict,
+                    cc.icarus.log));
+}
+
+int run_sim(const SimOptions& o) {
+  const ArchParams p = load_params(o.config);
+  sim::CaseOptions co;
+  co.layer = o.layer;
+  co.sparsity = o.sparsity;
+  co.pattern = o.pattern == "clustered" ? model::Pattern::Clustered : model::Pattern::Uniform;
+  co.seed = o.seed;
+  co.ifmap = o.ifmap;
+  co.weights = o.weights;
+  co.bias = o.bias;
+  const sim::LayerCase c = sim::make_case(co, p);
+  const std::string dir = o.out_dir.empty() ? default_out_dir(o.config) : o.out_dir;
+  if (!o.quiet)
+    std::printf("zasgen sim %s: layer %s (%s), %s\n", o.config.c_str(), c.name.c_str(),
+                c.layer.to_string().c_str(),
+                c.synthetic ? fmt::format("synthetic input, {:.1f}% zeros ({}), seed {}",
+                                          100 * c.sparsity, model::to_string(co.pattern), o.seed)
+                                  .c_str()
+                            : fmt::format("input {}", o.ifmap).c_str());
+  sim::TraceOptions trace;
+  if (!o.trace.empty()) {
+    trace.path = o.trace;
+    if (!o.trace_window.empty()) {
+      unsigned long long a = 0, b = 0;
+      if (std::sscanf(o.trace_window.c_str(), "%llu:%llu", &a, &b) != 2 || b < a)
+        throw UsageError("--trace-window", "'" + o.trace_window + "' is not a cycle window",
+                         "FROM:TO cycles, FROM <= TO");
+      trace.from = a;
+      trace.to = b;
+    }
+  }
+  const auto t0 = Clock::now();
+  const sim::Design ds = sim::prepare_design(p, dir, sim_cache_dir(), !trace.path.empty());
+  sim::Design dd;
+  if (!o.no_dense)
+    dd = sim::prepare_design(p.dense_twin(), (fs::path(dir) / "dense").string(), sim_cache_dir());
+  if (!o.quiet)
+    std::printf("  RTL in %s/rtl%s; simulators %s (%.1f s)\n", dir.c_str(),
+                o.no_dense ? "" : fmt::format(" and {}/dense/rtl", dir).c_str(),
+                ds.build_cached && (o.no_dense || dd.build_cached) ? "cached" : "built", since(t0));
+  const auto sim_start = Clock::now();
+  app::RunOptions ro;
+  ro.trace = trace;
+  int pass = 0;
+  size_t last_runs = 0;
+  ro.progress = [&](size_t i, size_t n) {
+    if (i == 0 && last_runs != 0) ++pass;
+    last_runs = n;
+    if (!o.quiet && since(sim_start) > 2.0)
+      std::fprintf(stderr, "\r  simulating %s design: run %zu of %zu (%.0f s)   ",
+                   pass == 0 ? "sparse" : "dense", i + 1, n, since(sim_start));
+  };
+  const app::CaseResult r = app::run_case(ds, o.no_dense ? nullptr : &dd, c, ro);
+  if (!o.quiet && since(sim_start) > 2.0) std::fprintf(stderr, "\r%70s\r", "");
+  if (!o.quiet) print_result(r, p);
+  if (!o.json.empty()) write_file_atomically(o.json, app::to_json(r, p).dump(2) + "\n");
+  if (r.mismatches()) {
+    for (const auto* d : {&r.sparse, r.dense ? &*r.dense : nullptr}) {
+      if (!d || !d->mismatch.count) continue;
+      std::fprintf(stderr,
+                   "zasgen: %s design: %lld outputs differ from the golden model; first at "
+                   "(k=%d, y=%d, x=%d): expected %d, got %d\n",
+                   d == &r.sparse ? "sparse" : "dense", (long long)d->mismatch.count, d->mismatch.k,
+                   d->mismatch.y, d->mismatch.x, d->mismatch.expected, d->mismatch.actual);
+    }
+    std::fprintf(stderr, "zasgen: inputs kept for replay: %s\n",
+                 app::save_replay(c, dir, o.config).c_str());
+    return int(Exit::Mismatch);
+  }
+  if (o.icarus) icarus_check(ds, c, dir, o.quiet);
+  return 0;
+}
+
+}  // namespace
+
+Command add_sim(CLI::App& app) {
+  auto o = std::make_shared<SimOptions>();
+  CLI::App* s = app.add_subcommand("sim", "simulate one layer on the design and its dense twin");
+  s->add_option("config", o->config, "configuration file (YAML)")->required();
+  s->add_option("--layer", o->layer,
+                "c=..,k=..,h=..,w=..,r=..,s=..,stride=..,pad=..[,pool=2][,relu=0] or vgg16:convX_Y")
+      ->required();
+  s->add_option("--sparsity", o->sparsity,
+                "fraction of zero activations in the synthetic input (default: the named "
+                "layer's published figure, else 0.5)")
+      ->check(CLI::Range(0.0, 1.0));
+  s->add_option("--pattern", o->pattern, "synthetic zeros: uniform or clustered")
+      ->check(CLI::IsMember({"uniform", "clustered"}));
+  s->add_option("--seed", o->seed, "seed of the synthetic input, weights and bias");
+  s->add_option("--json", o->json, "write the results as one JSON object");
+  s->add_option("--ifmap", o->ifmap, "input activations, .npy C x H x W");
+  s->add_option("--weights", o->weights, "weights, .npy K x C x R x S");
+  s->add_option("--bias", o->bias, "bias, .npy of K values");
+  s->add_option("--trace", o->trace, "write an FST waveform of the sparse design");
+  s->add_option("--trace-window", o->trace_window, "FROM:TO: trace only these cycles");
+  s->add_option("-o,--out", o->out_dir, "output directory (default out/<config stem>/)");
+  s->add_flag("--no-dense", o->no_dense, "skip the dense twin (no speedup)");
+  s->add_flag("--icarus", o->icarus,
+              "also replay the sparse design's run in Icarus Verilog and check it matches "
+              "Verilator cycle for cycle (slow: keep the layer small)");
+  s->add_flag("-q,--quiet", o->quiet, "print nothing but errors");
+  return {s, [o] { return run_sim(*o); }};
+}
+
+}  // namespace zasgen::cli

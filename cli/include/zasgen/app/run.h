@@ -1,0 +1,39 @@
+// `zasgen run`, the main job end to end: generate the design and its dense twin, simulate a
+// representative layer on both (bit-exact, cycles, speedup), synthesize both with the layer's
+// switching activity (area, fmax, power, energy, TOPS/W) and write a report.
+#pragma once
+
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "zasgen/app/experiment.h"
+#include "zasgen/app/ppa.h"
+#include "zasgen/arch_params.h"
+
+namespace zasgen::app {
+
+struct RunJobOptions {
+  std::string config_path;  // named in the report
+  std::string out_dir;      // out/<config stem>/
+  std::string cache_root;   // simulator builds
+  std::string layer;        // empty: sim::representative_layer()
+  double sparsity = 0.9;
+  bool synth = true;
+  std::function<void(const std::string&)> log;  // progress lines
+};
+
+struct RunJobResult {
+  CaseResult sim;
+  std::optional<PpaResult> ppa;
+  std::string report;  // <out>/reports/run.md
+};
+
+// Runs the job and writes <out>/reports/run.md, run_sim.json and run_synth.json. Throws
+// MismatchError when a simulation differs from the golden model.
+RunJobResult run_job(const ArchParams& p, const RunJobOptions& o);
+
+// The Markdown report of a run (ppa may be null: simulation only).
+std::string run_report(const ArchParams& p, const CaseResult& s, const PpaResult* ppa);
+
+}  // namespace zasgen::app

@@ -1,0 +1,113 @@
+#include "zasgen/app/experiment.h"
+
+#include <filesystem>
+
+#include <fmt/format.h>
+
+#include "zasgen/model/npy.h"
+
+namespace zasgen::app {
+
+namespace fs = std::filesystem;
+
+using sim::DesignResult;
+using sim::PerfCounters;
+
+double CaseResult::speedup() const {
+  return dense && sparse.run.perf.cycles
+             ? double(dense->run.perf.cycles) / double(sparse.run.perf.cycles)
+             : 0.0;
+}
+
+double CaseResult::limit() const {
+  return input_nonzeros ? double(c.in.act.size()) / double(input_nonzeros) : 0.0;
+}
+
+int64_t CaseResult::mismatches() const {
+  return sparse.mismatch.count + (dense ? dense->mismatch.count : 0);
+}
+
+CaseResult run_case(const sim::Design& sparse, const sim::Design* dense, const sim::LayerCase& c,
+                    const RunOptions& o) {
+  CaseResult r;
+  r.c = c;
+  const model::Tensor3 golden = sim::golden_output(c, sparse.params);
+  for (int32_t v : c.in.act.values()) r.input_nonzeros += v != 0;
+  r.input_sparsity = c.in.act.size() ? 1.0 - double(r.input_nonzeros) / double(c.in.act.size()) : 0;
+  r.dense_bits = int64_t(c.in.act.size()) * sparse.params.act_bits;
+  r.sparse = sim::run_design(sparse, c, golden, o.trace, o.progress);
+  if (dense) r.dense = sim::run_design(*dense, c, golden, {}, o.progress);
+  return r;
+}
+
+std::string save_replay(const sim::LayerCase& c, const std::string& dir,
+                        const std::string& config) {
+  const fs::path d = fs::path(dir) / "mismatch";
+  fs::create_directories(d);
+  model::write_npy((d / "ifmap.npy").string(), c.in.act, model::NpyDtype::Int32);
+  model::write_npy((d / "weights.npy").string(), c.in.weights, model::NpyDtype::Int32);
+  model::NpyArray b;
+  b.dtype = model::NpyDtype::Int32;
+  b.shape = {int64_t(c.in.bias.size())};
+  for (int64_t v : c.in.bias) b.values.push_back(int32_t(v));
+  model::write_npy((d / "bias.npy").string(), b);
+  return fmt::format("zasgen sim {} --layer {} --ifmap {} --weights {} --bias {}", config,
+                     c.layer.to_string(), (d / "ifmap.npy").string(), (d / "weights.npy").string(),
+                     (d / "bias.npy").string());
+}
+
+namespace {
+
+nlohmann::ordered_json design_json(const DesignResult& r, const ArchParams& p) {
+  const PerfCounters& pc = r.run.perf;
+  nlohmann::ordered_json j;
+  j["cycles"] = pc.cycles;
+  j["model_cycles"] = r.model.cycles;
+  j["model_ratio"] = pc.cycles ? double(r.model.cycles) / double(pc.cycles) : 0.0;
+  j["mismatches"] = r.mismatch.count;
+  j["activations_issued"] = pc.nnz;
+  j["macs_issued"] = pc.macs;
+  const double lanes = double(p.lanes);
+  j["lane_utilization"] = pc.cycles ? double(pc.nnz) / (double(pc.cycles) * lanes) : 0.0;
+  j["mac_utilization"] =
+      pc.cycles ? double(pc.macs) / (double(pc.cycles) * lanes * p.pes * p.taps()) : 0.0;
+  j["stall_cycles"] = {{"weight", pc.stall_weight}, {"decode", pc.stall_decode},
+                       {"drain", pc.stall_drain},   {"clear", pc.stall_clear},
+                       {"lane", pc.stall_lane},     {"tail", pc.stall_tail}};
+  j["active_cycles"] = pc.active;
+  j["drain_busy_cycles"] = pc.drain_busy;
+  j["input_storage_bits"] = r.input_bits;
+  j["runs"] = r.run.plan.runs.size();
+  j["bands"] = r.run.plan.bands.size();
+  j["io_cycles"] = r.run.io_cycles;
+  j["sim_seconds"] = r.run.seconds;
+  j["sim_cycles_per_second"] = r.run.seconds > 0 ? double(r.run.total_cycles) / r.run.seconds : 0.0;
+  return j;
+}
+
+}  // namespace
+
+nlohmann::ordered_json to_json(const CaseResult& r, const ArchParams& p) {
+  nlohmann::ordered_json j;
+  j["config"] = p.source;
+  j["design"] = p.name;
+  j["layer"] = r.c.name;
+  j["shape"] = r.c.layer.to_string();
+  j["synthetic_input"] = r.c.synthetic;
+  j["cycles"] = r.sparse.run.perf.cycles;
+  j["dense_cycles"] = r.dense ? nlohmann::ordered_json(r.dense->run.perf.cycles) : nullptr;
+  j["speedup"] = r.dense ? nlohmann::ordered_json(r.speedup()) : nlohmann::ordered_json(nullptr);
+  j["speedup_limit"] = r.limit();
+  j["mismatches"] = r.mismatches();
+  j["nonzeros"] = r.input_nonzeros;
+  j["input_sparsity"] = r.input_sparsity;
+  j["macs_issued"] = r.sparse.run.perf.macs;
+  j["dense_macs"] = r.c.layer.macs();
+  j["storage_bits"] = r.sparse.input_bits;
+  j["dense_storage_bits"] = r.dense_bits;
+  j["sparse"] = design_json(r.sparse, p);
+  if (r.dense) j["dense"] = design_json(*r.dense, p.dense_twin());
+  return j;
+}
+
+}  // namespace zasgen::app

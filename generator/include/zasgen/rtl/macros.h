@@ -1,0 +1,58 @@
+// SRAM macros as first-class objects: the geometry of every memory a design instantiates and
+// where its instances are. `zasgen generate` writes the manifest (rtl/macros.json) beside
+// filelist.f; synthesis, power and activity counting read it instead of parsing module names.
+//
+// Macro ports (active-high, synchronous to clk, registered read data, 1-cycle read latency,
+// A = max(1, clog2(depth))):
+//   1rw  (single port): in clk, ce, we, addr[A-1:0], wdata[W-1:0]; out rdata[W-1:0]
+//   1r1w (two-port):    in clk, re, raddr[A-1:0], we, waddr[A-1:0], wdata[W-1:0]; out rdata
+// The behavioural simulation models come from templates/; flow/ models area, timing and power.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace zasgen::rtl {
+
+struct Design;
+
+enum class SramKind { OneRW, OneROneW };
+const char* to_string(SramKind k);  // "1rw", "1r1w"
+
+struct SramGeometry {
+  SramKind kind = SramKind::OneRW;
+  int depth = 0, width = 0;
+  int addr_bits() const;            // max(1, clog2(depth))
+  std::string module_name() const;  // sram_1rw_<depth>x<width>: the one place names are made
+  bool operator==(const SramGeometry& o) const {
+    return kind == o.kind && depth == o.depth && width == o.width;
+  }
+};
+
+struct MacroEntry {
+  SramGeometry geometry;
+  std::string module;                  // the module name the RTL instantiates
+  std::vector<std::string> instances;  // paths below the top, '.' between instance names
+};
+
+struct MacroManifest {
+  std::string top;
+  std::vector<MacroEntry> macros;  // sorted by module name
+  const MacroEntry* find(const std::string& module) const;
+  int instance_count() const;
+};
+
+// Walks the design from its top module.
+MacroManifest macro_manifest(const Design& d);
+
+// rtl/macros.json:
+//   {"format": "zasgen-macros", "version": 1, "top": "<top>",
+//    "macros": [{"module": "sram_1r1w_390x448", "kind": "1r1w", "depth": 390, "width": 448,
+//                "instances": ["u_lane0.u_psum.u_b0_s0", ...]}, ...]}
+std::string manifest_json(const MacroManifest& m);
+// Throws InputError (code "macro-manifest") naming `file` when the text is not a manifest.
+MacroManifest parse_manifest_json(const std::string& text, const std::string& file);
+// Reads <rtl_dir>/macros.json.
+MacroManifest read_manifest(const std::string& rtl_dir);
+
+}  // namespace zasgen::rtl

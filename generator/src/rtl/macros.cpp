@@ -1,0 +1,134 @@
+#include "zasgen/rtl/macros.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <sstream>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "zasgen/error.h"
+#include "zasgen/rtl/ir.h"
+#include "zasgen/util.h"
+
+namespace zasgen::rtl {
+
+const char* to_string(SramKind k) {
+  return k == SramKind::OneRW ? "1rw" : "1r1w";
+}
+
+int SramGeometry::addr_bits() const {
+  return std::max(1, clog2(depth));
+}
+
+std::string SramGeometry::module_name() const {
+  return fmt::format("sram_{}_{}x{}", to_string(kind), depth, width);
+}
+
+const MacroEntry* MacroManifest::find(const std::string& module) const {
+  for (const MacroEntry& e : macros)
+    if (e.module == module) return &e;
+  return nullptr;
+}
+
+int MacroManifest::instance_count() const {
+  int n = 0;
+  for (const MacroEntry& e : macros) n += int(e.instances.size());
+  return n;
+}
+
+MacroManifest macro_manifest(const Design& d) {
+  MacroManifest m;
+  m.top = d.top;
+  std::map<std::string, MacroEntry> by_module;
+  std::function<void(const Module&, const std::string&)> walk = [&](const Module& mod,
+                                                                    const std::string& prefix) {
+    for (const Instance& i : mod.instances) {
+      const Module* t = d.find(i.module);
+      if (!t) continue;
+      const std::string path = prefix.empty() ? i.name : prefix + "." + i.name;
+      if (t->macro) {
+        MacroEntry& e = by_module[t->name];
+        e.geometry = *t->macro;
+        e.module = t->name;
+        e.instances.push_back(path);
+      } else {
+        walk(*t, path);
+      }
+    }
+  };
+  if (const Module* top = d.find(d.top)) walk(*top, "");
+  for (auto& [name, e] : by_module) {
+    std::sort(e.instances.begin(), e.instances.end());
+    m.macros.push_back(std::move(e));
+  }
+  return m;
+}
+
+std::string manifest_json(const MacroManifest& m) {
+  nlohmann::ordered_json j;
+  j["format"] = "zasgen-macros";
+  j["version"] = 1;
+  j["top"] = m.top;
+  j["macros"] = nlohmann::ordered_json::array();
+  for (const MacroEntry& e : m.macros)
+    j["macros"].push_back({{"module", e.module},
+                           {"kind", to_string(e.geometry.kind)},
+                           {"depth", e.geometry.depth},
+                           {"width", e.geometry.width},
+                           {"instances", e.instances}});
+  return j.dump(2) + "\n";
+}
+
+MacroManifest parse_manifest_json(const std::string& text, const std::string& file) {
+  auto bad = [&](const std::string& what) -> InputError {
+    return InputError("macro-manifest", file, what,
+                      "rtl/macros.json as `zasgen generate` writes it");
+  };
+  nlohmann::json j;
+  try {
+    j = nlohmann::json::parse(text);
+  } catch (const nlohmann::json::exception& e) {
+    throw bad(std::string("not JSON: ") + e.what());
+  }
+  if (!j.is_object() || j.value("format", "") != "zasgen-macros" || j.value("version", 0) != 1)
+    throw bad("not a version-1 zasgen-macros manifest");
+  MacroManifest m;
+  m.top = j.value("top", "");
+  if (!j.contains("macros") || !j["macros"].is_array()) throw bad("no \"macros\" array");
+  for (const auto& e : j["macros"]) {
+    MacroEntry me;
+    try {
+      me.module = e.at("module").get<std::string>();
+      const std::string kind = e.at("kind").get<std::string>();
+      if (kind != "1rw" && kind != "1r1w") throw bad("kind '" + kind + "' is not 1rw or 1r1w");
+      me.geometry.kind = kind == "1rw" ? SramKind::OneRW : SramKind::OneROneW;
+      me.geometry.depth = e.at("depth").get<int>();
+      me.geometry.width = e.at("width").get<int>();
+      me.instances = e.at("instances").get<std::vector<std::string>>();
+    } catch (const nlohmann::json::exception& ex) {
+      throw bad(std::string("malformed macro entry: ") + ex.what());
+    }
+    if (me.geometry.depth < 2 || me.geometry.width < 1)
+      throw bad(fmt::format("macro {}: {}x{} is not a memory", me.module, me.geometry.depth,
+                            me.geometry.width));
+    m.macros.push_back(std::move(me));
+  }
+  return m;
+}
+
+MacroManifest read_manifest(const std::string& rtl_dir) {
+  const std::string path = (std::filesystem::path(rtl_dir) / "macros.json").string();
+  std::ifstream in(path, std::ios::binary);
+  if (!in)
+    throw InputError("macro-manifest", path, "cannot read the macro manifest",
+                     "a folder written by `zasgen generate`");
+  std::ostringstream s;
+  s << in.rdbuf();
+  return parse_manifest_json(s.str(), path);
+}
+
+}  // namespace zasgen::rtl
