@@ -1,7 +1,12 @@
 // Behavioural model of a two-port SRAM macro (one read port, one write port): {{DEPTH}} words x
 // {{WIDTH}} bits. Synchronous: re=1 reads raddr into rdata (one-cycle latency; rdata holds
-// between reads); we=1 writes wdata at waddr. A read and a write of the same address in one cycle
-// return the old data. Synthesis maps the module to a macro (blackbox attribute).
+// between reads); we=1 writes wdata at waddr. Synthesis maps the module to a macro (blackbox
+// attribute); simulators run this body.
+//
+// Simulation only: n_reads and n_writes count the accesses (the activity of a power estimate);
+// n_range counts accesses to an address at or past the depth, n_collide reads and writes of one
+// address in one cycle (whose read data a real macro does not define): zasgen reads the
+// counters after a run and reports any misuse as an error.
 (* blackbox *)
 module {{MODULE}} (
   input  wire                  clk,
@@ -14,10 +19,30 @@ module {{MODULE}} (
 );
   /* verilator coverage_off */
   reg [{{DATA_MSB}}:0] mem [0:{{DEPTH_MSB}}];  // the bit cells: toggle counts would be noise
-  /* verilator coverage_on */
 
   always @(posedge clk) begin
     if (re) rdata <= mem[raddr];
     if (we) mem[waddr] <= wdata;
   end
+
+`ifndef SYNTHESIS
+  reg [63:0] n_reads /* verilator public_flat_rd */;
+  reg [63:0] n_writes /* verilator public_flat_rd */;
+  reg [63:0] n_range /* verilator public_flat_rd */;
+  reg [63:0] n_collide /* verilator public_flat_rd */;
+  initial begin
+    n_reads = 64'd0;
+    n_writes = 64'd0;
+    n_range = 64'd0;
+    n_collide = 64'd0;
+  end
+  always @(posedge clk) begin
+    if (re) n_reads <= n_reads + 64'd1;
+    if (we) n_writes <= n_writes + 64'd1;
+    if ((re && {1'b0, raddr} >= {{DEPTH_BITS}}) || (we && {1'b0, waddr} >= {{DEPTH_BITS}}))
+      n_range <= n_range + 64'd1;
+    if (re && we && raddr == waddr) n_collide <= n_collide + 64'd1;
+  end
+`endif
+  /* verilator coverage_on */
 endmodule

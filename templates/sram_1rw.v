@@ -2,6 +2,10 @@
 // Synchronous: on a clock edge with ce=1, we=1 writes wdata at addr; we=0 reads addr into rdata
 // (one-cycle latency; rdata holds between reads). Synthesis maps the geometry-named module to a
 // macro from the generated SRAM liberty (blackbox attribute); simulators run this body.
+//
+// Simulation only: n_reads and n_writes count the accesses (the activity of a power estimate);
+// n_range counts accesses to an address at or past the depth, which a real macro would alias
+// or corrupt: zasgen reads the counters after a run and reports any misuse as an error.
 (* blackbox *)
 module {{MODULE}} (
   input  wire                  clk,
@@ -13,7 +17,6 @@ module {{MODULE}} (
 );
   /* verilator coverage_off */
   reg [{{DATA_MSB}}:0] mem [0:{{DEPTH_MSB}}];  // the bit cells: toggle counts would be noise
-  /* verilator coverage_on */
 
   always @(posedge clk) begin
     if (ce) begin
@@ -21,4 +24,21 @@ module {{MODULE}} (
       else rdata <= mem[addr];
     end
   end
+
+`ifndef SYNTHESIS
+  reg [63:0] n_reads /* verilator public_flat_rd */;
+  reg [63:0] n_writes /* verilator public_flat_rd */;
+  reg [63:0] n_range /* verilator public_flat_rd */;
+  initial begin
+    n_reads = 64'd0;
+    n_writes = 64'd0;
+    n_range = 64'd0;
+  end
+  always @(posedge clk) begin
+    if (ce && we) n_writes <= n_writes + 64'd1;
+    if (ce && !we) n_reads <= n_reads + 64'd1;
+    if (ce && {1'b0, addr} >= {{DEPTH_BITS}}) n_range <= n_range + 64'd1;
+  end
+`endif
+  /* verilator coverage_on */
 endmodule

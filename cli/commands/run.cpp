@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "common.h"
+#include "zasgen/app/progress.h"
 #include "zasgen/app/run.h"
 #include "zasgen/config.h"
 
@@ -17,6 +18,7 @@ struct RunOptions {
   double sparsity = 0.9;
   std::string out_dir;
   bool no_synth = false;
+  int jobs = 0;  // designs in parallel (0: the number of cores)
 };
 
 int run_run(const RunOptions& o) {
@@ -29,11 +31,11 @@ int run_run(const RunOptions& o) {
   ro.layer = o.layer;
   ro.sparsity = o.sparsity;
   ro.synth = !o.no_synth;
-  ro.log = [](const std::string& l) {
-    std::printf("  %s\n", l.c_str());
-    std::fflush(stdout);
-  };
+  ro.jobs = o.jobs;
   std::printf("zasgen run %s\n", o.config.c_str());
+  std::fflush(stdout);
+  app::Progress progress;
+  ro.progress = &progress;
   const app::RunJobResult r = app::run_job(p, ro);
   std::printf("\nreport: %s\n", r.report.c_str());
   std::printf(
@@ -43,7 +45,7 @@ int run_run(const RunOptions& o) {
     std::printf("  area %.2f mm2, fmax %.0f MHz, %.1f mW, %.2f TOPS/W effective (paper 1.94)\n",
                 r.ppa->sparse.synth.total_area_um2 / 1e6, r.ppa->sparse.synth.timing.fmax_mhz,
                 r.ppa->sparse.synth.power.total.total_mw(), r.ppa->sparse.tops_per_w);
-  std::printf("  %.0f s\n",
+  std::printf("  %s\n  %.0f s in all\n", progress.summary().c_str(),
               std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
   return 0;
 }
@@ -58,6 +60,10 @@ Command add_run(CLI::App& app) {
   r->add_option("--sparsity", o->sparsity, "its input sparsity")->check(CLI::Range(0.0, 1.0));
   r->add_option("-o,--out", o->out_dir, "output directory (default out/<config stem>/)");
   r->add_flag("--no-synth", o->no_synth, "skip synthesis");
+  r->add_option("-j,--jobs", o->jobs,
+                "designs built, simulated and synthesized in parallel "
+                "(default: cores)")
+      ->check(CLI::Range(1, 256));
   return {r, [o] { return run_run(*o); }};
 }
 

@@ -10,6 +10,8 @@
 
 #include "common.h"
 #include "zasgen/app/experiment.h"
+#include "zasgen/app/parallel.h"
+#include "zasgen/app/progress.h"
 #include "zasgen/config.h"
 #include "zasgen/fs_util.h"
 #include "zasgen/sim/icarus.h"
@@ -35,6 +37,7 @@ struct SimOptions {
   bool no_dense = false;
   bool icarus = false;
   bool quiet = false;
+  int jobs = 0;  // designs in parallel (0: the number of cores)
 };
 
 double since(Clock::time_point t0) {
@@ -122,29 +125,24 @@ int run_sim(const SimOptions& o) {
       trace.to = b;
     }
   }
-  const auto t0 = Clock::now();
-  const sim::Design ds = sim::prepare_design(p, dir, sim_cache_dir(), !trace.path.empty());
-  sim::Design dd;
-  if (!o.no_dense)
-    dd = sim::prepare_design(p.dense_twin(), (fs::path(dir) / "dense").string(), sim_cache_dir());
-  if (!o.quiet)
-    std::printf("  RTL in %s/rtl%s; simulators %s (%.1f s)\n", dir.c_str(),
-                o.no_dense ? "" : fmt::format(" and {}/dense/rtl", dir).c_str(),
-                ds.build_cached && (o.no_dense || dd.build_cached) ? "cached" : "built", since(t0));
-  const auto sim_start = Clock::now();
+  app::Progress::Options po;
+  po.quiet = o.quiet;
+  app::Progress progress(po);
+  const int jobs = o.jobs > 0 ? o.jobs : app::default_jobs();
+  const ArchParams params[2] = {p, p.dense_twin()};
+  const std::string dirs[2] = {dir, (fs::path(dir) / "dense").string()};
+  sim::Design designs[2];
+  app::parallel_for(o.no_dense ? 1 : 2, jobs, [&](size_t i) {
+    const int step = progress.start("build the simulator of " + params[i].name + "_top");
+    designs[i] =
+        sim::prepare_design(params[i], dirs[i], sim_cache_dir(), i == 0 && !trace.path.empty());
+    progress.finish(step);
+  });
   app::RunOptions ro;
   ro.trace = trace;
-  int pass = 0;
-  size_t last_runs = 0;
-  ro.progress = [&](size_t i, size_t n) {
-    if (i == 0 && last_runs != 0) ++pass;
-    last_runs = n;
-    if (!o.quiet && since(sim_start) > 2.0)
-      std::fprintf(stderr, "\r  simulating %s design: run %zu of %zu (%.0f s)   ",
-                   pass == 0 ? "sparse" : "dense", i + 1, n, since(sim_start));
-  };
-  const app::CaseResult r = app::run_case(ds, o.no_dense ? nullptr : &dd, c, ro);
-  if (!o.quiet && since(sim_start) > 2.0) std::fprintf(stderr, "\r%70s\r", "");
+  ro.jobs = jobs;
+  ro.progress_steps = &progress;
+  const app::CaseResult r = app::run_case(designs[0], o.no_dense ? nullptr : &designs[1], c, ro);
   if (!o.quiet) print_result(r, p);
   if (!o.json.empty()) write_file_atomically(o.json, app::to_json(r, p).dump(2) + "\n");
   if (r.mismatches()) {
@@ -160,7 +158,7 @@ int run_sim(const SimOptions& o) {
                  app::save_replay(c, dir, o.config).c_str());
     return int(Exit::Mismatch);
   }
-  if (o.icarus) icarus_check(ds, c, dir, o.quiet);
+  if (o.icarus) icarus_check(designs[0], c, dir, o.quiet);
   return 0;
 }
 
@@ -192,6 +190,8 @@ Command add_sim(CLI::App& app) {
               "also replay the sparse design's run in Icarus Verilog and check it matches "
               "Verilator cycle for cycle (slow: keep the layer small)");
   s->add_flag("-q,--quiet", o->quiet, "print nothing but errors");
+  s->add_option("-j,--jobs", o->jobs, "designs built and simulated in parallel (default: cores)")
+      ->check(CLI::Range(1, 256));
   return {s, [o] { return run_sim(*o); }};
 }
 

@@ -26,6 +26,7 @@ struct SynthOptions {
   bool osu018 = false;
   bool no_power = false;  // area only: no activity simulation, timing or power
   bool gatesim = false;   // simulate the mapped netlist on the layer
+  int jobs = 0;           // designs in parallel (0: the number of cores)
 };
 
 void print_design(const char* label, const app::DesignPpa& d, bool power) {
@@ -56,19 +57,15 @@ int run_synth(const SynthOptions& o) {
   po.osu018 = o.osu018;
   po.power = !o.no_power;
   po.gatesim = o.gatesim;
-  po.log = [](const std::string& s) { std::fprintf(stderr, "  %s\n", s.c_str()); };
+  po.jobs = o.jobs;
+  app::Progress progress;
+  po.progress = &progress;
   const app::PpaResult r = app::run_ppa(p, po);
   const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   std::printf(
       "zasgen synth %s: 55-nm-like library (synthetic estimate), %.0f MHz, layer %s at %.0f%% "
       "sparsity\n",
       o.config.c_str(), p.target_mhz, r.layer.name.c_str(), 100 * r.layer.sparsity);
-  for (const app::DesignPpa* d : {&r.sparse, r.dense ? &*r.dense : nullptr})
-    if (po.power && d && d->window != r.layer.layer)
-      std::printf(
-          "  %s: switching activity from the first %d of %d input rows; energy over the "
-          "whole layer\n",
-          d->params.name.c_str(), d->window.h, r.layer.layer.h);
   print_design("sparse", r.sparse, po.power);
   if (r.dense) print_design("dense", *r.dense, po.power);
   if (r.dense && po.power) {
@@ -76,7 +73,7 @@ int run_synth(const SynthOptions& o) {
         "  sparse machinery: %+.1f%% area over the dense baseline; speedup %.2fx; energy "
         "%.2fx lower\n",
         100 * (r.sparse.synth.total_area_um2 / r.dense->synth.total_area_um2 - 1),
-        double(r.dense->layer_cycles) / double(r.sparse.layer_cycles),
+        double(r.dense->layer_cycles()) / double(r.sparse.layer_cycles()),
         r.dense->energy_uj / r.sparse.energy_uj);
   }
   for (const app::DesignPpa* d : {&r.sparse, r.dense ? &*r.dense : nullptr})
@@ -96,6 +93,7 @@ int run_synth(const SynthOptions& o) {
     std::printf("  effective TOPS/W %.2f (paper: 1.94 in UMC 55 nm at 100 MHz, 1.08 V)\n",
                 r.sparse.tops_per_w);
   std::printf("  netlist %s; %.0f s\n", r.sparse.synth.netlist.c_str(), secs);
+  std::printf("  %s\n", progress.summary().c_str());
   if (!o.json.empty()) write_file_atomically(o.json, app::to_json(r).dump(2) + "\n");
   for (const app::DesignPpa* d : {&r.sparse, r.dense ? &*r.dense : nullptr})
     if (d && d->gatesim && d->gatesim->count) return int(Exit::Mismatch);
@@ -117,6 +115,9 @@ Command add_synth(CLI::App& app) {
   y->add_flag("--no-dense", o->no_dense, "skip the dense twin");
   y->add_flag("--osu018", o->osu018, "also cross-check against Debian's osu018 library");
   y->add_flag("--no-power", o->no_power, "area only: no activity simulation, timing or power");
+  y->add_option("-j,--jobs", o->jobs,
+                "designs simulated and synthesized in parallel (default: cores)")
+      ->check(CLI::Range(1, 256));
   y->add_flag("--gatesim", o->gatesim,
               "simulate the mapped netlist on the layer and compare with the golden model");
   return {y, [o] { return run_synth(*o); }};

@@ -337,7 +337,8 @@ SuiteReport bench_vgg16(const ArchParams& p, const BenchOptions& o) {
   const double alpha = (macs_all / kPaperVgg16Speedup - macs_fixed) / scaled_work;
   Profile pub{"published",
               "published per-layer sparsity",
-              "Input zeros per layer from Han et al., NIPS 2015, Table 5 (FACTS.md section 3).",
+              "Input zeros per layer from Han et al., NIPS 2015, Table 5 (the Act% column of each "
+              "previous layer).",
               {}};
   Profile sparser{
       "paper_implied",
@@ -653,7 +654,6 @@ SuiteReport bench_ppa(const ArchParams& p, const BenchOptions& o) {
   po.out_dir = (fs::path(o.out_dir) / "bench" / "synth").string();
   po.cache_root = o.cache_root;
   po.seed = o.seed;
-  po.log = o.log;
   std::optional<json> synth;
   std::string why_not;
   try {

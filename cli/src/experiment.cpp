@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include "zasgen/app/parallel.h"
 #include "zasgen/model/npy.h"
 
 namespace zasgen::app {
@@ -35,8 +36,27 @@ CaseResult run_case(const sim::Design& sparse, const sim::Design* dense, const s
   for (int32_t v : c.in.act.values()) r.input_nonzeros += v != 0;
   r.input_sparsity = c.in.act.size() ? 1.0 - double(r.input_nonzeros) / double(c.in.act.size()) : 0;
   r.dense_bits = int64_t(c.in.act.size()) * sparse.params.act_bits;
-  r.sparse = sim::run_design(sparse, c, golden, o.trace, o.progress);
-  if (dense) r.dense = sim::run_design(*dense, c, golden, {}, o.progress);
+  const sim::Design* designs[2] = {&sparse, dense};
+  sim::DesignResult results[2];
+  parallel_for(dense ? 2 : 1, o.jobs, [&](size_t i) {
+    const sim::Design& d = *designs[i];
+    const int step =
+        o.progress_steps
+            ? o.progress_steps->start(
+                  fmt::format("simulate {} on {}_top", c.layer.to_string(), d.params.name), 1)
+            : -1;
+    sim::RunDesignOptions ro;
+    if (i == 0) ro.trace = o.trace;
+    ro.activity = o.activity;
+    if (o.progress_steps)
+      ro.progress = [&, step](size_t run, size_t runs) {
+        o.progress_steps->update(step, double(run) / double(runs));
+      };
+    results[i] = sim::run_design(d, c, golden, ro);
+    if (o.progress_steps) o.progress_steps->finish(step);
+  });
+  r.sparse = std::move(results[0]);
+  if (dense) r.dense = std::move(results[1]);
   return r;
 }
 

@@ -7,15 +7,12 @@
 #include <fmt/format.h>
 
 #include "zasgen/activity.h"
-#include "zasgen/flow/error.h"
+#include "zasgen/app/parallel.h"
 #include "zasgen/fs_util.h"
 #include "zasgen/rtl/macros.h"
-#include "zasgen/sim/cycle_model.h"
 #include "zasgen/sim/verilator_build.h"
 
 namespace zasgen::app {
-
-using flow::FlowError;
 
 namespace fs = std::filesystem;
 
@@ -67,83 +64,96 @@ void gate_level_sim(DesignPpa& d, const sim::LayerCase& c, const std::string& rt
   d.gatesim_seconds = r.run.seconds;
 }
 
-DesignPpa run_design(const ArchParams& p, const sim::LayerCase& c, const std::string& dir,
-                     const PpaOptions& o, const flow::LibertySpec& spec) {
-  auto log = [&](const std::string& s) {
-    if (o.log) o.log(s);
-  };
-  DesignPpa d;
-  d.params = p;
-  d.clock_mhz = p.target_mhz;
-  sim::Design design;
-  design.params = p;
-  design.rtl_dir = sim::generate_design(p, dir);
-  const sim::LayerCase window = activity_window(c, p, o.activity_budget);
-  d.window = window.layer;
-  if (o.power) {
-    log(fmt::format("{}: simulating {} for switching activity (coverage build)", p.name,
-                    window.name));
-    d.activity =
-        sim::measure_activity(design, window, o.cache_root, (fs::path(dir) / "activity").string());
-    if (d.activity.mismatch.count)
-      throw FlowError(FlowError::Code::ToolFailed, p.name,
-                      fmt::format("the activity simulation is not bit-exact ({} mismatches): "
-                                  "refusing to estimate power from it",
-                                  d.activity.mismatch.count));
-    d.layer_cycles = d.activity.perf.cycles;
-    if (window.layer != c.layer) {
-      log(fmt::format("{}: simulating the whole layer {} for its cycles", p.name, c.name));
-      sim::BuildRequest br;
-      br.rtl_dir = design.rtl_dir;
-      br.top = p.name + "_top";
-      br.cache_root = o.cache_root;
-      design.library = sim::build_simulator(br).library;
-      const sim::DesignResult full = sim::run_design(design, c, sim::golden_output(c, p));
-      if (full.mismatch.count)
-        throw FlowError(
-            FlowError::Code::ToolFailed, p.name,
-            fmt::format("the simulation of the whole layer is not bit-exact ({} "
-                        "mismatches, first at k={} y={} x={})",
-                        full.mismatch.count, full.mismatch.k, full.mismatch.y, full.mismatch.x));
-      d.layer_cycles = full.run.perf.cycles;
-      d.layer_sim_seconds = full.run.seconds;
-    }
+// A step of the pipeline on one design, with its progress.
+class Step {
+ public:
+  Step(Progress* p, const std::string& name, double total = 0)
+      : p_(p), id_(p ? p->start(name, total) : -1) {}
+  ~Step() {
+    if (p_) p_->finish(id_);
   }
-  const rtl::MacroManifest macros = rtl::read_manifest(design.rtl_dir);
-  const std::string syn_dir = (fs::path(dir) / "synth").string();
+  void update(double done) {
+    if (p_) p_->update(id_, done);
+  }
+
+ private:
+  Progress* p_;
+  int id_;
+};
+
+// One design through the pipeline.
+struct Unit {
+  ArchParams params;
+  std::string dir;  // out/<stem>/ or out/<stem>/dense/
+  sim::Design design;
+  DesignPpa result;
+};
+
+void prepare(Unit& u, const PpaOptions& o) {
+  if (!o.power) {  // area only: the RTL is all synthesis needs
+    u.design.params = u.params;
+    u.design.rtl_dir = sim::generate_design(u.params, u.dir);
+    u.design.macros = rtl::read_manifest(u.design.rtl_dir);
+    return;
+  }
+  Step step(o.progress, "build the simulator of " + u.params.name + "_top");
+  u.design = sim::prepare_design(u.params, u.dir, o.cache_root);
+}
+
+void simulate(Unit& u, const sim::LayerCase& c, const model::Tensor3& golden, const PpaOptions& o) {
+  Step step(o.progress, "simulate " + c.layer.to_string() + " on " + u.params.name + "_top", 1);
+  sim::RunDesignOptions ro;
+  ro.activity = true;
+  ro.progress = [&](size_t run, size_t runs) { step.update(double(run) / double(runs)); };
+  u.result.run = sim::run_design(u.design, c, golden, ro);
+  if (u.result.run.mismatch.count)
+    throw MismatchError(fmt::format(
+        "{}: the simulation of {} differs from the golden model ({} outputs, first at k={} y={} "
+        "x={}): refusing to estimate power from it",
+        u.params.name, c.name, u.result.run.mismatch.count, u.result.run.mismatch.k,
+        u.result.run.mismatch.y, u.result.run.mismatch.x));
+}
+
+void synthesize(Unit& u, const sim::LayerCase& c, const flow::LibertySpec& spec,
+                const PpaOptions& o) {
+  DesignPpa& d = u.result;
+  d.params = u.params;
+  d.clock_mhz = u.params.target_mhz;
+  const rtl::MacroManifest& macros = u.design.macros;
+  const std::string syn_dir = (fs::path(u.dir) / "synth").string();
   const auto libs = flow::write_libraries(spec, macros, syn_dir);
   flow::SynthJob job;
-  job.verilog_files = design_files(design.rtl_dir, macros);
-  job.top = p.name + "_top";
+  job.verilog_files = design_files(u.design.rtl_dir, macros);
+  job.top = u.params.name + "_top";
   job.macros = macros;
   job.out_dir = syn_dir;
-  job.clock_period_ns = 1000.0 / p.target_mhz;
+  job.clock_period_ns = 1000.0 / u.params.target_mhz;
   job.liberty = libs.first;
   job.macro_liberty = libs.second;
   if (o.power) {
-    d.activity_file = (fs::path(dir) / "activity" / "activity.json").string();
-    write_file_atomically(d.activity_file, activity_json(d.activity.activity));
+    d.activity_file = (fs::path(u.dir) / "activity" / "activity.json").string();
+    write_file_atomically(d.activity_file, activity_json(d.run.run.activity));
     job.activity_file = d.activity_file;
     job.default_toggle_rate = 0.05;  // only nets the simulation did not see
   }
   job.run_sta = o.power;
-  log(fmt::format("{}: synthesizing {} ({} files, {} macro geometries)", p.name, job.top,
-                  job.verilog_files.size(), macros.macros.size()));
-  d.synth = flow::synthesize(job);
+  {
+    Step step(o.progress, (o.power ? "synthesize, time and power " : "synthesize ") + job.top);
+    d.synth = flow::synthesize(job);
+  }
   if (o.power) {
-    d.layer_us = double(d.layer_cycles) / d.clock_mhz;
+    d.layer_us = double(d.layer_cycles()) / d.clock_mhz;
     d.energy_uj = d.synth.power.total.total_mw() * d.layer_us * 1e-3;
     d.tops_per_w = d.energy_uj > 0 ? 2.0 * double(c.layer.macs()) / (d.energy_uj * 1e-6) / 1e12 : 0;
   }
   if (o.gatesim) {
-    log(fmt::format("{}: gate-level simulation of the netlist on {}", p.name, window.name));
-    gate_level_sim(d, window, design.rtl_dir, libs.first, (fs::path(dir) / "gatesim").string(), o);
+    Step step(o.progress, "gate-level simulation of " + job.top);
+    gate_level_sim(d, c, u.design.rtl_dir, libs.first, (fs::path(u.dir) / "gatesim").string(), o);
   }
   if (o.osu018) {
-    log(fmt::format("{}: cross-checking against osu018", p.name));
+    Step step(o.progress, "osu018 cross-check of " + job.top);
     d.osu018 = flow::osu018_crosscheck(job, d.synth, spec);
   }
-  return d;
 }
 
 nlohmann::ordered_json design_json(const DesignPpa& d) {
@@ -174,14 +184,15 @@ nlohmann::ordered_json design_json(const DesignPpa& d) {
                              {"sequential", s.power.sequential.total_mw()},
                              {"combinational", s.power.combinational.total_mw()},
                              {"sram", s.power.macro.total_mw()}};
-  j["activity"] = {{"window", d.window.to_string()},
-                   {"window_cycles", d.activity.perf.cycles},
+  j["activity"] = {{"file", d.activity_file},
+                   {"cycles", d.run.run.activity.cycles},
+                   {"register_bits", d.run.run.activity.nets.size()},
+                   {"sram_instances", d.run.run.activity.macros.size()},
                    {"nets_annotated", s.power.activity_applied},
                    {"nets_left_to_sta", s.power.activity_not_register},
-                   {"names_unmatched", s.power.activity_unmatched},
-                   {"bits_dropped_impossible", d.activity.impossible}};
-  j["layer_cycles"] = d.layer_cycles;
-  j["layer_sim_seconds"] = d.layer_sim_seconds;
+                   {"names_unmatched", s.power.activity_unmatched}};
+  j["layer_cycles"] = d.layer_cycles();
+  j["layer_sim_seconds"] = d.run.run.seconds;
   j["layer_time_us"] = d.layer_us;
   j["energy_uj"] = d.energy_uj;
   j["tops_per_w_effective"] = d.tops_per_w;
@@ -202,46 +213,49 @@ nlohmann::ordered_json design_json(const DesignPpa& d) {
 
 }  // namespace
 
-sim::LayerCase activity_window(const sim::LayerCase& full, const ArchParams& design,
-                               uint64_t budget) {
-  const model::LayerSpec& l = full.layer;
-  auto cycles = [&](int rows) {
-    model::LayerSpec w = l;
-    w.h = rows;
-    return sim::estimate_layer(w, design, full.sparsity).cycles;
-  };
-  if (cycles(l.h) <= budget) return full;
-  int lo = std::min(l.h, l.r + l.stride), hi = l.h;  // cycles(lo) may exceed the budget: lo
-  while (lo < hi) {
-    const int mid = (lo + hi + 1) / 2;
-    if (cycles(mid) <= budget)
-      lo = mid;
-    else
-      hi = mid - 1;
-  }
-  sim::LayerCase w = full;
-  w.layer.h = lo;
-  w.name =
-      fmt::format("{} (first {} of {} input rows of {})", w.layer.to_string(), lo, l.h, full.name);
-  const model::Tensor3& a = full.in.act;
-  w.in.act = model::Tensor3(a.channels(), lo, a.width());
-  for (int c = 0; c < a.channels(); ++c)
-    std::copy(a.channel(c), a.channel(c) + size_t(lo) * size_t(a.width()), w.in.act.channel(c));
-  return w;
-}
-
 PpaResult run_ppa(const ArchParams& p, const PpaOptions& o) {
   PpaResult r;
-  sim::CaseOptions co;
-  co.layer = o.layer.empty() ? sim::representative_layer(p).to_string() : o.layer;
-  co.sparsity = o.sparsity;
-  co.seed = o.seed;
-  r.layer = sim::make_case(co, p);
+  if (o.simulated) {
+    r.layer = o.simulated->c;
+  } else {
+    sim::CaseOptions co;
+    co.layer = o.layer.empty() ? sim::representative_layer(p).to_string() : o.layer;
+    co.sparsity = o.sparsity;
+    co.seed = o.seed;
+    r.layer = sim::make_case(co, p);
+  }
+  std::vector<Unit> units(o.dense ? 2 : 1);
+  units[0].params = p;
+  units[0].dir = o.out_dir;
+  if (o.dense) {
+    units[1].params = p.dense_twin();
+    units[1].dir = (fs::path(o.out_dir) / "dense").string();
+  }
+  const int jobs = o.jobs > 0 ? o.jobs : default_jobs();
+  if (o.simulated && o.power) {
+    // The layer ran on these designs already, with activity: take its results.
+    for (size_t i = 0; i < units.size(); ++i) {
+      Unit& u = units[i];
+      const sim::DesignResult* run =
+          i == 0 ? &o.simulated->sparse : (o.simulated->dense ? &*o.simulated->dense : nullptr);
+      if (!run || run->run.activity.nets.empty())
+        throw std::logic_error("run_ppa: the simulated case has no activity for " + u.params.name);
+      u.design.params = u.params;
+      u.design.rtl_dir = (fs::path(u.dir) / "rtl").string();
+      u.design.macros = rtl::read_manifest(u.design.rtl_dir);
+      u.result.run = *run;
+    }
+  } else {
+    const model::Tensor3 golden = o.power ? sim::golden_output(r.layer, p) : model::Tensor3();
+    parallel_for(units.size(), jobs, [&](size_t i) {
+      prepare(units[i], o);
+      if (o.power) simulate(units[i], r.layer, golden, o);
+    });
+  }
   const flow::LibertySpec spec = flow::load_process_spec(flow::default_process_spec_path());
-  r.sparse = run_design(p, r.layer, o.out_dir, o, spec);
-  if (o.dense)
-    r.dense =
-        run_design(p.dense_twin(), r.layer, (fs::path(o.out_dir) / "dense").string(), o, spec);
+  parallel_for(units.size(), jobs, [&](size_t i) { synthesize(units[i], r.layer, spec, o); });
+  r.sparse = std::move(units[0].result);
+  if (o.dense) r.dense = std::move(units[1].result);
   return r;
 }
 
@@ -255,7 +269,6 @@ nlohmann::ordered_json to_json(const PpaResult& r) {
       "foundry data";
   j["activity_layer"] = r.layer.name;
   j["activity_sparsity"] = r.layer.sparsity;
-  j["activity_window"] = s.window.to_string();
   j["layer_dense_macs"] = r.layer.layer.macs();
   // The contract's keys, for the design itself.
   j["area_um2"] = s.synth.total_area_um2;
@@ -277,7 +290,8 @@ nlohmann::ordered_json to_json(const PpaResult& r) {
     j["logic_area_overhead"] = r.dense->synth.logic_area_um2 > 0
                                    ? s.synth.logic_area_um2 / r.dense->synth.logic_area_um2 - 1.0
                                    : 0.0;
-    j["speedup"] = s.layer_cycles ? double(r.dense->layer_cycles) / double(s.layer_cycles) : 0.0;
+    j["speedup"] =
+        s.layer_cycles() ? double(r.dense->layer_cycles()) / double(s.layer_cycles()) : 0.0;
     j["energy_ratio_dense_over_sparse"] = s.energy_uj > 0 ? r.dense->energy_uj / s.energy_uj : 0.0;
   }
   return j;

@@ -19,7 +19,8 @@ using Code = FlowError::Code;
 
 std::string abc_script() {
   // Yosys' default -liberty script with -constr, except `buffer -p` (buffer with sizing):
-  // `abc -D` alone neither buffers high-fanout nets nor sizes gates (FACTS.md section 6).
+  // `abc -D` alone neither buffers high-fanout nets nor sizes gates (measured with Yosys 0.23:
+  // flow/README.md, "Synthesis").
   return "strash; &get -n; &fraig -x; &put; scorr; dc2; dretime; strash; &get -n; &dch -f; "
          "&nf {D}; &put; buffer -p; upsize {D}; dnsize {D}; stime -p\n";
 }

@@ -1,5 +1,7 @@
 #include "zasgen/arch_params.h"
 
+#include <cstdio>
+
 #include <algorithm>
 #include <cmath>
 
@@ -95,6 +97,13 @@ ArchParams ArchParams::dense_twin() const {
   d.name = name + "_dense";
   derive(d);
   return d;
+}
+
+std::string ArchParams::source_id() const {
+  if (source_name.empty()) return "(no config)";
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(source_hash));
+  return source_name + ", fnv1a " + hex;
 }
 
 }  // namespace zasgen

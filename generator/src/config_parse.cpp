@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "zasgen/config.h"
+#include "zasgen/util.h"
 
 namespace zasgen {
 
@@ -445,6 +446,7 @@ ParseResult parse_config_text(const std::string& text, const std::string& file) 
   r.diags.attach_source(file, text);
   Config cfg;
   cfg.file = file;
+  cfg.text_hash = fnv1a(text);
   cfg.default_name = name_from_path(file);
   Parser parser(file, cfg, r.diags);
 

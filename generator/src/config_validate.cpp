@@ -8,6 +8,7 @@
 //   3. derive() and the memory rules on the derived depths.
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <initializer_list>
 #include <regex>
 
@@ -140,6 +141,8 @@ class Validator {
 
   void values(ArchParams& p) {
     p.source = c_.file;
+    p.source_name = std::filesystem::path(c_.file).filename().string();
+    p.source_hash = c_.text_hash;
     if (const ConfigValue* v = get("name")) {
       static const std::regex ok("[a-z][a-z0-9_]*");
       if (!std::regex_match(v->str, ok) || v->str.size() > 64)

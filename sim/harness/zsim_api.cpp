@@ -1,14 +1,19 @@
 // Verilator harness: a C API over one generated design, compiled with its Verilated model into a
 // shared library that zasgen loads (sim/src/rtl_model.cpp). It drives the pins a real host
 // drives: clock and reset, the AXI4-Lite register port, the 32-bit load/store streams and the
-// interrupt line; nothing reaches inside the design. It owns its VerilatedContext and model
-// (no file-scope state), so several designs can be loaded side by side.
+// interrupt line. It reads only what the build made public (`verilator public_flat_rd`): the
+// SRAM models' access counters and the registers, whose toggles it counts for power when asked.
+// It owns its VerilatedContext and model (no file-scope state), so several designs can be
+// loaded side by side.
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "Vzas.h"
 #include "verilated.h"
+#include "verilated_syms.h"
 #ifdef ZSIM_TRACE
 #include "verilated_fst_c.h"
 #endif
@@ -18,6 +23,113 @@
 
 namespace {
 
+// Switching activity of the public registers: per bit, how many cycles it changed and how many
+// it was 1, counted every cycle while on. 64 bits at a time with bit-sliced counters (planes of
+// a per-bit binary counter, added to with ripple carries), flushed into 64-bit totals before
+// they can overflow.
+class ActivityCounter {
+ public:
+  struct Probe {
+    std::string name;  // "<instance path below the top>.<register>"
+    const void* data;  // the model's storage of it
+    int width;         // bits
+    int elem;          // bytes per storage element (1, 2, 4, 8; 4 for wide words)
+    size_t chunk0;     // first 64-bit chunk in the flat arrays
+    size_t chunks;     // 64-bit chunks it takes
+  };
+
+  void add(std::string name, const void* data, int width, int elem) {
+    const size_t chunks = size_t((width + 63) / 64);
+    probes_.push_back({std::move(name), data, width, elem, chunks_, chunks});
+    chunks_ += chunks;
+  }
+  void start() {
+    prev_.assign(chunks_, 0);
+    if (tplanes_.empty()) {
+      tplanes_.assign(kPlanes * chunks_, 0);
+      hplanes_.assign(kPlanes * chunks_, 0);
+      toggles_.assign(chunks_ * 64, 0);
+      highs_.assign(chunks_ * 64, 0);
+    }
+    read(prev_);
+    on_ = true;
+  }
+  void stop() {
+    flush();
+    on_ = false;
+  }
+  bool on() const { return on_; }
+  void sample() {
+    cur_.resize(chunks_);
+    read(cur_);
+    for (size_t c = 0; c < chunks_; ++c) {
+      add_bits(&tplanes_[c * kPlanes], cur_[c] ^ prev_[c]);
+      add_bits(&hplanes_[c * kPlanes], cur_[c]);
+    }
+    std::swap(prev_, cur_);
+    ++cycles_;
+    if (++since_flush_ == (uint64_t(1) << kPlanes) - 1) flush();
+  }
+  uint64_t cycles() const { return cycles_; }
+  const std::vector<Probe>& probes() const { return probes_; }
+  const uint64_t* toggles(size_t i) const { return &toggles_[probes_[i].chunk0 * 64]; }
+  const uint64_t* highs(size_t i) const { return &highs_[probes_[i].chunk0 * 64]; }
+
+ private:
+  static constexpr int kPlanes = 16;
+
+  static void add_bits(uint64_t* planes, uint64_t x) {
+    for (int k = 0; k < kPlanes && x; ++k) {
+      const uint64_t carry = planes[k] & x;
+      planes[k] ^= x;
+      x = carry;
+    }
+  }
+  void flush() {
+    for (size_t c = 0; c < chunks_; ++c)
+      for (int k = 0; k < kPlanes; ++k) {
+        for (uint64_t t = tplanes_[c * kPlanes + k]; t; t &= t - 1)
+          toggles_[c * 64 + size_t(__builtin_ctzll(t))] += uint64_t(1) << k;
+        for (uint64_t h = hplanes_[c * kPlanes + k]; h; h &= h - 1)
+          highs_[c * 64 + size_t(__builtin_ctzll(h))] += uint64_t(1) << k;
+        tplanes_[c * kPlanes + k] = 0;
+        hplanes_[c * kPlanes + k] = 0;
+      }
+    since_flush_ = 0;
+  }
+  void read(std::vector<uint64_t>& out) const {
+    for (const Probe& p : probes_) {
+      uint64_t* o = &out[p.chunk0];
+      switch (p.elem) {
+        case 1:
+          o[0] = *static_cast<const uint8_t*>(p.data);
+          break;
+        case 2:
+          o[0] = *static_cast<const uint16_t*>(p.data);
+          break;
+        case 8:
+          o[0] = *static_cast<const uint64_t*>(p.data);
+          break;
+        default:
+          if (p.width <= 32) {
+            o[0] = *static_cast<const uint32_t*>(p.data);
+          } else {  // a wide value: 32-bit words, least significant first
+            const uint32_t* w = static_cast<const uint32_t*>(p.data);
+            const size_t words = size_t((p.width + 31) / 32);
+            for (size_t i = 0; i < p.chunks; ++i)
+              o[i] = w[2 * i] | (2 * i + 1 < words ? uint64_t(w[2 * i + 1]) << 32 : 0);
+          }
+      }
+    }
+  }
+
+  std::vector<Probe> probes_;
+  size_t chunks_ = 0;
+  std::vector<uint64_t> prev_, cur_, tplanes_, hplanes_, toggles_, highs_;
+  uint64_t cycles_ = 0, since_flush_ = 0;
+  bool on_ = false;
+};
+
 struct Sim {
   std::unique_ptr<VerilatedContext> ctx;
   std::unique_ptr<Vzas> top;
@@ -26,11 +138,13 @@ struct Sim {
   uint64_t trace_from = 0, trace_to = 0;
 #endif
   uint64_t cycles = 0;
+  std::unique_ptr<ActivityCounter> activity;
 
   // One clock cycle: inputs were set with the clock low; the rising edge updates the state.
   void tick() {
     top->clk = 1;
     top->eval();
+    if (activity && activity->on()) activity->sample();
 #ifdef ZSIM_TRACE
     if (trace && cycles >= trace_from && cycles <= trace_to) trace->dump(ctx->time());
 #endif
@@ -226,6 +340,88 @@ __attribute__((visibility("default"))) int zsim_wait_irq(void* h, uint64_t max_c
     s->tick();
   }
   return 0;
+}
+
+// Where a simulation-only 64-bit counter of the design lives (a `verilator public_flat_rd`
+// variable, e.g. an SRAM model's n_reads), by its scope ("<top module>.<instance path>") and
+// name; nullptr when there is no such variable. The model updates it in place.
+__attribute__((visibility("default"))) const uint64_t* zsim_counter(void* h, const char* scope_path,
+                                                                    const char* name) {
+  auto* s = static_cast<Sim*>(h);
+  const std::string scope = std::string(s->top->name()) + "." + scope_path;
+  const VerilatedScope* sc = s->ctx->scopeFind(scope.c_str());
+  if (!sc) return nullptr;
+  const VerilatedVar* v = sc->varFind(name);
+  if (!v || v->vltype() != VLVT_UINT64) return nullptr;
+  return static_cast<const uint64_t*>(v->datap());
+}
+
+// Register activity (ActivityCounter): every public variable of at most 64 bits per element
+// that is not a simulation counter of an SRAM model (`n_*`) is a register the build marked for
+// it. on=1 starts counting (from the current state), on=0 stops; counts accumulate.
+__attribute__((visibility("default"))) void zsim_activity(void* h, int on) {
+  auto* s = static_cast<Sim*>(h);
+  if (!s->activity) {
+    s->activity = std::make_unique<ActivityCounter>();
+    const std::string prefix = std::string(s->top->name()) + ".";
+    for (const auto& [sname, scope] : *s->ctx->scopeNameMap()) {
+      std::string path = sname;
+      if (path.compare(0, prefix.size(), prefix) != 0 || !scope->varsp()) continue;
+      path = path.substr(prefix.size());  // "<top module>[.<instance path>]"
+      const size_t dot = path.find('.');
+      path = dot == std::string::npos ? "" : path.substr(dot + 1);
+      for (const auto& [vname, var] : *scope->varsp()) {
+        if (std::strncmp(vname, "n_", 2) == 0) continue;  // SRAM model counters
+        int elem = 0;
+        switch (var.vltype()) {
+          case VLVT_UINT8:
+            elem = 1;
+            break;
+          case VLVT_UINT16:
+            elem = 2;
+            break;
+          case VLVT_UINT32:
+          case VLVT_WDATA:
+            elem = 4;
+            break;
+          case VLVT_UINT64:
+            elem = 8;
+            break;
+          default:
+            continue;
+        }
+        if (var.udims() != 0) continue;  // arrays (memories) are not registers we count
+        const int width = var.packed().elements();
+        s->activity->add(path.empty() ? vname : path + "." + vname, var.datap(), width, elem);
+      }
+    }
+  }
+  if (on && !s->activity->on()) s->activity->start();
+  if (!on && s->activity->on()) s->activity->stop();
+}
+
+__attribute__((visibility("default"))) uint64_t zsim_activity_cycles(void* h) {
+  auto* s = static_cast<Sim*>(h);
+  return s->activity ? s->activity->cycles() : 0;
+}
+
+__attribute__((visibility("default"))) uint64_t zsim_activity_probes(void* h) {
+  auto* s = static_cast<Sim*>(h);
+  return s->activity ? s->activity->probes().size() : 0;
+}
+
+// Register i: its name, width, and per-bit toggle and high counts (valid until the next call
+// that changes the counts).
+__attribute__((visibility("default"))) const char* zsim_activity_probe(void* h, uint64_t i,
+                                                                       int* width,
+                                                                       const uint64_t** toggles,
+                                                                       const uint64_t** highs) {
+  auto* s = static_cast<Sim*>(h);
+  const auto& p = s->activity->probes()[i];
+  *width = p.width;
+  *toggles = s->activity->toggles(i);
+  *highs = s->activity->highs(i);
+  return p.name.c_str();
 }
 
 #ifdef ZSIM_COVERAGE

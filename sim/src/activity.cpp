@@ -14,27 +14,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// The SRAM models' branch lines that count accesses, per model file name.
-struct SramBranches {
-  bool one_port = true;
-  int we_line = 0;  // 1RW: "if (we)" (taken: write, not taken: read); 1R1W: write
-  int re_line = 0;  // 1R1W: "if (re)" (taken: read)
-};
-
-SramBranches find_branches(const fs::path& file) {
-  SramBranches b;
-  b.one_port = file.filename().string().rfind("sram_1rw_", 0) == 0;
-  std::ifstream in(file);
-  std::string line;
-  for (int n = 1; std::getline(in, line); ++n) {
-    if (line.find("if (we)") != std::string::npos) b.we_line = n;
-    if (line.find("if (re)") != std::string::npos) b.re_line = n;
-  }
-  if (!b.we_line || (!b.one_port && !b.re_line))
-    throw ToolError("cannot find the access branches of SRAM model " + file.string());
-  return b;
-}
-
 // One coverage point: the fields of its key ('\x01' name '\x02' value ...) and its count.
 struct Point {
   std::map<std::string, std::string> f;
@@ -65,9 +44,8 @@ bool parse_point(const std::string& line, Point& p) {
 }  // namespace
 
 void add_coverage(SwitchingActivity& a, const std::vector<std::string>& files,
-                  const std::string& top, const std::string& rtl_dir) {
+                  const std::string& top) {
   const std::string root = "top." + top;
-  std::map<std::string, SramBranches> srams;
   Point pt;
   for (const std::string& file : files) {
     std::ifstream in(file);
@@ -83,17 +61,6 @@ void add_coverage(SwitchingActivity& a, const std::vector<std::string>& files,
         const std::string& sig = pt.f["o"];
         if (sig == "clk") continue;  // the clock is the clock
         a.nets[hier.empty() ? sig : hier + "." + sig].toggles += pt.count;
-      } else if (page.rfind("v_branch/sram_", 0) == 0) {
-        const fs::path src = fs::path(rtl_dir) / fs::path(pt.f["f"]).filename();
-        auto it = srams.find(src.string());
-        if (it == srams.end()) it = srams.emplace(src.string(), find_branches(src)).first;
-        const SramBranches& b = it->second;
-        const int l = std::stoi(pt.f["l"]);
-        const bool taken = pt.f["o"] == "if";
-        MacroCounts& mc = a.macros[hier];
-        if (b.one_port && l == b.we_line) (taken ? mc.writes : mc.reads) += pt.count;
-        if (!b.one_port && l == b.we_line && taken) mc.writes += pt.count;
-        if (!b.one_port && l == b.re_line && taken) mc.reads += pt.count;
       }
     }
   }

@@ -23,6 +23,7 @@ Design prepare_design(const ArchParams& p, const std::string& dir, const std::st
   Design d;
   d.params = p;
   d.rtl_dir = generate_design(p, dir);
+  d.macros = rtl::read_manifest(d.rtl_dir);
   BuildRequest br;
   br.rtl_dir = d.rtl_dir;
   br.top = p.name + "_top";
@@ -61,10 +62,14 @@ model::Tensor3 golden_output(const LayerCase& c, const ArchParams& p) {
 }
 
 DesignResult run_design(const Design& d, const LayerCase& c, const model::Tensor3& golden,
-                        const TraceOptions& trace, const Progress& progress) {
+                        const RunDesignOptions& ro) {
   DesignResult r;
-  RtlModel model(d.library, trace);
-  r.run = simulate_layer(model, d.params, c.layer, c.in, progress);
+  RtlModel model(d.library, ro.trace);
+  LayerSimOptions o;
+  o.progress = ro.progress;
+  o.macros = &d.macros;
+  o.activity = ro.activity;
+  r.run = simulate_layer(model, d.params, c.layer, c.in, o);
   r.mismatch = compare(golden, r.run.out);
   r.model = estimate_layer(c.layer, d.params, c.in.act, r.run.plan, true);
   // Storage of the whole map in the design's format (a whole-map rle block may count more
@@ -90,7 +95,10 @@ ActivityRun measure_activity(const Design& d, const LayerCase& c, const std::str
   fs::remove_all(work_dir);
   fs::create_directories(work_dir);
   RtlModel model(b.library);
-  const LayerRun run = simulate_layer(model, d.params, c.layer, c.in, nullptr, work_dir);
+  LayerSimOptions o;
+  o.macros = &d.macros;
+  o.coverage_dir = work_dir;
+  const LayerRun run = simulate_layer(model, d.params, c.layer, c.in, o);
   a.perf = run.perf;
   a.sim_seconds = run.seconds;
   a.mismatch = compare(golden_output(c, d.params), run.out);
@@ -98,8 +106,8 @@ ActivityRun measure_activity(const Design& d, const LayerCase& c, const std::str
   for (const auto& e : fs::directory_iterator(work_dir))
     if (e.path().extension() == ".dat") files.push_back(e.path().string());
   std::sort(files.begin(), files.end());
-  add_coverage(a.activity, files, br.top, d.rtl_dir);
-  a.activity.cycles = run.perf.cycles;
+  a.activity = run.activity;  // SRAM accesses, from the models' counters
+  add_coverage(a.activity, files, br.top);
   a.activity.design = br.top;
   a.activity.source = "zasgen (Verilator toggle coverage over the busy cycles)";
   a.impossible = drop_impossible_toggles(a.activity);

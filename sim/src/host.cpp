@@ -1,5 +1,7 @@
 #include "zasgen/sim/host.h"
 
+#include <optional>
+
 #include <fmt/format.h>
 
 #include "zasgen/sim/tool.h"
@@ -101,6 +103,16 @@ std::vector<uint64_t> Host::fetch(rtl::MemClass cls, int buf, int index, uint32_
   return words;
 }
 
+void Host::check_transfers(std::optional<uint32_t> status) {
+  const uint32_t s = status ? *status : read("STATUS");
+  if (s & map_.field("STATUS", "DMA_RANGE").mask()) {
+    write("STATUS", {{"DMA_RANGE", 1}});
+    throw ToolError(
+        "the load/store port addressed a word past a memory's depth (STATUS.DMA_RANGE): the "
+        "host's buffer layout does not fit the configuration (a bug)");
+  }
+}
+
 PerfCounters Host::run(const RunRegs& r, uint64_t timeout_cycles,
                        const std::function<void()>& before_start) {
   write("RUN_C", {{"C", uint64_t(r.c)}});
@@ -130,6 +142,7 @@ PerfCounters Host::run(const RunRegs& r, uint64_t timeout_cycles,
   write("STATUS", {{"DONE", 1}, {"OVERFLOW", 1}});
   if (status & map_.field("STATUS", "OVERFLOW").mask())
     throw ToolError("an output bank overflowed: the scheduler under-sized a run (a bug)");
+  check_transfers(status);
   PerfCounters c;
   c.cycles = read("PERF_CYCLES_LO") | (uint64_t(read("PERF_CYCLES_HI")) << 32);
   c.nnz = read("PERF_NNZ");

@@ -131,11 +131,69 @@ void read_outputs(Host& h, const ArchParams& p, const model::LayerSpec& l,
   }
 }
 
+// The SRAM models' access and misuse counters, read around every run.
+class MacroCounters {
+ public:
+  MacroCounters(const RtlModel& model, const rtl::MacroManifest* macros, const std::string& top) {
+    if (!macros) return;
+    for (const rtl::MacroEntry& e : macros->macros)
+      for (const std::string& inst : e.instances) {
+        const std::string scope = top + "." + inst;
+        Instance i{inst, model.counter(scope, "n_reads"), model.counter(scope, "n_writes"),
+                   model.counter(scope, "n_range"), model.counter(scope, "n_collide")};
+        if (!i.reads || !i.writes || !i.range)
+          throw ToolError("the simulator has no access counters for SRAM instance " + inst +
+                          " (a model without them?)");
+        // Misuse counts from here on: during reset the enables are whatever the flops held.
+        i.range_at_reset = *i.range;
+        i.collide_at_reset = i.collide ? *i.collide : 0;
+        list_.push_back(i);
+      }
+  }
+  void start() {
+    mark_.clear();
+    for (const Instance& i : list_) mark_.push_back({*i.reads, *i.writes});
+  }
+  void stop(SwitchingActivity& a) {
+    for (size_t k = 0; k < list_.size(); ++k) {
+      MacroCounts& c = a.macros[list_[k].path];
+      c.reads += *list_[k].reads - mark_[k].first;
+      c.writes += *list_[k].writes - mark_[k].second;
+    }
+  }
+  // Throws at the first macro the design misused since reset.
+  void check() const {
+    for (const Instance& i : list_) {
+      if (*i.range > i.range_at_reset)
+        throw ToolError(
+            fmt::format("SRAM instance {} was accessed {} time(s) at an address past "
+                        "its depth (a design bug: a real macro would alias it)",
+                        i.path, *i.range - i.range_at_reset));
+      if (i.collide && *i.collide > i.collide_at_reset)
+        throw ToolError(
+            fmt::format("SRAM instance {} was read and written at one address in one "
+                        "cycle {} time(s) (a design bug: a real two-port macro does "
+                        "not define that read)",
+                        i.path, *i.collide - i.collide_at_reset));
+    }
+  }
+
+ private:
+  struct Instance {
+    std::string path;
+    const uint64_t *reads, *writes, *range, *collide;
+    uint64_t range_at_reset = 0, collide_at_reset = 0;
+  };
+  std::vector<Instance> list_;
+  std::vector<std::pair<uint64_t, uint64_t>> mark_;
+};
+
 }  // namespace
 
 LayerRun simulate_layer(RtlModel& model, const ArchParams& p, const model::LayerSpec& l,
-                        const LayerInputs& in, const Progress& progress,
-                        const std::string& coverage_dir) {
+                        const LayerInputs& in, const LayerSimOptions& o) {
+  const Progress& progress = o.progress;
+  const std::string& coverage_dir = o.coverage_dir;
   const auto t0 = std::chrono::steady_clock::now();
   LayerRun res;
   res.plan = plan_layer(l, p, in.act);
@@ -143,6 +201,7 @@ LayerRun simulate_layer(RtlModel& model, const ArchParams& p, const model::Layer
   const model::FormatSpec spec = model::FormatSpec::from(p);
   res.out = model::Tensor3(l.k, l.pooled_h(), l.pooled_w());
   Host h(model, p);
+  MacroCounters macros(model, o.macros, p.name + "_top");
   const uint64_t start_cycles = model.cycles();
   int stride_log2 = 0;
   while ((1 << stride_log2) < l.stride) ++stride_log2;
@@ -195,13 +254,24 @@ LayerRun simulate_layer(RtlModel& model, const ArchParams& p, const model::Layer
     // Generous timeout: every activation of the run, zeros included, plus drains.
     const uint64_t budget = 1000000 + uint64_t(rr.c) * rr.rows * rr.w * rr.groups * 4 +
                             uint64_t(l.out_h()) * l.out_w() * 8 + uint64_t(p.psum.depth) * 4;
-    if (coverage_dir.empty()) {
-      res.perf += h.run(rr, budget);
-    } else {
-      res.perf += h.run(rr, budget, [&] { model.coverage_zero(); });
+    res.perf += h.run(rr, budget, [&] {
+      macros.start();
+      if (o.activity) model.activity(true);
+      if (!coverage_dir.empty()) model.coverage_zero();
+    });
+    if (o.activity) model.activity(false);
+    macros.stop(res.activity);
+    if (!coverage_dir.empty())
       model.coverage_write(fmt::format("{}/run_{:04d}.dat", coverage_dir, i));
-    }
     read_outputs(h, p, l, spec, plan, drained, res.out);
+  }
+  h.check_transfers();
+  macros.check();
+  res.activity.design = p.name + "_top";
+  res.activity.cycles = res.perf.cycles;
+  if (o.activity) {
+    model.add_activity(res.activity);
+    res.activity.source = "zasgen sim: register toggles and SRAM accesses over the busy cycles";
   }
   res.total_cycles = model.cycles() - start_cycles;
   res.io_cycles = res.total_cycles - res.perf.cycles;

@@ -12,7 +12,7 @@ struct VggRow {
 };
 
 // VGG16 conv layers (ImageNet, 224x224 input, 3x3, stride 1, pad 1; 2x2/2 max-pool after
-// conv1_2, 2_2, 3_3, 4_3, 5_3), from /work/shared/reference/FACTS.md section 3.
+// conv1_2, 2_2, 3_3, 4_3, 5_3), from the published shapes (Simonyan and Zisserman, ICLR 2015).
 // Input zero fraction = 1 - (non-zero fraction of the previous layer's output) from Han et
 // al., "Learning both Weights and Connections for Efficient Neural Networks", NIPS 2015
 // (arXiv:1506.02626), Table 5, column Act%. conv1_1 reads the image: ~0% zeros. Han's table

@@ -31,6 +31,10 @@ RtlModel::RtlModel(const std::string& library, const TraceOptions& trace) {
   bind(lib_, "zsim_stream_in", stream_in_, library);
   bind(lib_, "zsim_stream_out", stream_out_, library);
   bind(lib_, "zsim_wait_irq", wait_irq_, library);
+  bind(lib_, "zsim_counter", counter_, library);
+  bind(lib_, "zsim_activity", activity_, library);
+  bind(lib_, "zsim_activity_probes", activity_probes_, library);
+  bind(lib_, "zsim_activity_probe", activity_probe_, library);
   cov_zero_ = reinterpret_cast<void (*)(void*)>(dlsym(lib_, "zsim_coverage_zero"));
   cov_write_ = reinterpret_cast<void (*)(void*, const char*)>(dlsym(lib_, "zsim_coverage_write"));
   sim_ = create_(trace.path.c_str(), trace.from, trace.to);
@@ -99,6 +103,28 @@ uint64_t RtlModel::cycles() const {
 void RtlModel::record(BusTrace* trace) {
   rec_ = trace;
   if (rec_) rec_->begin = cycles();
+}
+
+const uint64_t* RtlModel::counter(const std::string& scope, const std::string& name) const {
+  return counter_(sim_, scope.c_str(), name.c_str());
+}
+
+void RtlModel::activity(bool on) {
+  activity_(sim_, on ? 1 : 0);
+}
+
+void RtlModel::add_activity(SwitchingActivity& a) const {
+  const uint64_t n = activity_probes_(sim_);
+  for (uint64_t i = 0; i < n; ++i) {
+    int width = 0;
+    const uint64_t *toggles = nullptr, *highs = nullptr;
+    const std::string name = activity_probe_(sim_, i, &width, &toggles, &highs);
+    for (int b = 0; b < width; ++b) {
+      NetCounts& c = a.nets[width == 1 ? name : fmt::format("{}[{}]", name, b)];
+      c.toggles += toggles[b];
+      c.high = c.high.value_or(0) + highs[b];
+    }
+  }
 }
 
 void RtlModel::coverage_zero() {

@@ -26,12 +26,4 @@ std::string capture(const std::string& command) {
   return out;
 }
 
-uint64_t fnv1a(const std::string& data, uint64_t h) {
-  for (unsigned char c : data) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  return h;
-}
-
 }  // namespace zasgen::sim

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "embedded.h"
+#include "zasgen/util.h"
 
 namespace zasgen::sim {
 
@@ -61,6 +62,9 @@ BuildResult build_simulator(const BuildRequest& r) {
   // The key: every source byte, the harness, the flags and the tool version.
   std::string key = verilator_flags(r) + "\n" + r.top + "\n" + harness_source();
   for (const std::string& f : files) key += "\n" + f + "\n" + slurp(rtl / f);
+  // The registers the harness counts toggles of (generated beside the file list).
+  const bool vlt = fs::exists(rtl / "registers.vlt");
+  if (vlt) key += "\nregisters.vlt\n" + slurp(rtl / "registers.vlt");
   const std::string version = capture("verilator --version");
   if (version.empty())
     throw ToolError("verilator not found on PATH (install the Debian package verilator)");
@@ -90,6 +94,7 @@ BuildResult build_simulator(const BuildRequest& r) {
   std::string cmd = fmt::format(
       "cd '{}' && {}verilator {} -j {} --top-module {} --Mdir obj -o libzsim.so", tmp.string(),
       ccache ? "OBJCACHE=ccache " : "", verilator_flags(r), r.jobs, r.top);
+  if (vlt) cmd += " '" + (rtl / "registers.vlt").string() + "'";
   for (const std::string& f : files) cmd += " '" + (rtl / f).string() + "'";
   cmd += " zsim_api.cpp";
   const std::string log = (tmp / "build.log").string();

@@ -45,7 +45,7 @@ TEST_CASE("checked-in spec loads with cited anchors", "[flow][spec]") {
   CHECK(s.spec_name == "process55.yaml");
   CHECK(s.vdd == Approx(1.08));
   CHECK(s.nand2_area == Approx(1.17));
-  CHECK(s.fo4_ps >= 20);  // FACTS.md: 20-28 ps at 55 nm
+  CHECK(s.fo4_ps >= 20);  // Ho, Mai, Horowitz 2001: 20-28 ps at 55 nm
   CHECK(s.fo4_ps <= 28);
   for (const char* k :
        {"supply_voltage", "temperature", "nand2_area", "fo4_delay", "unit_input_cap", "wire_cap",
@@ -55,7 +55,7 @@ TEST_CASE("checked-in spec loads with cited anchors", "[flow][spec]") {
     CHECK(s.anchors.at(k).source.size() > 20);
     CHECK(!s.anchors.at(k).status.empty());
   }
-  // NAND2 area is derived from 65 nm by a 0.9 linear shrink (FACTS.md section 5).
+  // NAND2 area is derived from 65 nm by a 0.9 linear shrink (flow/spec/process55.yaml, nand2_area).
   CHECK(s.nand2_area == Approx(1.44 * 0.81).epsilon(0.01));
   CHECK(s.sram.params.size() >= 20);
 }

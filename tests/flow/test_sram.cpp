@@ -1,5 +1,5 @@
-// SRAM macro model: names, organisation, cross-checks against published points
-// (FACTS.md section 5), and its liberty view.
+// SRAM macro model: names, organisation, cross-checks against published points, and its
+// liberty view.
 #include <catch2/catch.hpp>
 
 #include "flow_test_util.h"
@@ -11,7 +11,7 @@ using namespace zasgen::flow;
 namespace {
 
 // 45 nm 0.9 V -> 55 nm 1.08 V: area by (55/45)^2, energy by the spec's derived 1.7x
-// (1.2 C x 1.44 V^2, FACTS.md section 5).
+// (1.2 C x 1.44 V^2: energy ~ C V^2).
 double area_45_to_55(double um2) {
   return um2 * (55.0 / 45.0) * (55.0 / 45.0);
 }

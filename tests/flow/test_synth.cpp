@@ -448,7 +448,7 @@ TEST_CASE("synthesis failures are reported, never partial results", "[flow][synt
 }
 
 // Cross-check of the cell model's energy against Horowitz, ISSCC 2014 (45 nm, 0.9 V: 8-bit add
-// 0.03 pJ, 8-bit multiply 0.2 pJ; FACTS.md section 5, checked), scaled by the spec's 1.7x.
+// 0.03 pJ, 8-bit multiply 0.2 pJ), scaled by the spec's 1.7x.
 // Tolerance 0.5x-2.5x: OpenSTA's activity is zero-delay and probabilistic (no glitches),
 // Yosys builds an array multiplier, our wire-load model adds ~1.2 fF per fanout, and Horowitz's
 // figures come from a different library; we measured ~1.5x (add) and ~1.9x (mult).

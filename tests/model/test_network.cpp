@@ -6,7 +6,7 @@
 
 using namespace zasgen::model;
 
-TEST_CASE("VGG16 layers match FACTS.md section 3", "[network]") {
+TEST_CASE("VGG16 layers match the published shapes and sparsity", "[network]") {
   const std::vector<NamedLayer> v = network_layers("vgg16");
   REQUIRE(v.size() == 13);
   // name, C, K, H, MACs in millions (one decimal), input zeros, pool after.

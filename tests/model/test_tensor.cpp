@@ -46,7 +46,7 @@ TEST_CASE("LayerSpec output sizes follow ARCH 2 (floor)", "[tensor]") {
   // A kernel larger than the padded input gives no output (the parser rejects it).
   l.h = 1, l.pad = 0;
   CHECK(l.out_h() <= 0);
-  // VGG16 conv1_1: 86.7 M MACs (FACTS.md section 3).
+  // VGG16 conv1_1: 86.7 M MACs (224 x 224 x 3 x 64 x 3 x 3).
   LayerSpec v;
   v.c = 3, v.k = 64, v.h = v.w = 224;
   CHECK(v.macs() == 86704128);

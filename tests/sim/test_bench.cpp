@@ -128,7 +128,8 @@ TEST_CASE("bench vgg16 --quick: 13 layers per profile, whole-network speedup and
   const json j = load(js);
   CHECK(j["suite"] == "vgg16");
   CHECK(j["mismatches"] == 0);
-  // The MAC-weighted limit of Han's profile at full shapes (FACTS.md: 1.62x), computed.
+  // The MAC-weighted limit of Han's profile at full shapes (1.62x from the published table),
+  // computed.
   CHECK(j["limit_published_full_shapes"].get<double>() == Approx(1.62).margin(0.005));
   const double alpha = j["density_scale_paper_implied"];
   CHECK(alpha > 0);

@@ -31,8 +31,10 @@ struct MemGeom {
 
 struct ArchParams {
   // ---- identity ----
-  std::string name;    // design name: [a-z][a-z0-9_]*, default the config file stem
-  std::string source;  // config file name as given on the command line (for headers)
+  std::string name;          // design name: [a-z][a-z0-9_]*, default the config file stem
+  std::string source;        // config file path as given on the command line (reports)
+  std::string source_name;   // its file name, without the folders (generated headers)
+  uint64_t source_hash = 0;  // fnv1a of its bytes: generated files name the config by content
 
   // ---- arch ----
   Mode mode = Mode::Sparse;
@@ -97,6 +99,10 @@ struct ArchParams {
 
   // The dense baseline with the same PE array and buffer capacities.
   ArchParams dense_twin() const;
+
+  // How generated files name their config: "tiny.yaml, fnv1a 0123456789abcdef" (the file name
+  // and a hash of its content, never the path it was given by), or "(no config)".
+  std::string source_id() const;
 };
 
 // Fills every derived field of `p` from its configured fields. Pure; validate() calls it after

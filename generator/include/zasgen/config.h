@@ -42,6 +42,7 @@ struct ConfigValue {
 // validate().
 struct Config {
   std::string file;          // as given (diagnostics and ArchParams::source use it)
+  uint64_t text_hash = 0;    // fnv1a of the file's bytes (ArchParams::source_hash)
   std::string default_name;  // design name from the file stem, used when `name` is absent
   std::map<std::string, ConfigValue> values;  // dotted path -> value (leaf keys only)
   std::map<std::string, SourceLoc> sections;  // dotted path -> location of the section's key

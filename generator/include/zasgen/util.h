@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 namespace zasgen {
 
@@ -21,6 +22,15 @@ constexpr int signed_bits(int64_t lo, int64_t hi) {
   int b = 1;
   while (!(lo >= -(int64_t(1) << (b - 1)) && hi <= (int64_t(1) << (b - 1)) - 1)) ++b;
   return b;
+}
+
+// 64-bit FNV-1a of bytes: content hashes for caches and for naming a config in headers.
+inline uint64_t fnv1a(const std::string& data, uint64_t h = 1469598103934665603ull) {
+  for (unsigned char c : data) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
 }
 
 }  // namespace zasgen

@@ -324,7 +324,7 @@ void Body::if_(const E& cond, const Fn& then_fn, const Fn& else_fn) {
   block_->push_back(std::move(s));
 }
 
-void Body::switch_(const E& subject, const std::vector<std::pair<std::vector<uint64_t>, Fn>>& items,
+void Body::switch_(const E& subject, const std::vector<std::pair<std::vector<E>, Fn>>& items,
                    const Fn& default_fn) {
   need(subject, "case");
   Stmt s;
@@ -332,10 +332,13 @@ void Body::switch_(const E& subject, const std::vector<std::pair<std::vector<uin
   s.cond = subject.ptr();
   for (const auto& [labels, fn] : items) {
     CaseItem item;
-    item.labels = labels;
-    for (uint64_t l : labels)
-      if (subject.width() < 64 && (l >> subject.width()) != 0)
-        bug(fmt::format("case label {} does not fit {} bits", l, subject.width()));
+    for (const E& l : labels) {
+      need(l, "case label");
+      if (!is_constant(*l.ptr())) bug("case label is not a constant");
+      if (l.width() != subject.width())
+        bug(fmt::format("case label of {} bits on a {}-bit subject", l.width(), subject.width()));
+      item.labels.push_back(l.ptr());
+    }
     Body b(item.body, kind_);
     if (fn) fn(b);
     s.items.push_back(std::move(item));
@@ -402,6 +405,15 @@ E ModuleBuilder::output(const std::string& name, int width) {
   return net_expr(n);
 }
 
+E ModuleBuilder::output_reg(const std::string& name, int width, uint64_t reset_value) {
+  E r = output(name, width);
+  Net* n = r.ptr()->net;
+  n->has_reset = true;
+  n->reset_value = reset_value;
+  if (width < 64 && (reset_value >> width) != 0) bug("reset value does not fit " + name);
+  return r;
+}
+
 E ModuleBuilder::wire(const std::string& name, int width, const std::string& comment) {
   Net& n = new_net(name, width, NetKind::Wire);
   n.comment = comment;
@@ -429,6 +441,32 @@ E ModuleBuilder::reg_reset(const std::string& name, int width, uint64_t reset_va
   return r;
 }
 
+E ModuleBuilder::localparam(const std::string& name, int width, uint64_t value,
+                            const std::string& comment, bool hex) {
+  if (width < 1 || width > 64) bug(fmt::format("localparam {} of width {}", name, width));
+  if (width < 64 && (value >> width) != 0)
+    bug(fmt::format("localparam {} = {} does not fit {} bits", name, value, width));
+  for (const LocalParam& p : m_->params)
+    if (p.name == name) bug("localparam " + name + " declared twice");
+  m_->params.push_back({name, width, value, hex, comment});
+  auto e = std::make_shared<Expr>();
+  e->op = Op::Param;
+  e->width = width;
+  e->value = value;
+  e->param = &m_->params.back();
+  return E(e);
+}
+
+E ModuleBuilder::reg_reset(const std::string& name, const E& reset_value,
+                           const std::string& comment) {
+  need(reset_value, "reset value");
+  const Expr& c = *reset_value.ptr();
+  if (!is_constant(c)) bug("reset value of " + name + " is not a constant");
+  E r = reg_reset(name, c.width, c.value, comment);
+  r.ptr()->net->reset_param = c.param;
+  return r;
+}
+
 void ModuleBuilder::assign(const E& lhs, const E& rhs) {
   check_lhs(lhs);
   need(rhs, "assign");
@@ -440,9 +478,9 @@ void ModuleBuilder::assign(const E& lhs, const E& rhs) {
   m_->assigns.push_back({l, rhs.ptr()});
 }
 
-void ModuleBuilder::unused(const std::string& name, const E& bits) {
+void ModuleBuilder::unused(const E& bits) {
   need(bits, "unused");
-  wire("unused_" + name, red_xor(bits));
+  m_->unused.push_back(bits.ptr());
 }
 
 E ModuleBuilder::mul(const std::string& name, const E& a, const E& b) {

@@ -1,6 +1,9 @@
 #include "zasgen/rtl/check.h"
 
+#include <algorithm>
 #include <map>
+#include <memory>
+#include <set>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -63,6 +66,63 @@ void collect_block(const Block& b, Usage& u, std::map<const Net*, std::vector<bo
   }
 }
 
+using BitMap = std::map<const Net*, std::vector<bool>>;
+
+void mark(BitMap& m, const Lhs& l) {
+  auto& v = m[l.net];
+  v.resize(l.net->width, false);
+  for (int i = l.lo; i < l.lo + l.width; ++i) v[i] = true;
+}
+
+BitMap intersect(const BitMap& a, const BitMap& b) {
+  BitMap out;
+  for (const auto& [net, bits] : a) {
+    auto it = b.find(net);
+    if (it == b.end()) continue;
+    std::vector<bool> both(bits.size());
+    for (size_t i = 0; i < bits.size(); ++i) both[i] = bits[i] && it->second[i];
+    out[net] = both;
+  }
+  return out;
+}
+
+void merge(BitMap& into, const BitMap& from) {
+  for (const auto& [net, bits] : from) {
+    auto& v = into[net];
+    v.resize(bits.size(), false);
+    for (size_t i = 0; i < bits.size(); ++i) v[i] = v[i] || bits[i];
+  }
+}
+
+// The bits a block assigns on every path through it.
+void complete_block(const Block& b, BitMap& out) {
+  for (const Stmt& s : b) {
+    switch (s.kind) {
+      case Stmt::Kind::Assign:
+        mark(out, s.lhs);
+        break;
+      case Stmt::Kind::If: {
+        BitMap t, e;
+        complete_block(s.then_body, t);
+        complete_block(s.else_body, e);
+        merge(out, intersect(t, e));
+        break;
+      }
+      case Stmt::Kind::Case: {
+        BitMap all;
+        complete_block(s.default_body, all);
+        for (const CaseItem& i : s.items) {
+          BitMap one;
+          complete_block(i.body, one);
+          all = intersect(all, one);
+        }
+        merge(out, all);
+        break;
+      }
+    }
+  }
+}
+
 std::string ranges(const std::vector<int>& bits) {
   std::string out;
   for (size_t i = 0; i < bits.size();) {
@@ -101,20 +161,16 @@ void check_module(const Module& m, const Design& d, std::vector<std::string>& pr
                                        p.reset_n ? "resets" : "does not reset"));
     }
     if (p.kind == Process::Kind::Comb) {
-      // Defaults first: every bit the process assigns anywhere must be assigned by a top-level
-      // (unconditional) statement, or a latch would be inferred.
-      std::map<const Net*, std::vector<bool>> top;
-      for (const Stmt& s : p.body) {
-        if (s.kind != Stmt::Kind::Assign) continue;
-        auto& v = top[s.lhs.net];
-        v.resize(s.lhs.net->width, false);
-        for (int i = s.lhs.lo; i < s.lhs.lo + s.lhs.width; ++i) v[i] = true;
-      }
+      // Every bit the process assigns anywhere must be assigned on every path through it (a
+      // default first, or every branch of an if/else or a case with a default), or a latch
+      // would be inferred.
+      std::map<const Net*, std::vector<bool>> always;
+      complete_block(p.body, always);
       for (const auto& [net, bits] : assigned) {
         std::vector<int> missing;
-        auto it = top.find(net);
+        auto it = always.find(net);
         for (int b = 0; b < net->width; ++b)
-          if (bits[b] && (it == top.end() || !it->second[b])) missing.push_back(b);
+          if (bits[b] && (it == always.end() || !it->second[b])) missing.push_back(b);
         if (!missing.empty())
           problems.push_back(
               fmt::format("{}: combinational process assigns {}[{}] without a "
@@ -173,11 +229,216 @@ void check_module(const Module& m, const Design& d, std::vector<std::string>& pr
   }
 }
 
+// ---------------------------------------------------------------- combinational loops
+//
+// A graph of net bits: an edge from every bit a continuous assignment, a combinational process
+// or an instance's combinational port-to-port path reads to every bit it drives. Registers and
+// SRAM models (registered read data) cut it. Bit-precise through nets, slices, concatenations
+// and replications; any other operator makes each result bit depend on every operand bit, and
+// an instance's output port on every bit of each input port it depends on.
+
+// Input ports each output port of a module depends on combinationally.
+using PortPaths = std::map<std::string, std::set<std::string>>;
+
+class CombGraph {
+ public:
+  CombGraph(const Module& m, const std::map<std::string, PortPaths>& summaries) : m_(m) {
+    int next = 0;
+    for (const auto& n : m.nets) {
+      base_[n.get()] = next;
+      next += n->width;
+    }
+    edges_.resize(size_t(next));
+    for (const ContAssign& a : m.assigns) {
+      const Deps d = deps(*a.rhs);
+      for (int b = 0; b < a.lhs.width; ++b) add(id(a.lhs.net, a.lhs.lo + b), *d[size_t(b)]);
+    }
+    for (const Process& p : m.processes) {
+      if (p.kind != Process::Kind::Comb) continue;
+      std::vector<int> reads;
+      std::vector<Lhs> writes;
+      collect(p.body, reads, writes);
+      const std::vector<int> h = {hub(std::move(reads))};
+      for (const Lhs& l : writes)
+        for (int b = 0; b < l.width; ++b) add(id(l.net, l.lo + b), h);
+    }
+    for (const Instance& i : m.instances) {
+      auto sum = summaries.find(i.module);
+      if (sum == summaries.end() || sum->second.empty()) continue;
+      std::map<std::string, const Connection*> conn;
+      for (const Connection& c : i.conns) conn[c.port] = &c;
+      for (const auto& [out, ins] : sum->second) {
+        auto oc = conn.find(out);
+        if (oc == conn.end()) continue;
+        std::vector<int> srcs;
+        for (const std::string& in : ins)
+          if (auto ic = conn.find(in); ic != conn.end()) all_bits(*ic->second->expr, srcs);
+        const std::vector<int> h = {hub(std::move(srcs))};
+        std::vector<int> outs;
+        all_bits(*oc->second->expr, outs);
+        for (int o : outs) add(o, h);
+      }
+    }
+  }
+
+  // A loop, as the net bits along it ("a[0] -> b[3] -> a[0]"), or "" when there is none.
+  std::string find_loop() const {
+    std::vector<char> state(edges_.size(), 0);  // 1 on the stack, 2 done
+    for (size_t start = 0; start < edges_.size(); ++start) {
+      if (state[start]) continue;
+      // Iterative DFS: deep logic would overflow the call stack.
+      std::vector<std::pair<int, size_t>> frames = {{int(start), 0}};
+      state[start] = 1;
+      while (!frames.empty()) {
+        auto& [node, next] = frames.back();
+        const auto& out = edges_[size_t(node)];
+        if (next >= out.size()) {
+          state[size_t(node)] = 2;
+          frames.pop_back();
+          continue;
+        }
+        const int n = out[next++];
+        if (state[size_t(n)] == 1) {
+          std::string loop;
+          bool on = false;
+          for (const auto& f : frames) {
+            on = on || f.first == n;
+            if (on) loop += name(f.first) + " -> ";
+          }
+          return loop + name(n);
+        }
+        if (state[size_t(n)] == 0) {
+          state[size_t(n)] = 1;
+          frames.push_back({n, 0});
+        }
+      }
+    }
+    return "";
+  }
+
+  PortPaths port_paths() const {
+    PortPaths out;
+    for (const Net* p : m_.ports) {
+      if (p->kind != NetKind::Output) continue;
+      std::vector<char> seen(edges_.size(), 0);
+      std::vector<int> todo;
+      for (int b = 0; b < p->width; ++b) todo.push_back(id(p, b));
+      while (!todo.empty()) {
+        const int cur = todo.back();
+        todo.pop_back();
+        if (seen[size_t(cur)]) continue;
+        seen[size_t(cur)] = 1;
+        const Net* n = net_of(cur);
+        if (n && n->kind == NetKind::Input) out[p->name].insert(n->name);
+        for (int src : edges_[size_t(cur)]) todo.push_back(src);
+      }
+    }
+    return out;
+  }
+
+ private:
+  // Edges point from a driven bit to the bits it reads (the DFS walks against the data flow).
+  using Deps = std::vector<std::shared_ptr<const std::vector<int>>>;  // per result bit
+
+  int id(const Net* n, int bit) const { return base_.at(n) + bit; }
+  // The net of a node; nullptr for a hub (an operator joining its operands' bits).
+  const Net* net_of(int node) const {
+    const Net* found = nullptr;
+    for (const auto& [n, b] : base_)
+      if (b <= node && node < b + n->width) found = n;
+    return found;
+  }
+  std::string name(int node) const {
+    const Net* n = net_of(node);
+    return n ? fmt::format("{}[{}]", n->name, node - base_.at(n)) : std::string("(logic)");
+  }
+  int hub(std::vector<int> from) {
+    dedup(from);
+    edges_.push_back(std::move(from));
+    return int(edges_.size()) - 1;
+  }
+  void add(int to, const std::vector<int>& from) {
+    auto& e = edges_[size_t(to)];
+    e.insert(e.end(), from.begin(), from.end());
+  }
+  static void dedup(std::vector<int>& v) {
+    std::sort(v.begin(), v.end());
+    v.erase(std::unique(v.begin(), v.end()), v.end());
+  }
+
+  void all_bits(const Expr& e, std::vector<int>& out) const {
+    if (e.op == Op::Net) {
+      for (int b = 0; b < e.width; ++b) out.push_back(id(e.net, b));
+      return;
+    }
+    if (e.op == Op::Slice) {
+      for (int b = 0; b < e.width; ++b) out.push_back(id(e.args[0]->net, e.lo + b));
+      return;
+    }
+    for (const ExprP& a : e.args) all_bits(*a, out);
+  }
+
+  Deps deps(const Expr& e) {
+    Deps d;
+    switch (e.op) {
+      case Op::Net:
+      case Op::Slice: {
+        const Net* n = e.op == Op::Net ? e.net : e.args[0]->net;
+        const int lo = e.op == Op::Net ? 0 : e.lo;
+        for (int b = 0; b < e.width; ++b)
+          d.push_back(std::make_shared<const std::vector<int>>(1, id(n, lo + b)));
+        return d;
+      }
+      case Op::Concat:
+        for (auto it = e.args.rbegin(); it != e.args.rend(); ++it) {
+          Deps part = deps(**it);
+          d.insert(d.end(), part.begin(), part.end());
+        }
+        return d;
+      case Op::Repeat: {
+        const Deps part = deps(*e.args[0]);
+        for (int i = 0; i < e.lo; ++i) d.insert(d.end(), part.begin(), part.end());
+        return d;
+      }
+      default: {
+        std::vector<int> all;
+        all_bits(e, all);
+        d.assign(size_t(e.width), std::make_shared<const std::vector<int>>(1, hub(std::move(all))));
+        return d;
+      }
+    }
+  }
+
+  void collect(const Block& b, std::vector<int>& reads, std::vector<Lhs>& writes) const {
+    for (const Stmt& s : b) {
+      if (s.rhs) all_bits(*s.rhs, reads);
+      if (s.cond) all_bits(*s.cond, reads);
+      if (s.kind == Stmt::Kind::Assign) writes.push_back(s.lhs);
+      collect(s.then_body, reads, writes);
+      collect(s.else_body, reads, writes);
+      for (const CaseItem& i : s.items) collect(i.body, reads, writes);
+      collect(s.default_body, reads, writes);
+    }
+  }
+
+  const Module& m_;
+  std::map<const Net*, int> base_;
+  std::vector<std::vector<int>> edges_;
+};
+
 }  // namespace
 
 void check_design(const Design& design) {
   std::vector<std::string> problems;
-  for (const auto& m : design.modules) check_module(*m, design, problems);
+  std::map<std::string, PortPaths> summaries;  // modules come leaves first
+  for (const auto& m : design.modules) {
+    check_module(*m, design, problems);
+    if (m->is_verbatim()) continue;  // SRAM models: registered outputs, no combinational path
+    const CombGraph g(*m, summaries);
+    if (const std::string loop = g.find_loop(); !loop.empty())
+      problems.push_back(fmt::format("{}: combinational loop {}", m->name, loop));
+    summaries[m->name] = g.port_paths();
+  }
   if (design.top.empty() || !design.find(design.top)) problems.push_back("no top module");
   if (!problems.empty()) {
     std::string msg = "elaborated design fails structural checks:";

@@ -8,14 +8,17 @@
 #include "zasgen/rtl/check.h"
 #include "zasgen/rtl/legalize.h"
 #include "zasgen/rtl/macros.h"
+#include "zasgen/rtl/passes.h"
 
 namespace zasgen::rtl {
 
 Design elaborate(const ArchParams& p) {
   Design d;
-  d.source = p.source;
+  d.source = p.source_id();
   arch::Elab e(d, p);
   d.top = arch::build_top(e).name;
+  simplify(d);
+  lower_selects(d);
   legalize(d);
   check_design(d);
   return d;
@@ -27,6 +30,7 @@ std::vector<OutputFile> generate_files(const ArchParams& p, const GenerateOption
   w.tool_version = o.tool_version;
   std::vector<OutputFile> files = print_design(d, w);
   files.push_back({"rtl/macros.json", manifest_json(macro_manifest(d))});
+  files.push_back({"rtl/registers.vlt", registers_vlt(d, o.tool_version)});
   files.push_back({"zasgen_params.h", params_header(p, d, o.tool_version)});
   files.push_back({"params.json", params_json(p, d, o.tool_version)});
   files.push_back({"regmap.md", regmap_markdown(p, o.tool_version)});

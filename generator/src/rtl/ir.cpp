@@ -20,4 +20,26 @@ Module* Design::find(const std::string& name) {
   return nullptr;
 }
 
+bool same_expr(const Expr& a, const Expr& b) {
+  if (&a == &b) return true;
+  if (a.op != b.op || a.width != b.width || a.args.size() != b.args.size()) return false;
+  switch (a.op) {
+    case Op::Net:
+      return a.net == b.net;
+    case Op::Const:
+      return a.value == b.value;
+    case Op::Param:
+      return a.param == b.param;
+    case Op::Slice:
+    case Op::Repeat:
+      if (a.lo != b.lo) return false;
+      break;
+    default:
+      break;
+  }
+  for (size_t i = 0; i < a.args.size(); ++i)
+    if (!same_expr(*a.args[i], *b.args[i])) return false;
+  return true;
+}
+
 }  // namespace zasgen::rtl

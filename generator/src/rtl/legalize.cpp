@@ -68,6 +68,11 @@ void legalize_module(Module& m) {
     ns.reserve(p->name);
   }
   if (m.is_verbatim()) return;
+  for (const LocalParam& lp : m.params) {
+    if (!legal_identifier(lp.name))
+      throw std::logic_error("illegal localparam name " + lp.name + " in " + m.name);
+    ns.reserve(lp.name);
+  }
   for (auto& n : m.nets)
     if (n->kind == NetKind::Wire) n->name = ns.claim(n->name);
   for (Instance& i : m.instances) i.name = ns.claim(i.name);

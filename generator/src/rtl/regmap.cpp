@@ -93,7 +93,10 @@ RegMap make_regmap(const ArchParams& p) {
       {ro("BUSY", 0, 1, "a run is in progress; the DMA port is closed"),
        sticky("DONE", 1, "the last run finished (write 1 to clear)"),
        sticky("OVERFLOW", 2,
-              "an output bank overflowed; outputs are incomplete (write 1 to clear)")});
+              "an output bank overflowed; outputs are incomplete (write 1 to clear)"),
+       sticky("DMA_RANGE", 3,
+              "a load or store addressed a word past the selected memory's depth; the access "
+              "was dropped (write 1 to clear)")});
 
   // ---- the run descriptor (ARCH 5)
   add("RUN_C", 0x020, "Input channels held in the input buffer for this run.",

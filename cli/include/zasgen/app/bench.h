@@ -4,7 +4,8 @@
 //
 // Every figure in a suite's output comes from a simulation or a synthesis run made by that
 // suite. The only numbers typed in are the seed paper's published results (kPaper*), always
-// labelled as such, and the published VGG16 sparsity (model/network.h, FACTS.md).
+// labelled as such, and the published VGG16 sparsity (model/network.h: Han et al., NIPS 2015, Table
+// 5).
 #pragma once
 
 #include <cstdint>
@@ -21,7 +22,7 @@
 namespace zasgen::app {
 
 // Published by Liu, He, Jiao, "Efficient Zero-Activation-Skipping for On-Chip Low-Energy CNN
-// Acceleration", IEEE AICAS 2021 (abstract; FACTS.md section 1).
+// Acceleration", IEEE AICAS 2021 (abstract).
 constexpr double kPaperSpeedupAt90 = 7.29;   // one conv layer, 90% input sparsity
 constexpr double kPaperVgg16Speedup = 2.59;  // VGG16 on ImageNet2012
 constexpr double kPaperTopsPerW = 1.94;      // effective, UMC 55 nm, 100 MHz, 1.08 V

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "zasgen/app/progress.h"
 #include "zasgen/arch_params.h"
 #include "zasgen/sim/design.h"
 #include "zasgen/sim/layer_case.h"
@@ -29,8 +30,10 @@ struct CaseResult {
 
 // The whole case: golden model, the sparse design, and the dense twin when given.
 struct RunOptions {
-  sim::TraceOptions trace;  // for the sparse design
-  sim::Progress progress;   // called with (run, runs) for the sparse design, then dense
+  sim::TraceOptions trace;             // for the sparse design
+  bool activity = false;               // count register toggles on both designs (for power)
+  int jobs = 1;                        // the two designs in parallel when 2 or more
+  Progress* progress_steps = nullptr;  // a step per design, with its runs as progress
 };
 CaseResult run_case(const sim::Design& sparse, const sim::Design* dense, const sim::LayerCase& c,
                     const RunOptions& o = {});

@@ -3,12 +3,12 @@
 // switching activity (area, fmax, power, energy, TOPS/W) and write a report.
 #pragma once
 
-#include <functional>
 #include <optional>
 #include <string>
 
 #include "zasgen/app/experiment.h"
 #include "zasgen/app/ppa.h"
+#include "zasgen/app/progress.h"
 #include "zasgen/arch_params.h"
 
 namespace zasgen::app {
@@ -20,7 +20,8 @@ struct RunJobOptions {
   std::string layer;        // empty: sim::representative_layer()
   double sparsity = 0.9;
   bool synth = true;
-  std::function<void(const std::string&)> log;  // progress lines
+  int jobs = 0;                  // designs in parallel (0: the number of cores)
+  Progress* progress = nullptr;  // step progress and times
 };
 
 struct RunJobResult {

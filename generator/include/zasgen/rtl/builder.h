@@ -83,8 +83,9 @@ class Body {
   explicit Body(Block& block, Process::Kind kind) : block_(&block), kind_(kind) {}
   void set(const E& lhs, const E& rhs);
   void if_(const E& cond, const Fn& then_fn, const Fn& else_fn = nullptr);
-  // Each item: the labels that select it and its body; `default_fn` may be null.
-  void switch_(const E& subject, const std::vector<std::pair<std::vector<uint64_t>, Fn>>& items,
+  // Each item: the labels that select it (constants of the subject's width, e.g. the named
+  // constants of ModuleBuilder::localparam) and its body; `default_fn` may be null.
+  void switch_(const E& subject, const std::vector<std::pair<std::vector<E>, Fn>>& items,
                const Fn& default_fn);
 
  private:
@@ -111,17 +112,26 @@ class ModuleBuilder {
 
   E input(const std::string& name, int width = 1);
   E output(const std::string& name, int width = 1);
+  // An output port that is itself a register with an asynchronous reset value (`output reg`).
+  E output_reg(const std::string& name, int width, uint64_t reset_value);
   E wire(const std::string& name, int width, const std::string& comment = "");
   E wire(const std::string& name, const E& value, const std::string& comment = "");
   E reg(const std::string& name, int width, const std::string& comment = "");
   E reg_reset(const std::string& name, int width, uint64_t reset_value,
               const std::string& comment = "");
+  // A register whose reset value is a named constant (localparam), of the constant's width.
+  E reg_reset(const std::string& name, const E& reset_value, const std::string& comment = "");
+
+  // A named constant of the module (printed as a localparam, used by name): FSM states,
+  // register offsets. `hex` prints the value in hexadecimal.
+  E localparam(const std::string& name, int width, uint64_t value, const std::string& comment = "",
+               bool hex = false);
 
   void assign(const E& lhs, const E& rhs);
   // Marks bits the design computes but does not need (e.g. the low bits of a reciprocal
-  // multiplication): they feed a wire named unused_<name>, which Verilator's default
-  // --unused-regexp and the structural checks recognise as intentional.
-  void unused(const std::string& name, const E& bits);
+  // multiplication): simplify() feeds them to the module's `unused_bits` sink, which
+  // Verilator's default --unused-regexp and the structural checks recognise as intentional.
+  void unused(const E& bits);
 
   // Context-sensitive operations, each into a new wire of exactly the result width.
   E mul(const std::string& name, const E& a, const E& b);        // unsigned, wa + wb bits

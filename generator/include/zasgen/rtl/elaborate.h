@@ -19,7 +19,8 @@ struct GenerateOptions {
 };
 
 // Every file `zasgen generate` writes, with paths relative to the output directory:
-// rtl/*.v, rtl/filelist.f, rtl/macros.json (macros.h), zasgen_params.h, params.json, regmap.md.
+// rtl/*.v, rtl/filelist.f, rtl/macros.json (macros.h), rtl/registers.vlt (the registers, for
+// the Verilator harness's activity counts), zasgen_params.h, params.json, regmap.md.
 std::vector<OutputFile> generate_files(const ArchParams& p, const GenerateOptions& o);
 
 // Writes those files into `dir` atomically (fs_util.h: replacing only the entries they make).

@@ -20,6 +20,15 @@ namespace zasgen::rtl {
 
 struct Module;
 
+// A named constant of a module, printed as a `localparam` (FSM states, register offsets).
+struct LocalParam {
+  std::string name;
+  int width = 1;
+  uint64_t value = 0;
+  bool hex = false;     // printed as W'h... (addresses), else W'd...
+  std::string comment;  // printed after the declaration
+};
+
 enum class NetKind { Input, Output, Wire };
 
 // How a net gets its value; decides `wire` vs `reg` in the printed Verilog.
@@ -32,7 +41,8 @@ struct Net {
   Driver driver = Driver::None;
   bool has_reset = false;  // register with an asynchronous active-low reset value
   uint64_t reset_value = 0;
-  std::string comment;  // printed after the declaration
+  const LocalParam* reset_param = nullptr;  // the reset value by name (an FSM's idle state)
+  std::string comment;                      // printed after the declaration
 };
 
 struct Expr;
@@ -66,6 +76,7 @@ enum class Op {
   LAnd,
   LOr,
   Mux,
+  Param,  // a module's named constant (LocalParam), printed by name
   // Signed operations print $signed(); builder.h only lets them appear as the whole right-hand
   // side of an assignment to a net of exactly their width, where Verilog's context rules cannot
   // turn them unsigned.
@@ -78,9 +89,10 @@ enum class Op {
 struct Expr {
   Op op = Op::Const;
   int width = 1;
-  Net* net = nullptr;  // Op::Net
-  uint64_t value = 0;  // Op::Const (bits above 64 are zero)
-  int lo = 0;          // Op::Slice: lowest bit; Op::Repeat: count
+  Net* net = nullptr;                 // Op::Net
+  const LocalParam* param = nullptr;  // Op::Param
+  uint64_t value = 0;                 // Op::Const and Op::Param (bits above 64 are zero)
+  int lo = 0;                         // Op::Slice: lowest bit; Op::Repeat: count
   std::vector<ExprP> args;
 };
 
@@ -95,7 +107,7 @@ struct Stmt;
 using Block = std::vector<Stmt>;
 
 struct CaseItem {
-  std::vector<uint64_t> labels;
+  std::vector<ExprP> labels;  // constants or named constants of the subject's width
   Block body;
 };
 
@@ -145,9 +157,13 @@ struct Module {
   std::vector<std::string> comment;        // header lines
   std::vector<std::unique_ptr<Net>> nets;  // creation order; ports are among them
   std::vector<Net*> ports;                 // declaration order
+  std::deque<LocalParam> params;           // named constants, declaration order
   std::vector<ContAssign> assigns;
   std::deque<Process> processes;  // deques: builders keep references while adding more
   std::deque<Instance> instances;
+  // Bits the module computes or receives but deliberately does not use (simplify() reads them
+  // all into one `unused_bits` sink, which lint tools and the checks recognise).
+  std::vector<ExprP> unused;
   // A leaf module written as text (from templates/); its ports are still listed for checks.
   std::string verbatim;
   bool is_verbatim() const { return !verbatim.empty(); }
@@ -158,10 +174,18 @@ struct Module {
 
 struct Design {
   std::string top;
-  std::string source;                            // config file name for headers
+  std::string source;                            // ArchParams::source_id(): printed in headers
   std::vector<std::unique_ptr<Module>> modules;  // dependency order: leaves first
   const Module* find(const std::string& name) const;
   Module* find(const std::string& name);
 };
+
+// The same expression tree (operators, widths, nets, constants), for the simplifier.
+bool same_expr(const Expr& a, const Expr& b);
+
+// Whether an expression is a constant (Op::Const or a named Op::Param) and its value.
+inline bool is_constant(const Expr& e) {
+  return e.op == Op::Const || e.op == Op::Param;
+}
 
 }  // namespace zasgen::rtl

@@ -12,6 +12,7 @@ namespace zasgen::rtl {
 struct WriterOptions {
   std::string tool_version;  // printed in each file header
   int indent = 2;            // spaces per nesting level
+  int line_width = 110;      // expressions and comments longer than this are broken
 };
 
 struct OutputFile {

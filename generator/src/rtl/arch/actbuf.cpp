@@ -52,8 +52,26 @@ const Module& build_actbuf(Elab& e) {
   E dma_addr = m.input("dma_addr", DA);
   E dma_wdata = m.input("dma_wdata", DW);
   E dma_rdata = m.output("dma_rdata", DW);
-  if (!has_table) m.unused("dma_tab", dma_tab);
-  if (P == 1) m.unused("banks", cat({l_bank, dma_bank}));
+  if (!has_table) m.unused(dma_tab);
+  if (P == 1) m.unused(cat({l_bank, dma_bank}));
+
+  // A lane's reader prefetches past its block; reads past a memory's last word are dropped (a
+  // real macro does not define them), per lane and buffer.
+  auto in_range = [&](const E& addr, int depth, const std::string& name) {
+    if (depth >= (int64_t(1) << addr.width())) return ones(1);
+    return m.wire(name, addr < lit(addr.width(), uint64_t(depth)));
+  };
+
+  std::vector<E> lane_ok[2][2];  // [table][buffer] -> per lane
+  for (int t = 0; t < (has_table ? 2 : 1); ++t)
+    for (int buf = 0; buf < 2; ++buf)
+      for (int l = 0; l < L; ++l) {
+        const MemGeom& g =
+            t ? (buf ? p.act_out_table : p.act_in_table) : (buf ? p.act_out : p.act_in);
+        const E addr = t ? l_taddr.bits(l * TA, TA) : l_eaddr.bits(l * EA, EA);
+        lane_ok[t][buf].push_back(
+            in_range(addr, g.depth, fmt::format("{}{}_ok{}", t ? "t" : "e", buf ? "b" : "a", l)));
+      }
 
   struct Mem {
     int buf, bank;
@@ -75,8 +93,8 @@ const Module& build_actbuf(Elab& e) {
         const MemGeom& g = table ? tg : eg;
         const int aw = g.addr_bits(), dw = table ? TB : EB;
         const std::string n = fmt::format("{}{}_{}", table ? "t" : "e", buf ? "b" : "a", b);
-        E lre = table ? l_tre.bit(l) : l_ere.bit(l);
         E laddr = table ? l_taddr.bits(l * TA, TA) : l_eaddr.bits(l * EA, EA);
+        E lre = (table ? l_tre.bit(l) : l_ere.bit(l)) && lane_ok[table][buf][l];
         E cwe = table ? c_twe.bit(b) : c_ewe.bit(b);
         E caddr = table ? c_taddr.bits(b * TA, TA) : c_eaddr.bits(b * EA, EA);
         E cdata = table ? c_tdata.bits(b * TB, TB) : c_edata.bits(b * EB, EB);
@@ -119,7 +137,7 @@ const Module& build_actbuf(Elab& e) {
     }
     erd.push_back(m.wire(fmt::format("lrd_e{}", l), ev));
     if (has_table) trd.push_back(m.wire(fmt::format("lrd_t{}", l), tv));
-    if (P == 1) m.unused(fmt::format("lsel{}", l), sel);
+    if (P == 1) m.unused(sel);
   }
   m.assign(l_erdata, cat(std::vector<E>(erd.rbegin(), erd.rend())));
   if (has_table) m.assign(l_trdata, cat(std::vector<E>(trd.rbegin(), trd.rend())));
@@ -138,8 +156,8 @@ const Module& build_actbuf(Elab& e) {
             (P == 1 ? ones(1) : eq(q_bank, uint64_t(mm.bank)));
     dv = mux(hit, zext(mm.rdata, DW), dv);
   }
-  if (!has_table) m.unused("q_tab", q_tab);
-  if (P == 1) m.unused("q_bank", q_bank);
+  if (!has_table) m.unused(q_tab);
+  if (P == 1) m.unused(q_bank);
   m.assign(dma_rdata, dv);
   return mod;
 }

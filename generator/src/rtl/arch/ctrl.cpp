@@ -43,20 +43,25 @@ const Module& build_ctrl(Elab& e) {
   E c_set = m.output("c_set");
   E done = m.output("done");
   // Counters.
-  E p_cycles = m.output("perf_cycles", 64);
-  E p_nnz = m.output("perf_nnz", 32);
-  E p_macs = m.output("perf_macs", 64);
-  E p_active = m.output("perf_active", 32);
-  E p_weight = m.output("perf_weight", 32);
-  E p_decode = m.output("perf_decode", 32);
-  E p_drain = m.output("perf_drain", 32);
-  E p_clear = m.output("perf_clear", 32);
-  E p_lane = m.output("perf_lane", 32);
-  E p_tail = m.output("perf_tail", 32);
-  E p_dcyc = m.output("perf_drain_cycles", 32);
+  E p_cycles = m.output_reg("perf_cycles", 64, 0);
+  E p_nnz = m.output_reg("perf_nnz", 32, 0);
+  E p_macs = m.output_reg("perf_macs", 64, 0);
+  E p_active = m.output_reg("perf_active", 32, 0);
+  E p_weight = m.output_reg("perf_weight", 32, 0);
+  E p_decode = m.output_reg("perf_decode", 32, 0);
+  E p_drain = m.output_reg("perf_drain", 32, 0);
+  E p_clear = m.output_reg("perf_clear", 32, 0);
+  E p_lane = m.output_reg("perf_lane", 32, 0);
+  E p_tail = m.output_reg("perf_tail", 32, 0);
+  E p_dcyc = m.output_reg("perf_drain_cycles", 32, 0);
 
-  enum : uint64_t { kIdle = 0, kPrep = 1, kClear = 2, kWait = 3, kRun = 4, kFinish = 5 };
-  E state = m.reg_reset("state", 3, kIdle);
+  const E st_idle = m.localparam("ST_IDLE", 3, 0, "waiting for CTRL.start");
+  const E st_prep = m.localparam("ST_PREP", 3, 1, "latch the run, choose the sets to clear");
+  const E st_clear = m.localparam("ST_CLEAR", 3, 2, "clearing partial-sum sets");
+  const E st_wait = m.localparam("ST_WAIT", 3, 3, "a tile waits for its partial-sum set");
+  const E st_run = m.localparam("ST_RUN", 3, 4, "a tile computes");
+  const E st_finish = m.localparam("ST_FINISH", 3, 5, "drains finish, then DONE");
+  E state = m.reg_reset("state", st_idle);
   E cset = m.reg_reset("cset", 1, 0);
   E dirty = m.reg_reset("dirty", 2, 3);  // after reset the SRAMs hold anything
   E g = m.reg_reset("g", d.groups, 0);
@@ -67,12 +72,12 @@ const Module& build_ctrl(Elab& e) {
   E dset_q = m.reg_reset("dset_q", 1, 0);
   E cmask_q = m.reg_reset("cmask_q", 2, 0);
 
-  E s_idle = m.wire("s_idle", eq(state, kIdle));
-  E s_prep = m.wire("s_prep", eq(state, kPrep));
-  E s_clear = m.wire("s_clear", eq(state, kClear));
-  E s_wait = m.wire("s_wait", eq(state, kWait));
-  E s_run = m.wire("s_run", eq(state, kRun));
-  E s_finish = m.wire("s_finish", eq(state, kFinish));
+  E s_idle = m.wire("s_idle", state == st_idle);
+  E s_prep = m.wire("s_prep", state == st_prep);
+  E s_clear = m.wire("s_clear", state == st_clear);
+  E s_wait = m.wire("s_wait", state == st_wait);
+  E s_run = m.wire("s_run", state == st_run);
+  E s_finish = m.wire("s_finish", state == st_finish);
 
   E all_idle = m.wire("all_idle", red_and(lane_idle));
   E any_idle = m.wire("any_idle", red_or(lane_idle));
@@ -117,18 +122,17 @@ const Module& build_ctrl(Elab& e) {
     b.switch_(
         state,
         {
-            {{kIdle},
+            {{st_idle},
              [&](Body& t) {
                t.if_(start, [&](Body& u) {
-                 u.set(state, lit(3, kPrep));
+                 u.set(state, st_prep);
                  u.set(g, zeros(d.groups));
                });
              }},
-            {{kPrep},
+            {{st_prep},
              [&](Body& t) {
                t.set(cmask_q, need_clear);
-               t.set(state, mux(ne(need_clear, 0), lit(3, kClear),
-                                mux(no_tiles, lit(3, kFinish), lit(3, kWait))));
+               t.set(state, mux(ne(need_clear, 0), st_clear, mux(no_tiles, st_finish, st_wait)));
                // The previous run's deferred drain goes first.
                t.if_(held, [&](Body& u) {
                  u.set(held, zeros(1));
@@ -136,14 +140,12 @@ const Module& build_ctrl(Elab& e) {
                  u.set(pend_set, held_set);
                });
              }},
-            {{kClear},
+            {{st_clear},
              [&](Body& t) {
-               t.if_(!d_busy,
-                     [&](Body& u) { u.set(state, mux(no_tiles, lit(3, kFinish), lit(3, kWait))); });
+               t.if_(!d_busy, [&](Body& u) { u.set(state, mux(no_tiles, st_finish, st_wait)); });
              }},
-            {{kWait},
-             [&](Body& t) { t.if_(set_free, [&](Body& u) { u.set(state, lit(3, kRun)); }); }},
-            {{kRun},
+            {{st_wait}, [&](Body& t) { t.if_(set_free, [&](Body& u) { u.set(state, st_run); }); }},
+            {{st_run},
              [&](Body& t) {
                t.if_(all_idle, [&](Body& u) {
                  u.set(g, add(g, 1));
@@ -164,11 +166,11 @@ const Module& build_ctrl(Elab& e) {
                              });
                        });
                  });
-                 u.set(state, mux(g_last, lit(3, kFinish), lit(3, kWait)));
+                 u.set(state, mux(g_last, st_finish, st_wait));
                });
              }},
-            {{kFinish},
-             [&](Body& t) { t.if_(finish_ok, [&](Body& u) { u.set(state, lit(3, kIdle)); }); }},
+            {{st_finish},
+             [&](Body& t) { t.if_(finish_ok, [&](Body& u) { u.set(state, st_idle); }); }},
         },
         nullptr);
     b.if_(drain_pend, [&](Body& t) {
@@ -205,25 +207,24 @@ const Module& build_ctrl(Elab& e) {
   E c_drain = m.wire("c_drain", s_wait && !set_free);
   E c_clear = m.wire("c_clear", s_clear);
   E c_tail = m.wire("c_tail", s_finish);
-  auto count = [&](const std::string& n, int w, const E& inc) {
-    E q = m.reg_reset(n, w, 0);
+  // The counter outputs are the counters themselves.
+  auto count = [&](const E& q, const E& inc) {
     Body b = m.seq_reset(clk, rst_n);
     b.if_(
-        s_idle && start, [&](Body& t) { t.set(q, zeros(w)); },
-        [&](Body& t) { t.if_(!s_idle, [&](Body& u) { u.set(q, q + inc); }); });
-    return q;
+        s_idle && start, [&](Body& t) { t.set(q, zeros(q.width())); },
+        [&](Body& t) { t.if_(!s_idle, [&](Body& u) { u.set(q, q + zext(inc, q.width())); }); });
   };
-  m.assign(p_cycles, count("cyc", 64, lit(64, 1)));
-  m.assign(p_nnz, count("nnz", 32, zext(issues, 32)));
-  m.assign(p_macs, count("macs", 64, zext(macs_now, 64)));
-  m.assign(p_active, count("n_active", 32, zext(c_active, 32)));
-  m.assign(p_weight, count("n_weight", 32, zext(c_weight, 32)));
-  m.assign(p_decode, count("n_decode", 32, zext(c_decode, 32)));
-  m.assign(p_drain, count("n_drain", 32, zext(c_drain, 32)));
-  m.assign(p_clear, count("n_clear", 32, zext(c_clear, 32)));
-  m.assign(p_lane, count("n_lane", 32, zext(c_lane, 32)));
-  m.assign(p_tail, count("n_tail", 32, zext(c_tail, 32)));
-  m.assign(p_dcyc, count("n_dcyc", 32, zext(d_busy, 32)));
+  count(p_cycles, lit(1, 1));
+  count(p_nnz, issues);
+  count(p_macs, macs_now);
+  count(p_active, c_active);
+  count(p_weight, c_weight);
+  count(p_decode, c_decode);
+  count(p_drain, c_drain);
+  count(p_clear, c_clear);
+  count(p_lane, c_lane);
+  count(p_tail, c_tail);
+  count(p_dcyc, d_busy);
   return mod;
 }
 

@@ -90,7 +90,7 @@ const Module& build_decoder(Elab& e, int /*lane*/) {
     o_tab_addr = m.output("o_tab_addr", d.tab_addr);
     i_tab = m.input("i_tab_rdata", TB);
   }
-  E tok_valid = m.output("tok_valid");
+  E tok_valid = m.output_reg("tok_valid", 1, 0);
   E tok_act = m.output("tok_act");
   E tok_last = m.output("tok_last");
   E tok_par = m.output("tok_par");
@@ -109,13 +109,9 @@ const Module& build_decoder(Elab& e, int /*lane*/) {
   E bank = m.reg_reset("bank", d.bank, 0);
   E chan = m.reg_reset("chan", cw, 0);
   E par = m.reg_reset("par", 1, 0);
-  E tv = m.reg_reset("tv", 1, 0);
-  E ta = m.reg("ta", 1);
-  E tl = m.reg("tl", 1);
-  E tp = m.reg("tp", 1);
-  E tval = m.reg("tval", A);
-  E ty = m.reg("ty", d.idx_y);
-  E tx = m.reg("tx", d.idx_x);
+  // The token register drives the token outputs directly.
+  const E tv = tok_valid, ta = tok_act, tl = tok_last, tp = tok_par, tval = tok_val, ty = tok_y,
+          tx = tok_x;
   E go = m.wire("go", !tv || tok_ready, "the token register can take a new token");
 
   // Parser outputs (comb process below).
@@ -177,13 +173,6 @@ const Module& build_decoder(Elab& e, int /*lane*/) {
       t.set(tx, e_x);
     });
   }
-  m.assign(tok_valid, tv);
-  m.assign(tok_act, ta);
-  m.assign(tok_last, tl);
-  m.assign(tok_par, tp);
-  m.assign(tok_val, tval);
-  m.assign(tok_y, ty);
-  m.assign(tok_x, tx);
   m.assign(o_active, active || tv);
   m.assign(o_bubble, active && go && !emit);
   m.assign(o_bank, bank);
@@ -205,8 +194,8 @@ const Module& build_decoder(Elab& e, int /*lane*/) {
   E y = m.reg_reset("y", d.idx_y, 0);
   E row_last = m.wire("row_last", add(zext(y, d.cnt_h + 1), 1) == zext(rows, d.cnt_h + 1));
   E y1 = m.wire("y1", add(y, 1));
-  m.unused("wid_rows", cat({rows, wid}));                // some formats do not need both
-  if (f == Format::Rle) m.unused("row_last", row_last);  // rle counts entries, not rows
+  m.unused(cat({rows, wid}));                // some formats do not need both
+  if (f == Format::Rle) m.unused(row_last);  // rle counts entries, not rows
   Body c = m.comb("parser: " + std::string(to_string(f)));
   c.set(emit, zeros(1));
   c.set(e_act, zeros(1));

@@ -27,6 +27,7 @@ const Module& build_dma(Elab& e) {
   E rst_n = m.input("rst_n");
   E busy = m.input("busy");
   E sel_class = m.input("sel_class", 2);
+  E sel_buf = m.input("sel_buf");
   E addr_val = m.input("addr_val", d.mem_words);
   E addr_wr = m.input("addr_wr");
   E rcount_val = m.input("rcount_val", d.mem_words);
@@ -42,13 +43,16 @@ const Module& build_dma(Elab& e) {
   E m_addr = m.output("m_addr", MA);
   E m_wdata = m.output("m_wdata", MW);
   E m_rdata = m.input("m_rdata", RW);
+  E range_err = m.output("range_err");
 
   const int bw = std::max(1, clog2(NB));
   E addr = m.reg_reset("addr", d.mem_words, 0);
   E beat = m.reg_reset("beat", bw, 0);
   E rleft = m.reg_reset("rleft", d.mem_words, 0);
-  enum : uint64_t { kIdle = 0, kWait = 1, kSend = 2 };
-  E rstate = m.reg_reset("rstate", 2, kIdle);
+  const E st_idle = m.localparam("ST_IDLE", 2, 0, "no read in flight");
+  const E st_wait = m.localparam("ST_WAIT", 2, 1, "the memory word is being read");
+  const E st_send = m.localparam("ST_SEND", 2, 2, "its beats go out on the store stream");
+  E rstate = m.reg_reset("rstate", st_idle);
   E rword = m.reg("rword", RW);
   const int rbw = std::max(1, clog2(RNB));
   E rbeat = m.reg_reset("rbeat", rbw, 0);
@@ -59,7 +63,7 @@ const Module& build_dma(Elab& e) {
     nbeats =
         mux(eq(sel_class, uint64_t(c)), lit(bw + 1, uint64_t(ceil_div(widths[c], 32))), nbeats);
   E nb = m.wire("nbeats", nbeats);
-  E reading = m.wire("reading", ne(rleft, 0) || ne(rstate, kIdle));
+  E reading = m.wire("reading", ne(rleft, 0) || rstate != st_idle);
   E ready = m.wire("ready", !busy && !reading);
   m.assign(ld_ready, ready);
   E take = m.wire("take", ld_valid && ready);
@@ -89,7 +93,27 @@ const Module& build_dma(Elab& e) {
   }
   m.assign(m_wdata, m.wire("wdata", wdata));
 
-  E issue_rd = m.wire("issue_rd", eq(rstate, kIdle) && ne(rleft, 0) && !busy);
+  E issue_rd = m.wire("issue_rd", rstate == st_idle && ne(rleft, 0) && !busy);
+
+  // Words the selected memory holds: an access past them is dropped (reads return zeros) and
+  // reported in STATUS.DMA_RANGE, never aliased onto a lower address.
+  const int AW = d.mem_words;
+  auto depth = [&](const char* name, int words, const char* what) {
+    return m.localparam(name, AW, uint64_t(words), what);
+  };
+  const E d_ent_a = depth("DEPTH_ENTRIES_A", p.act_in.depth, "entries per bank, buffer A");
+  const E d_ent_b = depth("DEPTH_ENTRIES_B", p.act_out.depth, "entries per bank, buffer B");
+  const E d_tab_a = depth("DEPTH_TABLE_A", p.act_in_table.depth, "table words, buffer A");
+  const E d_tab_b = depth("DEPTH_TABLE_B", p.act_out_table.depth, "table words, buffer B");
+  const E d_wgt = depth("DEPTH_WEIGHTS", p.weights.depth, "rows per weight bank");
+  const E d_bias = depth("DEPTH_BIAS", p.bias.depth, "bias words");
+  E limit = m.wire("limit", mux(eq(sel_class, 0), mux(sel_buf, d_ent_b, d_ent_a),
+                                mux(eq(sel_class, 1), mux(sel_buf, d_tab_b, d_tab_a),
+                                    mux(eq(sel_class, 2), d_wgt, d_bias))));
+  E access = m.wire("access", wr || issue_rd, "a word is written or read this cycle");
+  E beyond = m.wire("beyond", addr >= limit, "the address is past the selected memory");
+  E rbad = m.reg("rbad", 1, "the word being read was past the memory: send zeros");
+  m.assign(range_err, access && beyond);
   E last_rbeat = m.wire("last_rbeat", add(zext(rbeat, rbw + 1), 1) == lit(rbw + 1, uint64_t(RNB)));
   {
     Body b = m.seq_reset(clk, rst_n, "write path and address");
@@ -100,41 +124,41 @@ const Module& build_dma(Elab& e) {
     b.if_(
         rcount_wr && !busy, [&](Body& t) { t.set(rleft, rcount_val); },
         [&](Body& t) { t.if_(issue_rd, [&](Body& u) { u.set(rleft, sub(rleft, 1)); }); });
-    b.switch_(
-        rstate,
-        {
-            {{kIdle},
-             [&](Body& t) { t.if_(issue_rd, [&](Body& u) { u.set(rstate, lit(2, kWait)); }); }},
-            {{kWait},
-             [&](Body& t) {
-               t.set(rstate, lit(2, kSend));
-               t.set(rbeat, zeros(rbw));
-             }},
-            {{kSend},
-             [&](Body& t) {
-               t.if_(st_ready, [&](Body& u) {
-                 u.if_(
-                     last_rbeat, [&](Body& v) { v.set(rstate, lit(2, kIdle)); },
-                     [&](Body& v) { v.set(rbeat, add(rbeat, 1)); });
-               });
-             }},
-        },
-        nullptr);
+    b.switch_(rstate,
+              {
+                  {{st_idle},
+                   [&](Body& t) { t.if_(issue_rd, [&](Body& u) { u.set(rstate, st_wait); }); }},
+                  {{st_wait},
+                   [&](Body& t) {
+                     t.set(rstate, st_send);
+                     t.set(rbeat, zeros(rbw));
+                   }},
+                  {{st_send},
+                   [&](Body& t) {
+                     t.if_(st_ready, [&](Body& u) {
+                       u.if_(
+                           last_rbeat, [&](Body& v) { v.set(rstate, st_idle); },
+                           [&](Body& v) { v.set(rbeat, add(rbeat, 1)); });
+                     });
+                   }},
+              },
+              nullptr);
   }
   {
     Body b = m.seq(clk);
-    b.if_(eq(rstate, kWait), [&](Body& t) { t.set(rword, m_rdata); });
+    b.if_(issue_rd, [&](Body& t) { t.set(rbad, beyond); });
+    b.if_(rstate == st_wait, [&](Body& t) { t.set(rword, mux(rbad, zeros(RW), m_rdata)); });
   }
   E rpad = zext(rword, 32 * RNB);
   E rw_full = m.wire("rword_pad", rpad);
   E beat_data = rw_full.bits(0, 32);
   for (int i = 1; i < RNB; ++i)
     beat_data = mux(eq(rbeat, uint64_t(i)), rw_full.bits(32 * i, 32), beat_data);
-  if (RNB == 1) m.unused("rbeat", rbeat);
-  m.assign(st_valid, eq(rstate, kSend));
+  if (RNB == 1) m.unused(rbeat);
+  m.assign(st_valid, rstate == st_send);
   m.assign(st_data, beat_data);
-  m.assign(m_ce, wr || issue_rd);
-  m.assign(m_we, wr);
+  m.assign(m_ce, access && !beyond);
+  m.assign(m_we, wr && !beyond);
   m.assign(m_addr, fit(m, "maddr", addr, MA));
   return mod;
 }

@@ -154,8 +154,10 @@ const Module& build_drain(Elab& e, const Module& encoder) {
   E o_overflow = m.output("o_overflow");
 
   // ---- state
-  enum : uint64_t { kIdle = 0, kClear = 1, kDrain = 2 };
-  E state = m.reg_reset("state", 2, kIdle);
+  const E st_idle = m.localparam("ST_IDLE", 2, 0, "nothing to drain or clear");
+  const E st_clear = m.localparam("ST_CLEAR", 2, 1, "writing zeros into partial-sum sets");
+  const E st_drain = m.localparam("ST_DRAIN", 2, 2, "reading a tile out through the output stage");
+  E state = m.reg_reset("state", st_idle);
   E set_q = m.reg_reset("set_q", 1, 0);
   E cmask = m.reg_reset("cmask", 2, 0);
   E caddr = m.reg_reset("caddr", PA, 0);
@@ -217,8 +219,8 @@ const Module& build_drain(Elab& e, const Module& encoder) {
   E kvalid_q = m.wire("kvalid_d", mux(set_q, desc[1].kvalid, desc[0].kvalid));
   E bias_q = m.wire("bias_d", mux(set_q, desc[1].bias, desc[0].bias));
 
-  E draining = m.wire("draining", eq(state, kDrain));
-  E clearing = m.wire("clearing", eq(state, kClear));
+  E draining = m.wire("draining", state == st_drain);
+  E clearing = m.wire("clearing", state == st_clear);
   E poolv = p.pool ? pool : zeros(1);
   E step = m.wire("step", mux(poolv, lit(2, 2), lit(2, 1)));
 
@@ -263,7 +265,7 @@ const Module& build_drain(Elab& e, const Module& encoder) {
     pos.push_back(mkpos("pc", draining && poolv && y_in1, oym1, oxm, rowbase1, oxq));
     pos.push_back(mkpos("pd", draining && poolv && y_in1 && x_in1, oym1, oxm1, rowbase1, oxq1));
   } else {
-    m.unused("next", cat({x_in1, y_in1, oyq1, oxq1, rowbase1}));
+    m.unused(cat({x_in1, y_in1, oyq1, oxq1, rowbase1}));
   }
 
   // Read requests per bank.
@@ -300,24 +302,24 @@ const Module& build_drain(Elab& e, const Module& encoder) {
   const Step x2 = inc("x2", oxq1, oxm1, SM);
   const E oyq2 = y2.q, oym2 = y2.m, oxq2 = x2.q, oxm2 = x2.m;
   E rowbase2 = m.wire("rowbase2", mux(y2.wrap, rowbase1 + zext(pitch, rbw), rowbase1));
-  if (NP == 1) m.unused("step2", cat({oyq2, oym2, oxq2, oxm2, rowbase2}));
+  if (NP == 1) m.unused(cat({oyq2, oym2, oxq2, oxm2, rowbase2}));
   E last_caddr = m.wire("last_caddr", eq(caddr, uint64_t(p.psum.depth - 1)));
   {
     Body b = m.seq_reset(clk, rst_n, "sequencing");
     b.switch_(state,
               {
-                  {{kIdle},
+                  {{st_idle},
                    [&](Body& t) {
                      t.if_(
                          clr_start,
                          [&](Body& u) {
-                           u.set(state, lit(2, kClear));
+                           u.set(state, st_clear);
                            u.set(cmask, clr_mask);
                            u.set(caddr, zeros(PA));
                          },
                          [&](Body& u) {
                            u.if_(start, [&](Body& v) {
-                             v.set(state, lit(2, kDrain));
+                             v.set(state, st_drain);
                              v.set(set_q, s_set);
                              v.set(oy, zeros(d.cnt_h + 1));
                              v.set(oyq, zeros(d.pq));
@@ -329,12 +331,12 @@ const Module& build_drain(Elab& e, const Module& encoder) {
                            });
                          });
                    }},
-                  {{kClear},
+                  {{st_clear},
                    [&](Body& t) {
                      t.set(caddr, add(caddr, 1));
-                     t.if_(last_caddr, [&](Body& u) { u.set(state, lit(2, kIdle)); });
+                     t.if_(last_caddr, [&](Body& u) { u.set(state, st_idle); });
                    }},
-                  {{kDrain},
+                  {{st_drain},
                    [&](Body& t) {
                      t.if_(
                          row_wrap,
@@ -352,7 +354,7 @@ const Module& build_drain(Elab& e, const Module& encoder) {
                              u.set(oym, oym1);
                              u.set(rowbase, rowbase1);
                            }
-                           u.if_(done_pos, [&](Body& v) { v.set(state, lit(2, kIdle)); });
+                           u.if_(done_pos, [&](Body& v) { v.set(state, st_idle); });
                          },
                          [&](Body& u) {
                            u.set(ox, ox_next);
@@ -502,7 +504,7 @@ const Module& build_drain(Elab& e, const Module& encoder) {
     esel = mux(eq(cnt_sel, uint64_t(k)), ecount_v[k], esel);
     if (has_table) tsel = mux(eq(cnt_sel, uint64_t(k)), tcount_v[k], tsel);
   }
-  if (P == 1) m.unused("cnt_sel", cnt_sel);
+  if (P == 1) m.unused(cnt_sel);
   m.assign(o_ecount, esel);
   m.assign(o_tcount, tsel);
   E any_ovf = zeros(1);
@@ -514,7 +516,7 @@ const Module& build_drain(Elab& e, const Module& encoder) {
     Body b = m.seq_reset(clk, rst_n);
     b.set(tail, emit3);
   }
-  m.assign(o_busy, ne(state, kIdle) || v1 || v2 || emit2 || emit3 || tail);
+  m.assign(o_busy, state != st_idle || v1 || v2 || emit2 || emit3 || tail);
   return mod;
 }
 

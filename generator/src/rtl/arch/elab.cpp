@@ -55,7 +55,8 @@ const Module& Elab::sram(const SramGeometry& geometry) {
                                {"WIDTH", std::to_string(g.width)},
                                {"ADDR_MSB", std::to_string(abits - 1)},
                                {"DATA_MSB", std::to_string(g.width - 1)},
-                               {"DEPTH_MSB", std::to_string(g.depth - 1)}});
+                               {"DEPTH_MSB", std::to_string(g.depth - 1)},
+                               {"DEPTH_BITS", fmt::format("{}'d{}", abits + 1, g.depth)}});
   // Macros go first in the file list: they are leaves.
   d_.modules.insert(d_.modules.begin(), std::move(m));
   return *d_.find(name);
@@ -91,7 +92,7 @@ E fit(ModuleBuilder& m, const std::string& name, const E& e, int width) {
   if (e.width() == width) return e;
   if (e.width() < width) return zext(e, width);
   E w = e.is_net() ? e : m.wire(name + "_full", e);
-  m.unused(name + "_hi", w.bits(width, w.width() - width));
+  m.unused(w.bits(width, w.width() - width));
   return w.bits(0, width);
 }
 
@@ -113,12 +114,15 @@ std::pair<E, E> divmod_const(ModuleBuilder& m, const std::string& name, const E&
     for (int64_t v = 0; v <= max_x && exact; ++v) exact = (v * M) >> s == v / k;
     if (!exact) continue;
     E prod = m.mul(name + "_prod", x, lit(clog2(M + 1), uint64_t(M)));
-    m.unused(name + "_lo", prod.bits(0, s));
-    E q = m.wire(name + "_q", fit(m, name + "_qf", prod.bits(s, prod.width() - s), quot_width));
+    prod.ptr()->net->comment = fmt::format(
+        "x / {0} = (x * {1}) >> {2}: {1} = ceil(2^{2} / {0}), exact for x <= {3}", k, M, s, max_x);
+    m.unused(prod.bits(0, s));
+    E q = m.wire(name + "_q", fit(m, name + "_qf", prod.bits(s, prod.width() - s), quot_width),
+                 fmt::format("x / {}", k));
     // r = x - q*k at x's width (exact, r < k).
     E qk = m.mul(name + "_qk", q, lit(clog2(k + 1), uint64_t(k)));
     E diff = m.wire(name + "_diff", x - fit(m, name + "_qkx", qk, xw));
-    return {q, m.wire(name + "_r", fit(m, name + "_rf", diff, rw))};
+    return {q, m.wire(name + "_r", fit(m, name + "_rf", diff, rw), fmt::format("x mod {}", k))};
   }
   throw std::logic_error("no reciprocal for division by " + std::to_string(k));
 }

@@ -27,19 +27,19 @@ const Module& build_encoder(Elab& e) {
   E i_row_last = m.input("i_row_last");
   E i_ch_last = m.input("i_ch_last");
   E lim_e = m.input("lim_e", d.ent_count);
-  E o_ewe = m.output("o_ewe");
+  E o_ewe = m.output_reg("o_ewe", 1, 0);
   E o_eaddr = m.output("o_eaddr", d.ent_addr);
   E o_edata = m.output("o_edata", EB);
-  E o_ecount = m.output("o_ecount", d.ent_count);
+  E o_ecount = m.output_reg("o_ecount", d.ent_count, 0);
   E lim_t, o_twe, o_taddr, o_tdata, o_tcount;
   if (has_table) {
     lim_t = m.input("lim_t", d.tab_count);
-    o_twe = m.output("o_twe");
+    o_twe = m.output_reg("o_twe", 1, 0);
     o_taddr = m.output("o_taddr", d.tab_addr);
     o_tdata = m.output("o_tdata", TB);
-    o_tcount = m.output("o_tcount", d.tab_count);
+    o_tcount = m.output_reg("o_tcount", d.tab_count, 0);
   }
-  E o_overflow = m.output("o_overflow");
+  E o_overflow = m.output_reg("o_overflow", 1, 0);
 
   E v = m.wire("v", i_valid && en);
   E nz = f == Format::Dense ? E() : m.wire("nz", ne(i_val, 0));
@@ -51,7 +51,7 @@ const Module& build_encoder(Elab& e) {
   if (f == Format::Dense) {
     m.assign(ewr, v);
     m.assign(edata, i_val);
-    m.unused("flags", cat({i_row_last, i_ch_last, run_start}));
+    m.unused(cat({i_row_last, i_ch_last, run_start}));
   } else if (f == Format::Coord) {
     E x = m.reg_reset("x", d.idx_x, 0);
     E rc = m.reg_reset("rc", TB, 0);
@@ -60,7 +60,7 @@ const Module& build_encoder(Elab& e) {
     m.assign(edata, cat({zext(x, IB), i_val}));
     m.assign(twr, v && i_row_last);
     m.assign(tdata, rc_next);
-    m.unused("flags", cat({i_ch_last, run_start}));
+    m.unused(cat({i_ch_last, run_start}));
     Body s = m.seq_reset(clk, rst_n, "format state");
     s.if_(v, [&](Body& t) {
       t.if_(
@@ -84,7 +84,7 @@ const Module& build_encoder(Elab& e) {
     m.assign(edata, cat({z, i_val}));
     m.assign(twr, v && i_ch_last);
     m.assign(tdata, n_next);
-    m.unused("flags", cat({i_row_last, run_start}));
+    m.unused(cat({i_row_last, run_start}));
     Body s = m.seq_reset(clk, rst_n, "format state");
     s.if_(v, [&](Body& t) {
       t.if_(
@@ -109,7 +109,7 @@ const Module& build_encoder(Elab& e) {
     m.assign(edata, i_val);
     m.assign(twr, v && word_end);
     m.assign(tdata, mask_next);
-    m.unused("flags", cat({i_ch_last, run_start}));
+    m.unused(cat({i_ch_last, run_start}));
     Body s = m.seq_reset(clk, rst_n, "format state");
     s.if_(v, [&](Body& t) {
       t.if_(
@@ -126,22 +126,20 @@ const Module& build_encoder(Elab& e) {
   }
 
   // Pointers, overflow checks and the registered writes.
-  E eptr = m.reg_reset("eptr", d.ent_count, 0);
+  E eptr = o_ecount;  // the entry count is the write pointer
   E e_ok = m.wire("e_ok", eptr < lim_e);
-  E ewe_q = m.reg_reset("ewe_q", 1, 0);
-  E eaddr_q = m.reg("eaddr_q", d.ent_addr);
-  E edata_q = m.reg("edata_q", EB);
+  const E ewe_q = o_ewe, eaddr_q = o_eaddr, edata_q = o_edata;  // registered outputs
   E ovf = ewr && !e_ok;
   E tptr, t_ok, twe_q, taddr_q, tdata_q;
   if (has_table) {
-    tptr = m.reg_reset("tptr", d.tab_count, 0);
+    tptr = o_tcount;
     t_ok = m.wire("t_ok", tptr < lim_t);
-    twe_q = m.reg_reset("twe_q", 1, 0);
-    taddr_q = m.reg("taddr_q", d.tab_addr);
-    tdata_q = m.reg("tdata_q", TB);
+    twe_q = o_twe;
+    taddr_q = o_taddr;
+    tdata_q = o_tdata;
     ovf = ovf || (twr && !t_ok);
   }
-  E ovf_q = m.reg_reset("ovf_q", 1, 0);
+  E ovf_q = o_overflow;
   {
     Body b = m.seq_reset(clk, rst_n, "pointers");
     b.set(ewe_q, ewr && e_ok);
@@ -165,17 +163,6 @@ const Module& build_encoder(Elab& e) {
       b.set(tdata_q, tdata);
     }
   }
-  m.assign(o_ewe, ewe_q);
-  m.assign(o_eaddr, eaddr_q);
-  m.assign(o_edata, edata_q);
-  m.assign(o_ecount, eptr);
-  if (has_table) {
-    m.assign(o_twe, twe_q);
-    m.assign(o_taddr, taddr_q);
-    m.assign(o_tdata, tdata_q);
-    m.assign(o_tcount, tptr);
-  }
-  m.assign(o_overflow, ovf_q);
   return mod;
 }
 

@@ -31,8 +31,8 @@ const Module& build_pe(Elab& e) {
   E i_par = m.input("i_par");
   E i_tap = m.input("i_tap", T * d.tap_idx);
   E o_prod = m.output("o_prod", T * pw);
-  if (Bw == 1) m.unused("w_sel", w_sel);
-  if (T == 1) m.unused("i_tap", i_tap);
+  if (Bw == 1) m.unused(w_sel);
+  if (T == 1) m.unused(i_tap);
 
   // Weight register file: buffer b, tap t.
   std::vector<std::vector<E>> wreg(2);

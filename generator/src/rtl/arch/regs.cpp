@@ -38,16 +38,21 @@ const Module& build_regs(Elab& e) {
   E wready = m.output("s_axi_wready");
   E wdata = m.input("s_axi_wdata", 32);
   E wstrb = m.input("s_axi_wstrb", 4);
-  E bvalid = m.output("s_axi_bvalid");
+  E bvalid = m.output_reg("s_axi_bvalid", 1, 0);
   E bready = m.input("s_axi_bready");
-  E bresp = m.output("s_axi_bresp", 2);
+  E bresp = m.output_reg("s_axi_bresp", 2, 0);
   E arvalid = m.input("s_axi_arvalid");
   E arready = m.output("s_axi_arready");
   E araddr = m.input("s_axi_araddr", aw);
-  E rvalid = m.output("s_axi_rvalid");
+  E rvalid = m.output_reg("s_axi_rvalid", 1, 0);
   E rready = m.input("s_axi_rready");
-  E rdata = m.output("s_axi_rdata", 32);
-  E rresp = m.output("s_axi_rresp", 2);
+  E rdata = m.output_reg("s_axi_rdata", 32, 0);
+  E rresp = m.output_reg("s_axi_rresp", 2, 0);
+
+  // Register offsets by name (byte addresses).
+  std::vector<E> offsets;
+  for (const Register& r : map.regs)
+    offsets.push_back(m.localparam("ADDR_" + r.name, aw, uint64_t(r.offset), "", true));
 
   // Per-field ports, in register-map order.
   struct FieldNets {
@@ -64,51 +69,45 @@ const Module& build_regs(Elab& e) {
       FieldNets fn{&r, &f, E(), E()};
       switch (f.access) {
         case Access::RW:
-          fn.value = m.output(pn, f.width);
+          fn.value = m.output_reg(pn, f.width, f.reset);
           break;
         case Access::RO:
           fn.value = f.constant ? lit(f.width, f.reset) : m.input(pn, f.width);
           break;
         case Access::W1P:
-          fn.value = m.output(pn, 1);
+          fn.value = m.output_reg(pn, 1, 0);
           break;
         case Access::W1C:
           fn.hw_in = m.input(pn + "_set");
-          fn.value = m.output(pn, 1);
+          fn.value = m.output_reg(pn, 1, 0);
           break;
       }
       fields.push_back(fn);
     }
-    if (r.strobe) strobes.push_back({&r, m.output(lower(r.name) + "_wr")});
+    if (r.strobe) strobes.push_back({&r, m.output_reg(lower(r.name) + "_wr", 1, 0)});
   }
 
   // ---- write channel: address and data together, one transaction at a time.
-  E bvalid_q = m.reg_reset("bvalid_q", 1, 0);
-  E bresp_q = m.reg_reset("bresp_q", 2, 0);
-  E wfire = m.wire("wfire", awvalid && wvalid && !bvalid_q, "a write is accepted this cycle");
+  E wfire = m.wire("wfire", awvalid && wvalid && !bvalid, "a write is accepted this cycle");
   m.assign(awready, wfire);
   m.assign(wready, wfire);
-  m.assign(bvalid, bvalid_q);
-  m.assign(bresp, bresp_q);
   E waddr_ok = m.wire("waddr_ok", eq(awaddr.bits(0, 2), 0) && eq(wstrb, 0xF),
                       "aligned, full-word writes only");
   std::vector<E> whit;
-  E any_w = zeros(1);
-  for (const Register& r : map.regs) {
-    E hit = m.wire("w_" + lower(r.name), wfire && waddr_ok && eq(awaddr, r.offset));
-    whit.push_back(hit);
-    any_w = any_w | hit;
-  }
-  E wmapped = m.wire("wmapped", any_w);
+  for (size_t i = 0; i < map.regs.size(); ++i)
+    whit.push_back(
+        m.wire("w_" + lower(map.regs[i].name), wfire && waddr_ok && awaddr == offsets[i]));
+  E wmapped = m.wire("wmapped", red_or(cat(std::vector<E>(whit.rbegin(), whit.rend()))),
+                     "the write hits a register");
   {
     Body b = m.seq_reset(clk, rst_n, "write response");
     b.if_(
         wfire,
         [&](Body& t) {
-          t.set(bvalid_q, ones(1));
-          t.set(bresp_q, mux(wmapped, lit(2, 0), lit(2, 2)));  // OKAY or SLVERR
+          t.set(bvalid, ones(1));
+          t.set(bresp, mux(wmapped, lit(2, 0), lit(2, 2)));  // OKAY or SLVERR
         },
-        [&](Body& t) { t.if_(bready, [&](Body& u) { u.set(bvalid_q, zeros(1)); }); });
+        [&](Body& t) { t.if_(bready, [&](Body& u) { u.set(bvalid, zeros(1)); }); });
   }
 
   // ---- registers
@@ -118,33 +117,25 @@ const Module& build_regs(Elab& e) {
     for (FieldNets& fn : fields) {
       if (fn.reg != &r) continue;
       const Field& f = *fn.field;
-      const std::string base = field_port(r, f) + "_q";
       const E wbits = wdata.bits(f.lsb, f.width);
+      const E q = fn.value;  // the port is the register
       switch (f.access) {
         case Access::RW: {
-          E q = m.reg_reset(base, f.width, f.reset);
           Body b = m.seq_reset(clk, rst_n);
           b.if_(hit, [&](Body& t) { t.set(q, wbits); });
-          m.assign(fn.value, q);
-          fn.value = q;
           break;
         }
         case Access::W1P: {
-          E q = m.reg_reset(base, 1, 0);
           Body b = m.seq_reset(clk, rst_n);
           b.set(q, hit & wbits);
-          m.assign(fn.value, q);
           fn.value = zeros(1);  // reads 0
           break;
         }
         case Access::W1C: {
-          E q = m.reg_reset(base, 1, 0);
           Body b = m.seq_reset(clk, rst_n);
           b.if_(
               fn.hw_in, [&](Body& t) { t.set(q, ones(1)); },
               [&](Body& t) { t.if_(hit & wbits, [&](Body& u) { u.set(q, zeros(1)); }); });
-          m.assign(fn.value, q);
-          fn.value = q;
           break;
         }
         case Access::RO:
@@ -156,24 +147,15 @@ const Module& build_regs(Elab& e) {
     size_t idx = 0;
     for (size_t k = 0; k < map.regs.size(); ++k)
       if (&map.regs[k] == strobes[i].first) idx = k;
-    E q = m.reg_reset(lower(strobes[i].first->name) + "_wr_q", 1, 0);
     Body b = m.seq_reset(clk, rst_n);
-    b.set(q, whit[idx]);
-    m.assign(strobes[i].second, q);
+    b.set(strobes[i].second, whit[idx]);
   }
 
   // ---- read channel
-  E rvalid_q = m.reg_reset("rvalid_q", 1, 0);
-  E rdata_q = m.reg_reset("rdata_q", 32, 0);
-  E rresp_q = m.reg_reset("rresp_q", 2, 0);
-  E rfire = m.wire("rfire", arvalid && !rvalid_q);
+  E rfire = m.wire("rfire", arvalid && !rvalid);
   m.assign(arready, rfire);
-  m.assign(rvalid, rvalid_q);
-  m.assign(rdata, rdata_q);
-  m.assign(rresp, rresp_q);
-  // The read value of every register, assembled from its fields.
-  E rsel = zeros(32);
-  E rhit_any = zeros(1);
+  // The read value of every register, assembled from its fields, selected by the address.
+  std::vector<E> rvalues;
   for (const Register& r : map.regs) {
     std::vector<std::pair<int, E>> parts;
     for (const FieldNets& fn : fields)
@@ -189,23 +171,33 @@ const Module& build_regs(Elab& e) {
       top = lsb;
     }
     if (top > 0) cat_parts.push_back(zeros(top));
-    E value = m.wire("rv_" + lower(r.name), cat(cat_parts));
-    E hit = eq(araddr, r.offset);
-    rsel = mux(hit, value, rsel);
-    rhit_any = rhit_any | hit;
+    rvalues.push_back(m.wire("rv_" + lower(r.name), cat(cat_parts)));
   }
-  E rvalue = m.wire("rvalue", rsel);
-  E rok = m.wire("rok", rhit_any && eq(araddr.bits(0, 2), 0));
+  E rvalue = m.reg("rvalue", 32);
+  E rhit = m.reg("rhit", 1, "the read address names a register");
+  {
+    Body b = m.comb("read decode");
+    b.set(rvalue, zeros(32));
+    b.set(rhit, zeros(1));
+    std::vector<std::pair<std::vector<E>, Body::Fn>> items;
+    for (size_t i = 0; i < map.regs.size(); ++i)
+      items.push_back({{offsets[i]}, [&, i](Body& t) {
+                         t.set(rvalue, rvalues[i]);
+                         t.set(rhit, ones(1));
+                       }});
+    b.switch_(araddr, items, nullptr);
+  }
+  E rok = m.wire("rok", rhit && eq(araddr.bits(0, 2), 0));
   {
     Body b = m.seq_reset(clk, rst_n, "read response");
     b.if_(
         rfire,
         [&](Body& t) {
-          t.set(rvalid_q, ones(1));
-          t.set(rdata_q, mux(rok, rvalue, zeros(32)));
-          t.set(rresp_q, mux(rok, lit(2, 0), lit(2, 2)));
+          t.set(rvalid, ones(1));
+          t.set(rdata, mux(rok, rvalue, zeros(32)));
+          t.set(rresp, mux(rok, lit(2, 0), lit(2, 2)));
         },
-        [&](Body& t) { t.if_(rready, [&](Body& u) { u.set(rvalid_q, zeros(1)); }); });
+        [&](Body& t) { t.if_(rready, [&](Body& u) { u.set(rvalid, zeros(1)); }); });
   }
   return mod;
 }

@@ -70,8 +70,9 @@ const Module& build_top(Elab& e) {
   E st_ready = m.input("st_ready");
   E st_data = m.output("st_data", 32);
   m.assign(irq, F("status_done") && F("ctrl_irq_en"));
-  m.unused("regs", cat({F("scratch_value"), F("status_overflow"), F("mem_sel_index")}));
-  if (!p.pool) m.unused("pool", F("run_flags_pool"));
+  m.unused(
+      cat({F("scratch_value"), F("status_overflow"), F("status_dma_range"), F("mem_sel_index")}));
+  if (!p.pool) m.unused(F("run_flags_pool"));
 
   // ---- controller
   E busy = m.wire("busy", 1);
@@ -144,6 +145,8 @@ const Module& build_top(Elab& e) {
       .conn("rst_n", rst_n)
       .conn("busy", busy)
       .conn("sel_class", cls)
+      .conn("sel_buf", F("mem_sel_buf"))
+      .conn("range_err", F("status_dma_range_set"))
       .conn("addr_val", F("mem_addr_addr"))
       .conn("addr_wr", F("mem_addr_wr"))
       .conn("rcount_val", F("mem_rcount_count"))

@@ -41,7 +41,7 @@ const Module& build_wload(Elab& e) {
   E dma_bank = m.input("dma_bank", selw);
   E dma_addr = m.input("dma_addr", d.w_addr);
   E dma_wdata = m.input("dma_wdata", WW);
-  if (Bw == 1) m.unused("dma_bank", dma_bank);
+  if (Bw == 1) m.unused(dma_bank);
 
   E ready = m.reg_reset("ready", 2, 0);
   E loading = m.reg_reset("loading", 1, 0);
@@ -160,7 +160,14 @@ const Module& build_wload(Elab& e) {
     m.assign(w_buf, dbuf);
   }
 
-  // The banks: the host writes through the DMA port while idle; the loader reads.
+  // The banks: the host writes through the DMA port while idle; the loader reads. The loader
+  // runs ahead of the decoder by one channel, so after the run's last channel it reads a channel
+  // that is never used; when that reaches past the banks' depth the read is dropped (its data
+  // would be discarded anyway, and a real macro's behaviour there is undefined).
+  E load_re = loading;
+  if (p.weights.depth < (int64_t(1) << d.w_addr))
+    load_re = m.wire("load_re", loading && addr < lit(d.w_addr, uint64_t(p.weights.depth)),
+                     "reads stay inside the banks");
   std::vector<E> words;
   for (int j = 0; j < Bw; ++j) {
     const std::string n = fmt::format("bank{}", j);
@@ -168,7 +175,7 @@ const Module& build_wload(Elab& e) {
     E dsel = Bw == 1 ? dma_we : dma_we && eq(dma_bank, uint64_t(j));
     m.inst(macro, "u_" + n)
         .conn("clk", clk)
-        .conn("ce", m.wire(n + "_ce", loading || dsel))
+        .conn("ce", m.wire(n + "_ce", load_re || dsel))
         .conn("we", m.wire(n + "_we", dsel))
         .conn("addr", m.wire(n + "_addr", mux(dsel, dma_addr, addr)))
         .conn("wdata", dma_wdata)

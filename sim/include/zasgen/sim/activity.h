@@ -1,6 +1,6 @@
-// Switching activity of a simulated layer, for power analysis: toggle counts of every signal
-// bit and read/write counts of every SRAM macro instance, over the accelerator's busy cycles,
-// read from the coverage files of a coverage build (Verilator --coverage-toggle/-line).
+// Switching activity of a simulated layer from a coverage build (Verilator --coverage-toggle):
+// toggle counts of every signal bit over the accelerator's busy cycles. SRAM accesses come
+// from the SRAM models' own counters (layer_sim.h).
 #pragma once
 
 #include <cstdint>
@@ -16,9 +16,8 @@ namespace zasgen::sim {
 // Drops those counts (power analysis then propagates activity to them); returns how many.
 uint64_t drop_impossible_toggles(SwitchingActivity& a);
 
-// Adds the counts of coverage files written by a design whose top module is `top` and whose
-// RTL lives in `rtl_dir` (to find the SRAM models' read/write branches).
+// Adds the toggle counts of coverage files written by a design whose top module is `top`.
 void add_coverage(SwitchingActivity& a, const std::vector<std::string>& files,
-                  const std::string& top, const std::string& rtl_dir);
+                  const std::string& top);
 
 }  // namespace zasgen::sim

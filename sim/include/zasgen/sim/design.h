@@ -8,6 +8,7 @@
 
 #include "zasgen/arch_params.h"
 #include "zasgen/model/tensor.h"
+#include "zasgen/rtl/macros.h"
 #include "zasgen/sim/activity.h"
 #include "zasgen/sim/cycle_model.h"
 #include "zasgen/sim/layer_case.h"
@@ -20,6 +21,7 @@ namespace zasgen::sim {
 struct Design {
   ArchParams params;
   std::string rtl_dir;
+  rtl::MacroManifest macros;  // rtl/macros.json
   std::string library;
   double build_seconds = 0;
   bool build_cached = false;
@@ -46,9 +48,15 @@ struct DesignResult {
   int64_t input_bits = 0;  // the input map in the design's storage format
 };
 
+struct RunDesignOptions {
+  TraceOptions trace;
+  Progress progress;
+  bool activity = false;  // count register toggles (LayerRun::activity): for power
+};
+
 // Simulates the case on a design (fresh model instance, so runs start after a reset).
 DesignResult run_design(const Design& d, const LayerCase& c, const model::Tensor3& golden,
-                        const TraceOptions& trace = {}, const Progress& progress = nullptr);
+                        const RunDesignOptions& o = {});
 
 // Switching activity of the case on a design (coverage build, outputs checked bit-exact):
 // counts over the busy cycles of every run, for power analysis.

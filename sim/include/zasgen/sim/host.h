@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -64,6 +65,10 @@ class Host {
   // `before_start`, when given, is called right before the start write (coverage windows).
   PerfCounters run(const RunRegs& r, uint64_t timeout_cycles,
                    const std::function<void()>& before_start = nullptr);
+
+  // Throws when STATUS.DMA_RANGE says a load or store went past a memory's depth since the
+  // last check (`status`: a STATUS value already read). run() checks it too.
+  void check_transfers(std::optional<uint32_t> status = std::nullopt);
 
   const rtl::RegMap& regs() const { return map_; }
   uint64_t cycles() const { return model_->cycles(); }

@@ -7,8 +7,10 @@
 #include <functional>
 #include <vector>
 
+#include "zasgen/activity.h"
 #include "zasgen/arch_params.h"
 #include "zasgen/model/tensor.h"
+#include "zasgen/rtl/macros.h"
 #include "zasgen/sim/host.h"
 #include "zasgen/sim/scheduler.h"
 
@@ -22,8 +24,12 @@ struct LayerInputs {
 };
 
 struct LayerRun {
-  model::Tensor3 out;         // decoded from the output buffer
-  PerfCounters perf;          // summed over runs
+  model::Tensor3 out;  // decoded from the output buffer
+  PerfCounters perf;   // summed over runs
+  // Switching activity over the busy cycles of every run (cycles = perf.cycles): SRAM reads and
+  // writes per macro instance (the SRAM models' own counters; none without a manifest) and,
+  // with LayerSimOptions::activity, the toggles and high cycles of every register bit.
+  SwitchingActivity activity;
   uint64_t total_cycles = 0;  // every simulated clock, transfers included
   uint64_t io_cycles = 0;     // cycles outside runs: register and load/store traffic
   Plan plan;
@@ -32,10 +38,21 @@ struct LayerRun {
 
 using Progress = std::function<void(size_t run, size_t runs)>;
 
-// With `coverage_dir` (a coverage build), the counts of every run's busy window are written
-// there as run_NNN.dat (zeroed before each start): the activity of a power estimate.
+struct LayerSimOptions {
+  Progress progress;
+  // The design's SRAM macros (rtl/macros.json): their models count accesses (LayerRun::activity)
+  // and misuse (an address past the depth, a read and a write of one address in one cycle),
+  // which fails the run with ToolError.
+  const rtl::MacroManifest* macros = nullptr;
+  // Count register toggles over the busy cycles (the harness's activity counter; it costs a
+  // few microseconds per cycle on a large design).
+  bool activity = false;
+  // A coverage build: the counts of every run's busy window are written here as run_NNN.dat
+  // (zeroed before each start).
+  std::string coverage_dir;
+};
+
 LayerRun simulate_layer(RtlModel& model, const ArchParams& p, const model::LayerSpec& layer,
-                        const LayerInputs& in, const Progress& progress = nullptr,
-                        const std::string& coverage_dir = "");
+                        const LayerInputs& in, const LayerSimOptions& o = {});
 
 }  // namespace zasgen::sim

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "zasgen/activity.h"
 #include "zasgen/sim/bus_trace.h"
 
 namespace zasgen::sim {
@@ -32,6 +33,15 @@ class RtlModel {
   // Appends every following operation to `trace` (nullptr: stop). Start right after
   // construction to record a replayable run (BusTrace::begin is the reset's end).
   void record(BusTrace* trace);
+  // A simulation-only 64-bit counter of the design by scope ("<top>.<instance path>") and
+  // name, e.g. an SRAM model's n_reads: where the model keeps it (it changes as the model
+  // runs), or nullptr when the design has no such counter.
+  const uint64_t* counter(const std::string& scope, const std::string& name) const;
+  // Register activity: counting on or off (counts accumulate over the on periods), and the
+  // counts so far as per-bit nets ("u_lane0.u_pe3.prod_q_2[5]"; a 1-bit register by its name),
+  // over `cycles` counted cycles.
+  void activity(bool on);
+  void add_activity(SwitchingActivity& a) const;
   // Coverage builds only (BuildRequest::coverage): zero the counts, or write them to a file.
   bool has_coverage() const { return cov_zero_ != nullptr; }
   void coverage_zero();
@@ -50,6 +60,11 @@ class RtlModel {
   uint64_t (*stream_in_)(void*, const uint32_t*, uint64_t) = nullptr;
   uint64_t (*stream_out_)(void*, uint32_t*, uint64_t) = nullptr;
   int (*wait_irq_)(void*, uint64_t) = nullptr;
+  const uint64_t* (*counter_)(void*, const char*, const char*) = nullptr;
+  void (*activity_)(void*, int) = nullptr;
+  uint64_t (*activity_probes_)(void*) = nullptr;
+  const char* (*activity_probe_)(void*, uint64_t, int*, const uint64_t**,
+                                 const uint64_t**) = nullptr;
   void (*cov_zero_)(void*) = nullptr;
   void (*cov_write_)(void*, const char*) = nullptr;
 };

@@ -15,7 +15,4 @@ int run_logged(const std::string& command, const std::string& log_path);
 // Standard output of a shell command ("" when it cannot run).
 std::string capture(const std::string& command);
 
-// 64-bit FNV-1a, for content-addressed caches.
-uint64_t fnv1a(const std::string& data, uint64_t seed = 1469598103934665603ull);
-
 }  // namespace zasgen::sim
