@@ -83,10 +83,14 @@ int run_sweep_cli(SweepCliOptions& o) {
     clear();
     std::fprintf(stderr, "%s\n", m.c_str());
   };
-  app::ExecProgress last;
+  std::size_t printed_done = 0;  // without a terminal: a status line when a point ends
   s.progress = [&](const app::ExecProgress& p) {
-    last = p;
-    if (!tty) return;
+    if (o.quiet) return;
+    if (!tty) {
+      if (p.done != printed_done) std::fprintf(stderr, "  %s\n", status_line(p).c_str());
+      printed_done = p.done;
+      return;
+    }
     clear();
     std::fprintf(stderr, "  %s", status_line(p).c_str());
     std::fflush(stderr);
@@ -96,12 +100,6 @@ int run_sweep_cli(SweepCliOptions& o) {
     if (o.quiet) return;
     clear();
     std::fprintf(stderr, "%s\n", point_line(p, st, e, s.out_dir).c_str());
-    if (!tty) {
-      app::ExecProgress next = last;
-      ++next.done;
-      if (next.running) --next.running;
-      std::fprintf(stderr, "  %s\n", status_line(next).c_str());
-    }
   };
   const app::SweepOutcome r = app::run_sweep(s);
   clear();

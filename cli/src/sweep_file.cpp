@@ -195,6 +195,7 @@ class SweepParser {
         workloads = v;
       } else if (key == "measure") {
         measure = v;
+        has_measure_ = true;
         measure_loc_ = value_loc(k, v);
       } else {
         unknown_key(k, key, "", top_keys());
@@ -660,8 +661,8 @@ class SweepParser {
 
   // ---- measure ----
   void parse_measure(const YAML::Node& m) {
-    if (!m.IsDefined() || m.IsNull() || (m.IsSequence() && m.size() == 0)) {
-      d_.error(DiagCode::NoMeasure, m.IsDefined() ? measure_loc_ : SourceLoc{file_, 1, 1},
+    if (!has_measure_ || m.IsNull() || (m.IsSequence() && m.size() == 0)) {
+      d_.error(DiagCode::NoMeasure, has_measure_ ? measure_loc_ : SourceLoc{file_, 1, 1},
                "measure");
       return;
     }
@@ -706,6 +707,7 @@ class SweepParser {
   SweepSpec spec_;
   YAML::Node base_;
   bool base_ok_ = false;
+  bool has_measure_ = false;
   SourceLoc axes_loc_, measure_loc_;
 };
 

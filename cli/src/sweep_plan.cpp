@@ -17,13 +17,6 @@ namespace zasgen::app {
 
 using ojson = nlohmann::ordered_json;
 
-std::string PlannedPoint::describe() const {
-  std::string s;
-  for (const auto& [k, v] : params.items())
-    s += (s.empty() ? "" : " ") + k + "=" + (v.is_string() ? v.get<std::string>() : v.dump());
-  return s.empty() ? "(the base configuration)" : s;
-}
-
 std::string default_design_name(const SweepSpec& s) {
   return name_from_path(s.base);
 }
@@ -96,8 +89,12 @@ SweepPlan plan_sweep(const SweepSpec& s, const std::string& tool_version, Diagno
         const GridValue& v = a.steps[digit[i]][k];
         p.params[a.keys[k]] = v.json;
         p.overrides.emplace_back(a.keys[k], v);
+        if (a.steps.size() > 1)
+          p.label += (p.label.empty() ? "" : " ") + a.keys[k] + "=" +
+                     (v.json.is_string() ? v.json.get<std::string>() : v.json.dump());
       }
     }
+    if (p.label.empty()) p.label = "(the base configuration)";
     bool keep = true;
     for (std::size_t c = 0; c < s.constraints.size() && keep; ++c) {
       const Constraint& ct = s.constraints[c];
@@ -111,7 +108,7 @@ SweepPlan plan_sweep(const SweepSpec& s, const std::string& tool_version, Diagno
           SourceLoc at = ct.loc;
           if (at.col > 0) at.col += e.offset;
           std::vector<std::string> args = e.args;
-          args.push_back(p.describe());
+          args.push_back(p.label);
           diags.add({e.code, at, fmt::format("constraints[{}]", c + 1), args});
           reported[c] = true;
         }
@@ -135,6 +132,7 @@ SweepPlan plan_sweep(const SweepSpec& s, const std::string& tool_version, Diagno
     }();
     if (!vr.ok()) {
       p.diags = vr.diags;
+      p.diags.attach_source(p.dir + "/config.yaml", p.config_text);  // to quote the line
     } else {
       p.params_valid = vr.params;
       for (const Workload& w : s.workloads) {

@@ -238,13 +238,15 @@ std::string sweep_csv(const ojson& sweep) {
   bool banded = false;
   for (const char* f : {"cycles", "dense_cycles", "speedup", "mismatches", "model_speedup",
                         "area_um2", "logic_area_um2", "sram_area_um2", "fmax_mhz", "power_mw",
-                        "energy_uj", "tops_per_w", "dense_area_um2", "area_overhead"})
+                        "energy_uj", "tops_per_w", "dense_area_um2", "area_overhead"}) {
+    bool has = false;
     for (const ojson& p : sweep["points"])
       if (p.contains(f)) {
-        figures.push_back(f);
+        has = true;
         banded = banded || (p[f].is_object() && p[f].contains("low"));
-        break;
       }
+    if (has) figures.push_back(f);
+  }
   std::vector<std::string> fronts;
   for (const auto& [name, members] : sweep["pareto"].items()) fronts.push_back(name);
 

@@ -31,8 +31,10 @@ struct PlannedPoint {
   Diagnostics diags;
   std::optional<ArchParams> params_valid;  // the validated configuration (when it validates)
   bool valid() const { return diags.empty(); }
-  // "arch.pes=4 sparse.format=coord"
-  std::string describe() const;
+  // "arch.pes=4 sparse.format=coord": the values of the axes that vary (one-value axes are the
+  // same at every point and left out)
+  std::string label;
+  const std::string& describe() const { return label; }
 };
 
 struct SweepPlan {
