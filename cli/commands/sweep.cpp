@@ -38,7 +38,7 @@ std::string duration(double s) {
 std::string status_line(const app::ExecProgress& p) {
   return fmt::format("{}/{} points done, {} running, {} failed; {} elapsed{}", p.done, p.total,
                      p.running, p.failed, duration(p.elapsed),
-                     p.eta >= 0 ? ", about " + duration(p.eta) + " left" : "");
+                     p.eta >= 0 && p.done < p.total ? ", about " + duration(p.eta) + " left" : "");
 }
 
 std::string point_line(const app::PlannedPoint& p, const app::PointState& st, const app::TaskEnd& e,
@@ -116,9 +116,9 @@ int run_sweep_cli(SweepCliOptions& o) {
       for (const auto& [name, members] : r.sweep["pareto"].items()) {
         std::string list;
         for (const auto& m : members) list += (list.empty() ? "" : ", ") + m.dump();
-        std::fprintf(stderr, "  Pareto front %s: points %s\n",
-                     name == "area_speedup" ? "(area vs speedup)" : "(energy vs speedup)",
-                     list.c_str());
+        std::string what = name;  // area_speedup -> area vs speedup
+        if (const auto u = what.find('_'); u != std::string::npos) what.replace(u, 1, " vs ");
+        std::fprintf(stderr, "  Pareto front (%s): points %s\n", what.c_str(), list.c_str());
       }
     if (!s.dry_run && r.sweep.contains("points"))
       std::fprintf(stderr, "  report %s/report.md (sweep.json, sweep.csv, plots/)\n",

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <fstream>
 #include <map>
 #include <thread>
 
@@ -45,6 +46,8 @@ void record_lost(const std::string& dir, const std::string& hash, const TaskEnd&
       {"log", ""}};
   r["seconds"] = {{"total", e.seconds}};
   write_file_atomically((fs::path(dir) / "result.json").string(), r.dump(2) + "\n");
+  std::ofstream(fs::path(dir) / "log.txt", std::ios::app)
+      << "zasgen sweep: " << r["error"]["message"].get<std::string>() << "\n";
 }
 
 }  // namespace

@@ -36,9 +36,39 @@ struct Figure {
   const char* fmt;
 };
 const Figure kFigures[] = {
-    {"speedup", "speedup", 1, "{:.3f}"},       {"area_um2", "area (mm²)", 1e-6, "{:.4f}"},
-    {"fmax_mhz", "fmax (MHz)", 1, "{:.1f}"},   {"power_mw", "power (mW)", 1, "{:.2f}"},
-    {"energy_uj", "energy (µJ)", 1, "{:.3f}"}, {"tops_per_w", "TOPS/W", 1, "{:.2f}"},
+    {"speedup", "speedup", 1, "{:.3f}"},        {"cycles", "cycles", 1, "{:.0f}"},
+    {"area_um2", "area (mm²)", 1e-6, "{:.4f}"}, {"fmax_mhz", "fmax (MHz)", 1, "{:.1f}"},
+    {"power_mw", "power (mW)", 1, "{:.2f}"},    {"energy_uj", "energy (µJ)", 1, "{:.3f}"},
+    {"tops_per_w", "TOPS/W", 1, "{:.2f}"},
+};
+
+// The Pareto fronts: a cost to minimise against a figure to maximise (or, for cycles, to
+// minimise too). Speedup over the dense twin is relative to a twin of the same size; cycles
+// are the absolute performance, which is what a larger array buys.
+struct Front {
+  const char* name;  // key under "pareto" in sweep.json
+  const char* cost;
+  const char* gain;
+  bool higher_better;  // of the gain
+  const char* title;
+  const char* meaning;
+  const char* xlabel;
+  double xscale;
+  const char* ylabel;
+  const char* mark;  // in the report's tables
+};
+const Front kFronts[] = {
+    {"area_speedup", "area_um2", "speedup", true, "Area vs speedup",
+     "the smallest area for its speedup over its dense twin", "area (mm^2, 55-nm-like estimate)",
+     1e-6, "speedup over the dense twin (x)", "area"},
+    {"energy_speedup", "energy_uj", "speedup", true, "Energy vs speedup",
+     "the lowest energy of the first workload for its speedup", "energy of the first workload (uJ)",
+     1, "speedup over the dense twin (x)", "energy"},
+    {"area_cycles", "area_um2", "cycles", false, "Area vs cycles",
+     "the smallest area for its cycles on the workloads: absolute performance, which a speedup "
+     "over a twin of the same size does not show",
+     "area (mm^2, 55-nm-like estimate)", 1e-6, "cycles of all the workloads (fewer is faster)",
+     "cycles"},
 };
 
 double figure(const ojson& point, const char* key) {
@@ -74,7 +104,11 @@ std::string md_cell(std::string s) {
 
 std::string fig_text(const Figure& f, double v) {
   if (!std::isfinite(v)) return "-";
-  return fmt::format(fmt::runtime(f.fmt), v * f.scale);
+  std::string s = fmt::format(fmt::runtime(f.fmt), v * f.scale);
+  if (s.find_first_of(".e") == std::string::npos)  // a count: 1,234,567
+    for (int i = int(s.size()) - 3; i > (s[0] == '-' ? 1 : 0); i -= 3)
+      s.insert(std::size_t(i), ",");
+  return s;
 }
 
 std::string pct(double rel) {
@@ -179,15 +213,14 @@ ojson collect_sweep(const SweepSpec& s, const SweepPlan& plan, const std::string
 
   // Pareto fronts over the ok points.
   ojson fronts = ojson::object();
-  const std::pair<const char*, const char*> kinds[] = {{"area_speedup", "area_um2"},
-                                                       {"energy_speedup", "energy_uj"}};
-  for (const auto& [name, cost_key] : kinds) {
+  for (const Front& f : kFronts) {
+    const char* name = f.name;
     std::vector<double> cost, gain;
     bool any = false;
     for (const ojson& pt : points) {
       const bool ok = pt["status"] == "ok";
-      cost.push_back(ok ? figure(pt, cost_key) : kNaN);
-      gain.push_back(ok ? figure(pt, "speedup") : kNaN);
+      cost.push_back(ok ? figure(pt, f.cost) : kNaN);
+      gain.push_back(ok ? (f.higher_better ? 1 : -1) * figure(pt, f.gain) : kNaN);
       any = any || (std::isfinite(cost.back()) && std::isfinite(gain.back()));
     }
     if (!any) continue;
@@ -345,20 +378,18 @@ ojson axis_effects(const ojson& sweep) {
 
 namespace {
 
-std::string plot_body(const ojson& sweep, const char* cost_key, const char* front_name,
-                      double scale, const std::string& xlabel, const std::string& title) {
+std::string plot_body(const ojson& sweep, const Front& f) {
   std::string all = "$all << EOD\n", front = "$front << EOD\n";
   std::vector<std::pair<double, std::string>> front_rows;
   int n = 0;
   for (const ojson& p : sweep["points"]) {
     if (p["status"] != "ok") continue;
-    const double c = figure(p, cost_key), g = figure(p, "speedup");
+    const double c = figure(p, f.cost), g = figure(p, f.gain);
     if (!std::isfinite(c) || !std::isfinite(g)) continue;
     ++n;
-    const std::string row = fmt::format("{:.6g} {:.6g} {}\n", c * scale, g, p["index"].dump());
+    const std::string row = fmt::format("{:.6g} {:.6g} {}\n", c * f.xscale, g, p["index"].dump());
     all += row;
-    if (p.contains("pareto") && p["pareto"].value(front_name, false))
-      front_rows.emplace_back(c, row);
+    if (p.contains("pareto") && p["pareto"].value(f.name, false)) front_rows.emplace_back(c, row);
   }
   std::sort(front_rows.begin(), front_rows.end());
   for (const auto& r : front_rows) front += r.second;
@@ -367,14 +398,14 @@ std::string plot_body(const ojson& sweep, const char* cost_key, const char* fron
   return all + front +
          fmt::format(
              "set title '{} ({} points; Pareto front in red, labels are point numbers)'\n"
-             "set xlabel '{}'\nset ylabel 'speedup over the dense twin (x)'\nset grid\n"
-             "set key bottom right box opaque\nset offsets graph 0.05, graph 0.08, graph 0.08, "
+             "set xlabel '{}'\nset ylabel '{}'\nset grid\n"
+             "set key {} right box opaque\nset offsets graph 0.05, graph 0.08, graph 0.08, "
              "graph 0.05\n"
              "plot $all using 1:2 with points pt 7 ps 1.1 lc rgb '#9e9e9e' title 'points', \\\n"
              "  $front using 1:2 with linespoints lw 2 pt 7 ps 1.5 lc rgb '#d62728' title "
              "'Pareto front', \\\n"
              "  $all using 1:2:3 with labels offset char 0.9,0.6 font ',9' notitle\n",
-             title, n, xlabel);
+             f.title, n, f.xlabel, f.ylabel, f.higher_better ? "bottom" : "top");
 }
 
 std::string workload_text(const ojson& w) {
@@ -475,6 +506,7 @@ std::string sweep_markdown(const ojson& sweep, const SweepRunInfo& run, bool png
     };
     const std::vector<Best> bests = {
         {"highest speedup", [](const ojson& p) { return figure(p, "speedup"); }},
+        {"fewest cycles", [](const ojson& p) { return -figure(p, "cycles"); }},
         {"smallest area", [](const ojson& p) { return -figure(p, "area_um2"); }},
         {"most speedup per mm²",
          [](const ojson& p) { return figure(p, "speedup") / (1e-6 * figure(p, "area_um2")); }},
@@ -500,23 +532,20 @@ std::string sweep_markdown(const ojson& sweep, const SweepRunInfo& run, bool png
   }
 
   // ---- Pareto fronts ----
-  const std::tuple<const char*, const char*, const char*, const char*> fronts[] = {
-      {"area_speedup", "area_um2", "Area vs speedup", "smallest area for its speedup"},
-      {"energy_speedup", "energy_uj", "Energy vs speedup",
-       "lowest energy of the first workload for its speedup"}};
   if (sweep["pareto"].size()) md += "## Pareto fronts\n\n";
-  for (const auto& [name, key, title, meaning] : fronts) {
-    if (!sweep["pareto"].contains(name)) continue;
+  for (const Front& f : kFronts) {
+    if (!sweep["pareto"].contains(f.name)) continue;
     std::vector<const ojson*> members;
     for (const ojson* p : ok)
-      if ((*p).contains("pareto") && (*p)["pareto"].value(name, false)) members.push_back(p);
-    std::sort(members.begin(), members.end(), [&, key = key](const ojson* a, const ojson* b) {
-      return figure(*a, key) < figure(*b, key);
+      if ((*p).contains("pareto") && (*p)["pareto"].value(f.name, false)) members.push_back(p);
+    std::sort(members.begin(), members.end(), [&](const ojson* a, const ojson* b) {
+      return figure(*a, f.cost) < figure(*b, f.cost);
     });
     md += fmt::format(
         "### {}\n\n{} point(s) on the front: none of them is beaten by another point on both "
         "figures ({}).\n\n![{}](plots/{}.{})\n\n| point | parameters |{}\n|---:|---|{}\n",
-        title, members.size(), meaning, title, name, png ? "png" : "svg", fig_head, fig_rule);
+        f.title, members.size(), f.meaning, f.title, f.name, png ? "png" : "svg", fig_head,
+        fig_rule);
     for (const ojson* p : members)
       md += fmt::format("| {} | {} |{}\n", (*p)["index"].dump(),
                         md_cell(params_text((*p)["params"])), figure_cells(*p));
@@ -578,11 +607,9 @@ std::string sweep_markdown(const ojson& sweep, const SweepRunInfo& run, bool png
         fig_rule + "---|\n";
   for (const ojson& p : sweep["points"]) {
     std::string marks;
-    if (p.contains("pareto"))
-      for (const auto& [name, on] : p["pareto"].items())
-        if (on.get<bool>())
-          marks +=
-              (marks.empty() ? "" : ", ") + std::string(name == "area_speedup" ? "area" : "energy");
+    for (const Front& f : kFronts)
+      if (p.contains("pareto") && p["pareto"].value(f.name, false))
+        marks += (marks.empty() ? "" : ", ") + std::string(f.mark);
     md += fmt::format("| {} | {} | {} |{} {} |\n", p["index"].dump(),
                       md_cell(params_text(p["params"])), p["status"].get<std::string>(),
                       figure_cells(p), marks);
@@ -672,20 +699,9 @@ void write_sweep_report(const std::string& sweep_dir, const ojson& sweep, const 
 
   bool png = true;
   const fs::path plots = dir / "plots";
-  if (sweep["pareto"].contains("area_speedup")) {
-    const PlotFiles f =
-        render_plot(plots.string(), "area_speedup",
-                    plot_body(sweep, "area_um2", "area_speedup", 1e-6,
-                              "area (mm^2, 55-nm-like estimate)", "Area vs speedup"));
-    png = png && f.png;
-  }
-  if (sweep["pareto"].contains("energy_speedup")) {
-    const PlotFiles f =
-        render_plot(plots.string(), "energy_speedup",
-                    plot_body(sweep, "energy_uj", "energy_speedup", 1,
-                              "energy of the first workload (uJ)", "Energy vs speedup"));
-    png = png && f.png;
-  }
+  for (const Front& f : kFronts)
+    if (sweep["pareto"].contains(f.name))
+      png = render_plot(plots.string(), f.name, plot_body(sweep, f)).png && png;
   const std::string md = sweep_markdown(sweep, run, png);
   write_file_atomically((dir / "report.md").string(), md);
   write_file_atomically((dir / "report.html").string(),

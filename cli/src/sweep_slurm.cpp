@@ -317,12 +317,19 @@ std::vector<TaskEnd> run_slurm(const std::string& sweep_dir, const std::string& 
   if (const auto semi = job.find(';'); semi != std::string::npos) job = job.substr(0, semi);
   if (sub.status != 0 || job.empty() || job.find_first_not_of("0123456789") != std::string::npos)
     throw ToolError(fmt::format("sbatch failed (status {}): {}", sub.status, sub.text), script);
+  ojson earlier = rec.is_object() ? rec.value("earlier", ojson::array()) : ojson::array();
+  if (rec.is_object() && rec.contains("job")) {
+    ojson old = rec;
+    old.erase("earlier");
+    earlier.push_back(old);
+  }
   rec = ojson::object();
   rec["job"] = job;
   rec["script"] = "sweep.sbatch";
   rec["points"] = ojson::array();
   for (const PointTask& t : tasks) rec["points"].push_back(t.hash);
   rec["ended"] = false;
+  rec["earlier"] = earlier;  // the jobs of earlier invocations, most recent last
   write_file_atomically(record.string(), rec.dump(2) + "\n");
   if (cb.log)
     cb.log(fmt::format("submitted Slurm job {}: {} array task(s) (script {})", job, tasks.size(),

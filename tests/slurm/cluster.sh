@@ -7,8 +7,9 @@
 #   export SLURM_CONF=DIR/slurm.conf        # what the clients (sbatch, squeue, ...) read
 #   tests/slurm/cluster.sh stop DIR         # kill the daemons by their pid files
 #
-# Everything (keys, sockets, state, spool, logs, pid files) lives under DIR, on private ports,
-# so the cluster touches nothing of the machine's own. Runs as root (SlurmUser=root). The node
+# Everything (keys, sockets, state, spool, logs, pid files) lives under DIR, on private ports
+# ($ZASGEN_SLURM_PORT and the next one; default 16817), so the cluster touches nothing of the
+# machine's own. Runs as root (SlurmUser=root). The node
 # advertises CPUS processors (default: the machine's), so N tasks run at once as on N cores.
 set -euo pipefail
 
@@ -29,6 +30,7 @@ install)
 start)
   dir="$(mkdir -p "$2" && cd "$2" && pwd)"
   cpus="${3:-$(nproc)}"
+  port="${ZASGEN_SLURM_PORT:-16817}"
   mkdir -p "$dir"/{munge,state,spool,log,run}
   chmod 755 "$dir/munge"
   [ -f "$dir/munge/munge.key" ] || mungekey --create --keyfile="$dir/munge/munge.key" >/dev/null
@@ -41,8 +43,8 @@ ClusterName=zasgen
 SlurmctldHost=localhost
 SlurmUser=root
 SlurmdUser=root
-SlurmctldPort=16817
-SlurmdPort=16818
+SlurmctldPort=$port
+SlurmdPort=$((port + 1))
 AuthType=auth/munge
 AuthInfo=socket=$dir/munge/munge.socket
 CredType=cred/munge

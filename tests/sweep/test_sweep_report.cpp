@@ -124,6 +124,8 @@ TEST_CASE("sweep.json has the contract's shape", "[sweep][report]") {
   // its central value (8 < 10 and faster: point 2 alone)
   CHECK(s["pareto"]["area_speedup"] == json::array({0, 2}));
   CHECK(s["pareto"]["energy_speedup"] == json::array({2}));
+  // cycles: fewer is better (point 2: 800 cycles for more area)
+  CHECK(s["pareto"]["area_cycles"] == json::array({0, 2}));
   CHECK(s["points"][0]["pareto"]["energy_speedup"] == false);
   CHECK(s["points"][2]["energy_uj"]["central"] == 8.0);
 }
@@ -146,7 +148,8 @@ TEST_CASE("sweep.csv: one row per point, quoted where needed", "[sweep][report]"
   // workload labels with a comma are quoted
   CHECK(h.find("\"a,b@0.5.cycles\"") != std::string::npos);
   CHECK(h.find(",energy_uj,energy_uj_low,energy_uj_high,") != std::string::npos);
-  CHECK(h.find(",pareto_area_speedup,pareto_energy_speedup,dir") != std::string::npos);
+  CHECK(h.find(",pareto_area_speedup,pareto_energy_speedup,pareto_area_cycles,dir") !=
+        std::string::npos);
   CHECK(lines[1].rfind("0," + f.plan.points[0].hash + ",ok,2,rle,4,0.125,500,1500,3", 0) == 0);
   CHECK(lines[3].find(",8.0,7.0,9.5,") != std::string::npos);  // central, low, high
   CHECK(lines[2].find(",invalid,") != std::string::npos);

@@ -1,7 +1,8 @@
 // The results of a sweep: sweep.json (the CLI contract's shape: a `points` array, each with
 // `params`, `status` and, when ok, `results` per workload plus the point's figures), sweep.csv
-// (one row per point), the Pareto fronts (area vs speedup, energy vs speedup), what each axis
-// does on average, and a Markdown/HTML report with gnuplot plots.
+// (one row per point), the Pareto fronts (area vs speedup, energy vs speedup, and area vs cycles:
+// a speedup is over a dense twin of the same size, cycles are the absolute performance), what
+// each axis does on average, and a Markdown/HTML report with gnuplot plots.
 //
 // sweep.json and sweep.csv are made from the points' result.json files only and hold no
 // timing, host or path outside the sweep folder: the same sweep gives the same bytes whichever
