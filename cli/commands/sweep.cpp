@@ -135,15 +135,21 @@ Command add_sweep(CLI::App& app) {
   CLI::App* w = app.add_subcommand(
       "sweep", "design-space sweep: a grid of configurations, measured, with a Pareto report");
   w->add_option("sweep", s.sweep_file, "sweep file (YAML): base, axes, workloads, measure");
-  w->add_option("-j,--jobs", s.jobs, "points at once on this machine (default: the cores)");
-  w->add_flag("--slurm", s.slurm, "run the points as a Slurm job array (sbatch, squeue)");
-  w->add_option("--partition", s.slurm_options.partition, "Slurm partition");
-  w->add_option("--time", s.slurm_options.time, "Slurm time limit per point (sbatch --time)");
+  CLI::Option* jobs =
+      w->add_option("-j,--jobs", s.jobs, "points at once on this machine (default: the cores)");
+  CLI::Option* slurm =
+      w->add_flag("--slurm", s.slurm, "run the points as a Slurm job array (sbatch, squeue)");
+  jobs->excludes(slurm);
+  w->add_option("--partition", s.slurm_options.partition, "Slurm partition")->needs(slurm);
+  w->add_option("--time", s.slurm_options.time, "Slurm time limit per point (sbatch --time)")
+      ->needs(slurm);
   w->add_option("--array-limit", s.slurm_options.array_limit, "most Slurm tasks running at once")
-      ->check(CLI::NonNegativeNumber);
+      ->check(CLI::NonNegativeNumber)
+      ->needs(slurm);
   w->add_flag(
-      "--no-wait", [o](std::int64_t) { o->sweep.slurm_options.wait = false; },
-      "with --slurm: submit and return (rerun the command to follow and collect)");
+       "--no-wait", [o](std::int64_t) { o->sweep.slurm_options.wait = false; },
+       "with --slurm: submit and return (rerun the command to follow and collect)")
+      ->needs(slurm);
   w->add_option("-o,--out", s.out_dir, "sweep folder (default out/sweeps/<sweep file stem>/)");
   w->add_option("--json", s.json, "also write sweep.json here");
   w->add_option("--cache", s.cache_root,

@@ -61,29 +61,39 @@ std::string tool_version(const SweepSpec& s) {
   return v;
 }
 
-std::vector<const PlannedPoint*> run_order(const std::vector<const PlannedPoint*>& points,
-                                           bool sim) {
-  if (!sim) return points;
-  // Rank of each point among those with the same dense twin (by its RTL), then run all the
-  // first-of-their-twin points, then the seconds, ...
-  std::map<uint64_t, int> seen;
-  std::vector<std::pair<int, std::size_t>> key;
-  for (std::size_t i = 0; i < points.size(); ++i) {
+std::vector<const PlannedPoint*> run_order(const std::vector<const PlannedPoint*>& points, bool sim,
+                                           bool synth) {
+  std::vector<const PlannedPoint*> order = points;
+  if (synth) {
+    auto size = [](const PlannedPoint* p) {
+      if (!p->params_valid) return 0.0;
+      const ArchParams& a = *p->params_valid;
+      return double(a.pes) * a.lanes * a.taps() * (a.act_bits + a.weight_bits);
+    };
+    std::stable_sort(order.begin(), order.end(), [&](const PlannedPoint* a, const PlannedPoint* b) {
+      return size(a) > size(b);
+    });
+  }
+  if (!sim) return order;
+  std::map<uint64_t, int> seen;  // dense twin (its RTL) -> points of it so far
+  std::vector<std::pair<int, const PlannedPoint*>> ranked;
+  for (const PlannedPoint* p : order) {
     int rank = 0;
-    if (points[i]->params_valid) {
+    if (p->params_valid) {
+      ArchParams twin = p->params_valid->dense_twin();
+      twin.source = kPointConfig;  // as run_point reads it
       std::string text;
-      for (const rtl::OutputFile& f :
-           rtl::generate_files(points[i]->params_valid->dense_twin(), {}))
+      for (const rtl::OutputFile& f : rtl::generate_files(twin, {}))
         if (f.path.rfind("rtl/", 0) == 0) text += f.path + "\n" + f.text;
       rank = seen[sim::fnv1a(text)]++;
     }
-    key.emplace_back(rank, i);
+    ranked.emplace_back(rank, p);
   }
-  std::stable_sort(key.begin(), key.end(),
+  std::stable_sort(ranked.begin(), ranked.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });
-  std::vector<const PlannedPoint*> out;
-  for (const auto& [rank, i] : key) out.push_back(points[i]);
-  return out;
+  order.clear();
+  for (const auto& [rank, p] : ranked) order.push_back(p);
+  return order;
 }
 
 SweepOutcome run_sweep(const SweepOptions& o) {
@@ -140,7 +150,8 @@ SweepOutcome run_sweep(const SweepOptions& o) {
   info.jobs = o.jobs > 0 ? o.jobs : cores;
   bool interrupted = false;
   if (!todo.empty() && !o.dry_run) {
-    todo = run_order(todo, spec.measures(Measure::Sim));
+    todo = run_order(todo, spec.measures(Measure::Sim),
+                     spec.measures(Measure::Area) || spec.measures(Measure::Ppa));
     std::vector<PointTask> tasks;
     std::map<std::string, const PlannedPoint*> by_hash;
     for (const PlannedPoint* p : todo) {

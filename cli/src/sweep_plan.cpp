@@ -8,6 +8,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "sweep_yaml.h"
+#include "zasgen/app/sweep_point.h"
 #include "zasgen/config.h"
 #include "zasgen/model/layer_spec.h"
 #include "zasgen/model/network.h"
@@ -126,13 +127,13 @@ SweepPlan plan_sweep(const SweepSpec& s, const std::string& tool_version, Diagno
     p.hash = fmt::format("{:016x}", sim::fnv1a(key.dump()));
     p.dir = "points/" + p.hash;
     const ValidateResult vr = [&] {
-      const ParseResult pr = parse_config_text(p.config_text, p.dir + "/config.yaml");
+      const ParseResult pr = parse_config_text(p.config_text, p.dir + "/" + kPointConfig);
       if (!pr.ok()) return ValidateResult{std::nullopt, pr.diags};
       return validate(*pr.config);
     }();
     if (!vr.ok()) {
       p.diags = vr.diags;
-      p.diags.attach_source(p.dir + "/config.yaml", p.config_text);  // to quote the line
+      p.diags.attach_source(p.dir + "/" + kPointConfig, p.config_text);  // to quote the line
     } else {
       p.params_valid = vr.params;
       for (const Workload& w : s.workloads) {

@@ -149,14 +149,14 @@ void write_point(const std::string& sweep_dir, const PlannedPoint& p, const Swee
                  const SweepPlan& plan, const std::string& cache_root) {
   const fs::path dir = fs::path(sweep_dir) / p.dir;
   fs::create_directories(dir);
-  sweep_util::write_if_changed((dir / "config.yaml").string(), p.config_text);
+  sweep_util::write_if_changed((dir / kPointConfig).string(), p.config_text);
   ojson j;
   j["id"] = p.hash;
   j["index"] = p.index;
   j["sweep"] = s.file;
   j["base"] = s.base;
   j["params"] = p.params;
-  j["config"] = "config.yaml";
+  j["config"] = kPointConfig;
   j["workloads"] = ojson::array();
   for (const Workload& w : s.workloads) {
     ojson wj = w.to_json();
@@ -257,9 +257,8 @@ int run_point(const std::string& point_dir, const PointRunOptions& o) {
                                                          : int(Exit::Internal));
   };
 
-  // The configuration, named config.yaml wherever the folder is: every point's RTL then reads
-  // the same, and identical designs share their simulator builds.
-  const ParseResult pr = parse_config_text(slurp((dir / "config.yaml").string()), "config.yaml");
+  // The configuration, read under its own name wherever the folder is (kPointConfig).
+  const ParseResult pr = parse_config_text(slurp((dir / kPointConfig).string()), kPointConfig);
   const ValidateResult vr = pr.ok() ? validate(*pr.config) : ValidateResult{std::nullopt, pr.diags};
   if (!vr.ok()) {
     r["status"] = "invalid";
@@ -279,7 +278,8 @@ int run_point(const std::string& point_dir, const PointRunOptions& o) {
   // point invalid, as the planner would have said had it read the tensors).
   std::vector<sim::LayerCase> cases;
   const bool cycles = measure.count("sim") || measure.count("model");
-  for (const Workload& w : cycles ? workloads : std::vector<Workload>{}) {
+  for (const Workload& w : workloads) {
+    if (!cycles) break;  // area and ppa alone make their own layer case
     try {
       cases.push_back(sim::make_case(case_options(w), p));
     } catch (const InputError& e) {
@@ -315,7 +315,7 @@ int run_point(const std::string& point_dir, const PointRunOptions& o) {
       results.push_back(m);
       if (cr.mismatches()) {
         mismatches += cr.mismatches();
-        const std::string replay = save_replay(cases[i], point_dir, "config.yaml");
+        const std::string replay = save_replay(cases[i], point_dir, kPointConfig);
         log(
             fmt::format("point {}: workload {}: {} outputs differ from the golden model; replay: "
                         "{}",

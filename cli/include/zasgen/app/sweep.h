@@ -55,10 +55,13 @@ SweepOutcome run_sweep(const SweepOptions& o);
 // (and OpenSTA's) when the sweep measures with them. Part of every point's hash.
 std::string tool_version(const SweepSpec& s);
 
-// The order in which to run points: when simulating, points that share their dense twin's
-// simulator are spread apart, so the first points of a sweep build different simulators in
-// parallel and the later ones find them in the cache; otherwise grid order.
-std::vector<const PlannedPoint*> run_order(const std::vector<const PlannedPoint*>& points,
-                                           bool sim);
+// The order in which to run points. When synthesizing, the largest designs first (PEs x lanes
+// x kernel taps x data widths stand for the synthesis time), so that a pool does not end on one
+// long point while its other workers idle. When simulating, points that share their dense
+// twin's simulator are spread apart (every twin's first point, then every twin's second, ...),
+// so the first points build different simulators in parallel and the later ones find them in
+// the cache. Otherwise grid order.
+std::vector<const PlannedPoint*> run_order(const std::vector<const PlannedPoint*>& points, bool sim,
+                                           bool synth);
 
 }  // namespace zasgen::app

@@ -26,6 +26,11 @@
 
 namespace zasgen::app {
 
+// The name a point's configuration has in its folder, and the name it is read under: every
+// point's RTL then names the same source, and identical designs of different points are
+// identical files (one simulator build, one synthesis result).
+constexpr const char* kPointConfig = "config.yaml";
+
 // Writes points/<hash>/config.yaml and point.json under `sweep_dir` (unchanged files are not
 // rewritten), and for a point that cannot run, result.json with status invalid and its
 // diagnostics (plus diagnostics.txt). `cache_root`: the Verilator build cache the point uses.
