@@ -13,6 +13,7 @@ packages=(
   qflow-tech-osu018                           # open 0.18 um library: liberty cross-check
   gnuplot-nox fonts-dejavu-core               # benchmark plots (PNG text needs a font)
   clang-format                                # the style check
+  python3-yaml                                # the acceptance checks read configs with PyYAML
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -23,6 +23,7 @@ Command add_sim(CLI::App& app);
 Command add_synth(CLI::App& app);
 Command add_bench(CLI::App& app);
 Command add_run(CLI::App& app);
+Command add_sweep(CLI::App& app);
 
 // out/<config file stem>/, the contract's default output directory.
 std::string default_out_dir(const std::string& config_path);

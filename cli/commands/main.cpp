@@ -34,7 +34,8 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", ZASGEN_VERSION);
   app.require_subcommand(1);
   const std::vector<Command> commands = {add_check(app), add_generate(app), add_sim(app),
-                                         add_synth(app), add_bench(app),    add_run(app)};
+                                         add_synth(app), add_bench(app),    add_run(app),
+                                         add_sweep(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

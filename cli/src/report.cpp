@@ -399,4 +399,13 @@ std::string assemble_report(const std::string& reports_dir, const std::string& c
   return md_path;
 }
 
+PlotFiles render_plot(const std::string& dir, const std::string& name, const std::string& body) {
+  fs::create_directories(dir);
+  const Gnuplot g = probe_gnuplot();
+  PlotFiles f;
+  f.error = render({name, "", body}, fs::path(dir), g);
+  f.png = f.error.empty() && g.png && fs::exists(fs::path(dir) / (name + ".png"));
+  return f;
+}
+
 }  // namespace zasgen::app

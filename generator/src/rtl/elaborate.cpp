@@ -14,7 +14,7 @@ namespace zasgen::rtl {
 
 Design elaborate(const ArchParams& p) {
   Design d;
-  d.source = p.source_id();
+  d.source = p.source_name;  // the file name only: designs with equal RTL share simulator builds
   arch::Elab e(d, p);
   d.top = arch::build_top(e).name;
   simplify(d);

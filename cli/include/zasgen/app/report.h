@@ -24,4 +24,13 @@ std::string assemble_report(const std::string& reports_dir, const std::string& c
 // Markdown (GitHub-flavoured: tables) as a self-contained HTML page, with cmark-gfm.
 std::string markdown_to_html(const std::string& markdown, const std::string& title);
 
+// One gnuplot figure for a report: writes <dir>/<name>.gp and renders <name>.svg, and
+// <name>.png when gnuplot has pngcairo. `body` holds the data blocks, settings and the plot
+// command (no terminal, no output). Returns "" on success, else why there is no figure.
+struct PlotFiles {
+  std::string error;  // "" when made
+  bool png = false;   // <name>.png was made too
+};
+PlotFiles render_plot(const std::string& dir, const std::string& name, const std::string& body);
+
 }  // namespace zasgen::app

@@ -174,7 +174,7 @@ struct Module {
 
 struct Design {
   std::string top;
-  std::string source;                            // ArchParams::source_id(): printed in headers
+  std::string source;                            // ArchParams::source_name: printed in headers
   std::vector<std::unique_ptr<Module>> modules;  // dependency order: leaves first
   const Module* find(const std::string& name) const;
   Module* find(const std::string& name);
