@@ -12,6 +12,7 @@
 #include "zasgen/config.h"
 #include "zasgen/diag.h"
 #include "zasgen/error.h"
+#include "zasgen/process.h"
 
 namespace {
 
@@ -30,6 +31,8 @@ int report(const zasgen::Error& e) {
 
 int main(int argc, char** argv) {
   using namespace zasgen::cli;
+  // An interrupted zasgen ends the tools it runs (Verilator's compiler, Yosys, ...) first.
+  zasgen::install_child_cleanup();
   CLI::App app{"zasgen: generator of zero-activation-skipping CNN accelerators"};
   app.set_version_flag("--version", ZASGEN_VERSION);
   app.require_subcommand(1);

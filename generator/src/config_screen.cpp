@@ -72,7 +72,9 @@ class Structure {
  private:
   char at(std::size_t k) const { return k < t_.size() ? t_[k] : '\0'; }
   bool blank(char c) const { return c == ' ' || c == '\t'; }
-  bool end_of_word(char c) const { return c == '\0' || c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
+  bool end_of_word(char c) const {
+    return c == '\0' || c == ' ' || c == '\t' || c == '\n' || c == '\r';
+  }
   bool flow_indicator(char c) const {
     return c == ',' || c == '[' || c == ']' || c == '{' || c == '}';
   }

@@ -13,6 +13,7 @@
 #include <fmt/format.h>
 
 #include "zasgen/config.h"
+#include "zasgen/text.h"
 #include "zasgen/util.h"
 
 namespace zasgen {
@@ -146,7 +147,11 @@ class Validator {
   // ---- phase 1: each value on its own ----
 
   void values(ArchParams& p) {
-    p.source = c_.file;
+    // Printed into generated headers and comments: no byte of a path may end a comment or a
+    // line there.
+    p.source = printable(c_.file);
+    for (std::size_t at = p.source.find("*/"); at != std::string::npos; at = p.source.find("*/"))
+      p.source.replace(at, 2, "*\\/");
     if (const ConfigValue* v = get("name")) {
       if (!is_design_name(v->str))
         d_.error(DiagCode::BadName, v->loc, "name", v->str, accepted_text(spec("name")),

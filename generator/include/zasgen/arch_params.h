@@ -32,7 +32,9 @@ struct MemGeom {
 struct ArchParams {
   // ---- identity ----
   std::string name;    // design name: [a-z][a-z0-9_]*, default the config file stem
-  std::string source;  // config file name as given on the command line (for headers)
+  std::string source;  // config file name as given on the command line (for headers), made
+                       // printable (control characters and invalid bytes as \xHH) and
+                       // unable to end a C comment ("*/" as "*\/")
 
   // ---- arch ----
   Mode mode = Mode::Sparse;

@@ -41,10 +41,10 @@ class InputFile {
 
 struct BoundedRead {
   enum class Status { Ok, Unreadable, TooLarge } status = Status::Ok;
-  std::string bytes;           // the whole content when Ok
-  std::string error;           // why, when Unreadable
-  std::uint64_t size = 0;      // TooLarge: the size when known, else max_bytes + 1
-  bool size_known = false;     // TooLarge: `size` is the file's size (else: at least that)
+  std::string bytes;        // the whole content when Ok
+  std::string error;        // why, when Unreadable
+  std::uint64_t size = 0;   // TooLarge: the size when known, else max_bytes + 1
+  bool size_known = false;  // TooLarge: `size` is the file's size (else: at least that)
 };
 
 // The whole content of `path`, unless it holds more than `max_bytes`.
