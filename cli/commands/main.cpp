@@ -13,6 +13,7 @@
 #include "zasgen/diag.h"
 #include "zasgen/error.h"
 #include "zasgen/process.h"
+#include "zasgen/text.h"
 
 namespace {
 
@@ -20,9 +21,10 @@ int report(const zasgen::Error& e) {
   if (const auto* ce = dynamic_cast<const zasgen::ConfigError*>(&e)) {
     std::fputs(zasgen::render_text(ce->diagnostics()).c_str(), stderr);
   } else {
-    std::fputs(fmt::format("zasgen: error: {}\n", e.what()).c_str(), stderr);
+    // Messages quote user input (a layer spec, a path): never echo a control byte raw.
+    std::fputs(fmt::format("zasgen: error: {}\n", zasgen::printable(e.what())).c_str(), stderr);
     if (!e.log_path().empty())
-      std::fputs(fmt::format("zasgen: see {}\n", e.log_path()).c_str(), stderr);
+      std::fputs(fmt::format("zasgen: see {}\n", zasgen::printable(e.log_path())).c_str(), stderr);
   }
   return int(e.exit_status());
 }
@@ -50,7 +52,8 @@ int main(int argc, char** argv) {
   } catch (const zasgen::Error& e) {
     return report(e);
   } catch (const std::exception& e) {
-    std::fputs(fmt::format("zasgen: internal error: {}\n", e.what()).c_str(), stderr);
+    std::fputs(fmt::format("zasgen: internal error: {}\n", zasgen::printable(e.what())).c_str(),
+               stderr);
     return int(zasgen::Exit::Internal);
   }
   return int(zasgen::Exit::Usage);

@@ -46,9 +46,8 @@ struct RunResult {
 // Runs the built zasgen with `args` (already shell-quoted) in `cwd`, killed after `limit_s`.
 inline RunResult run_zasgen(const std::string& args, const std::string& cwd, int limit_s = 60) {
   const std::string out = cwd + "/.stdout", err = cwd + "/.stderr";
-  const std::string cmd = "cd '" + cwd + "' && timeout -s KILL " + std::to_string(limit_s) +
-                          " '" + std::string(ZASGEN_BIN) + "' " + args + " >'" + out + "' 2>'" +
-                          err + "'";
+  const std::string cmd = "cd '" + cwd + "' && timeout -s KILL " + std::to_string(limit_s) + " '" +
+                          std::string(ZASGEN_BIN) + "' " + args + " >'" + out + "' 2>'" + err + "'";
   const int st = std::system(cmd.c_str());
   RunResult r;
   r.status = WIFEXITED(st) && WEXITSTATUS(st) != 137 ? WEXITSTATUS(st) : -1;

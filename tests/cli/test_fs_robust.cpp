@@ -88,8 +88,7 @@ TEST_CASE("write_file_atomically: symlinks, devices, failures and stale temporar
   CHECK(read_text((d / "r.json").string()) == "r");
 }
 
-TEST_CASE("an interrupted swap is completed from its journal by the next write",
-          "[fs][atomic]") {
+TEST_CASE("an interrupted swap is completed from its journal by the next write", "[fs][atomic]") {
   const fs::path d = scratch("journal");
   write_entries_atomically(d.string(), {{"rtl/a.v", "old"}, {"p.json", "old"}, {"h.h", "old"}});
   fs::create_directories(d / "reports");

@@ -96,8 +96,7 @@ TEST_CASE("a program whose parent exits leaves nothing running in its group", "[
   CHECK(gone_within("41.1732", 2));
 }
 
-TEST_CASE("programs of a zasgen killed with SIGKILL die with it (PR_SET_PDEATHSIG)",
-          "[process]") {
+TEST_CASE("programs of a zasgen killed with SIGKILL die with it (PR_SET_PDEATHSIG)", "[process]") {
   const pid_t z = ::fork();
   if (z == 0) {
     (void)run_process(sleepers("41.1733"));

@@ -123,14 +123,15 @@ TEST_CASE("--json to a folder and --trace through a file: exit 2 before any simu
   fs::create_directories(fs::path(dir) / "adir");
   write_text(dir + "/afile", "x");
   const std::string sim = std::string("sim tiny.yaml --layer ") + kLayer + " ";
-  for (const std::string bad : {"--json adir", "--json adir/", "--json afile/x.json",
-                                "--json ''", "--no-dense --trace afile/x.fst",
-                                "--no-dense --trace adir", "--ifmap ''"}) {
+  for (const std::string bad :
+       {"--json adir", "--json adir/", "--json afile/x.json", "--json ''",
+        "--no-dense --trace afile/x.fst", "--no-dense --trace adir", "--ifmap ''"}) {
     INFO(bad);
     const RunResult r = run_zasgen(sim + bad, dir, 20);
     CHECK(r.status == 2);
   }
-  for (const std::string bad : {"synth tiny.yaml --json adir", "bench tool tiny.yaml --json adir"}) {
+  for (const std::string bad :
+       {"synth tiny.yaml --json adir", "bench tool tiny.yaml --json adir"}) {
     INFO(bad);
     CHECK(run_zasgen(bad, dir, 20).status == 2);
   }
@@ -184,7 +185,8 @@ TEST_CASE("killed runs leave one whole generation, and the next run clears their
     // next run (any zasgen that writes it) has completed it.
     INFO("kill after " << ms << " ms, run " << i);
     bool journal = false;
-    for (const std::string& d : debris(dir)) journal = journal || d.find(".commit") != std::string::npos;
+    for (const std::string& d : debris(dir))
+      journal = journal || d.find(".commit") != std::string::npos;
     if (!journal) CHECK(one_generation());
   }
   REQUIRE(run_zasgen("generate a.yaml -o out/x", dir).status == 0);
