@@ -251,7 +251,9 @@ class Validator {
         def = 4, lo = 1, hi = 16;
         break;
       case Format::Bitmap:
-        def = 16, lo = 2, hi = 64;
+        // Mask words wider than 32 bits generate, but the design's output path writes
+        // malformed bitmap streams with them (found by simulation): not accepted.
+        def = 16, lo = 2, hi = 32;
         break;
       case Format::Dense:
         def = 8, lo = 1, hi = 64;
@@ -330,6 +332,29 @@ class Validator {
                  p.max_s);
       else
         p.weight_banks = int(v->integer);
+    }
+    // MEM_SEL.INDEX (8 bits) selects a weight bank as (lane << max(1, clog2(banks))) + bank.
+    const int lane_bits = clog2(p.lanes);
+    if (lane_bits + std::max(1, clog2(p.weight_banks)) > 8) {
+      const int most = 1 << (8 - lane_bits);
+      d_.error(DiagCode::WeightBanksLanes,
+               at({"memory.weights.banks", "arch.lanes", "kernel.max_r", "kernel.max_s"}),
+               "memory.weights.banks", p.weight_banks, p.lanes, lane_bits, most);
+    }
+    // A kernel row or column beyond the largest padded map could never be used (and the
+    // scatter's position arithmetic is sized for the map).
+    const struct {
+      const char *key, *name, *what;
+      int size, map;
+      const char* map_key;
+    } kernel_axes[] = {{"kernel.max_r", "max_r", "kernel height", p.max_r, p.max_h, "limits.max_h"},
+                       {"kernel.max_s", "max_s", "kernel width", p.max_s, p.max_w, "limits.max_w"}};
+    for (const auto& k : kernel_axes) {
+      const int64_t padded = int64_t(k.map) + 2 * int64_t(p.max_pad);
+      if (k.size > padded)
+        d_.error(DiagCode::KernelLargerThanMap,
+                 at({k.key, k.map_key, "kernel.max_pad", "kernel", "limits"}), k.key, k.what,
+                 k.size, k.map_key, padded, k.name, k.map_key);
     }
   }
 

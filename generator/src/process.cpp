@@ -61,7 +61,7 @@ struct Prepared {
   std::vector<std::string> args, env;
   std::vector<char*> argv, envp;
   pid_t parent = 0;
-  int out_fd = -1;     // capture: the write end of the pipe, else -1
+  int out_fd = -1;       // capture: the write end of the pipe, else -1
   bool out_err = false;  // capture: stderr into the pipe too
 };
 
@@ -150,12 +150,14 @@ Prepared prepare(const ProcessSpec& spec, const std::string& exe) {
 }
 
 int status_code(int status) {
-  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status)
+                           : 128 + (WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 }
 
 pid_t start(const Prepared& x) {
   const pid_t pid = ::fork();
-  if (pid < 0) throw std::runtime_error(std::string("cannot start a process: ") + std::strerror(errno));
+  if (pid < 0)
+    throw std::runtime_error(std::string("cannot start a process: ") + std::strerror(errno));
   if (pid == 0) supervise(x);
   remember(pid);
   return pid;

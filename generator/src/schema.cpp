@@ -133,7 +133,7 @@ std::vector<ParamSpec> make_schema() {
                      "zero-run; `bitmap`: per-row mask words + packed non-zeros"));
   s.push_back(integer("sparse.index_bits", 1, 64, "coord: `clog2(max_w)`; rle: 4; bitmap: 16",
                       "sparsity format width: coord column index, rle zero-run, bitmap mask word",
-                      "coord: `clog2(max_w)`..16; rle: 1..16; bitmap: 2..64"));
+                      "coord: `clog2(max_w)`..16; rle: 1..16; bitmap: 2..32"));
 
   s.push_back(section("memory", "on-chip SRAMs; capacities in KiB (fractions allowed)"));
   s.push_back(section("memory.act_in", "activation buffer A (entries + position table)"));

@@ -36,7 +36,8 @@ std::string dict(const std::string& descr, const std::string& shape) {
 }
 
 fs::path scratch() {
-  const fs::path d = fs::temp_directory_path() / ("zasgen_robust_model_" + std::to_string(::getpid()));
+  const fs::path d =
+      fs::temp_directory_path() / ("zasgen_robust_model_" + std::to_string(::getpid()));
   fs::create_directories(d);
   return d;
 }
@@ -123,7 +124,7 @@ TEST_CASE("an .npy descr with an absurd byte count is named, not a crash", "[rob
 TEST_CASE("a megabyte of layer spec gives a short error message", "[robust][layer]") {
   const std::string junk(1 << 20, 'x');
   for (const std::string& spec : {junk, "c=" + junk, "c=4,k=4,h=" + std::string(1 << 20, '9'),
-                                 junk + ":conv1_1", "vgg16:" + junk, std::string(1 << 20, ',')}) {
+                                  junk + ":conv1_1", "vgg16:" + junk, std::string(1 << 20, ',')}) {
     const std::string what = layer_error([&] { resolve_layer(spec); });
     CHECK_FALSE(what.empty());
     CHECK(what.size() < 600);
