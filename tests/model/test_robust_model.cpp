@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "zasgen/model/formats.h"
 #include "zasgen/model/layer_spec.h"
 #include "zasgen/model/network.h"
 #include "zasgen/model/npy.h"
@@ -129,4 +130,21 @@ TEST_CASE("a megabyte of layer spec gives a short error message", "[robust][laye
     CHECK_FALSE(what.empty());
     CHECK(what.size() < 600);
   }
+}
+
+TEST_CASE("fuzz finding: a coord block wider than its column index is not decoded",
+          "[robust][formats]") {
+  // The decoder accepted a 39-wide block with 2-bit columns (using columns 0..3 only), which the
+  // encoder refuses to write: decode accepts exactly what encode produces.
+  const FormatSpec spec = FormatSpec::make(zasgen::Format::Coord, 8, 2);
+  Block b;
+  b.entries = {pack_entry(spec, 5, 3)};
+  b.table = {1};
+  try {
+    decode_block(spec, b, 1, 39);
+    FAIL("decoded");
+  } catch (const FormatError& e) {
+    CHECK(e.code() == FormatError::Code::IndexTooNarrow);
+  }
+  CHECK(decode_block(spec, b, 1, 4).at(3) == 5);  // a 4-wide block is fine
 }

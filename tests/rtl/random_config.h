@@ -6,14 +6,14 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <ostream>
 #include <fstream>
+#include <ostream>
 #include <sstream>
 #include <string>
 #include <vector>
 
-#include "zasgen/model/rng.h"
 #include "zasgen/diag.h"
+#include "zasgen/model/rng.h"
 #include "zasgen/schema.h"
 
 namespace zasgen::test {
@@ -27,9 +27,9 @@ inline std::string slurp_file(const std::string& path) {
 
 // Values a person might type into a numeric key.
 inline const std::vector<int64_t>& awkward_values() {
-  static const std::vector<int64_t> v = {0,  1,  2,  3,  4,   5,   7,   8,   9,    12,   16,
-                                         17, 31, 32, 33, 48,  49,  64,  100, 128,  255,  256,
-                                         511, 512, 1000, 1024, 4095, 4096, 8192, 65535, 65536};
+  static const std::vector<int64_t> v = {
+      0,  1,  2,   3,   4,   5,   7,   8,   9,    12,   16,   17,   31,   32,    33,   48,
+      49, 64, 100, 128, 255, 256, 511, 512, 1000, 1024, 4095, 4096, 8192, 65535, 65536};
   return v;
 }
 
