@@ -166,6 +166,12 @@ void require_writable_folder(const std::string& option, const fs::path& folder,
   throw UsageError(option, "'" + given + "' cannot be used", accepted);
 }
 
+// /dev/stdout, /dev/null, /proc/self/fd/3: written in place, never replaced by a rename (which
+// would replace the device node, or a file the shell opened for zasgen's stdout).
+bool device_path(const std::string& path) {
+  return path.rfind("/dev/", 0) == 0 || path.rfind("/proc/", 0) == 0;
+}
+
 }  // namespace
 
 bool process_alive(long pid) {
@@ -249,7 +255,8 @@ void check_output_file(const std::string& option, const std::string& path) {
     if (fs::is_directory(st))
       throw UsageError(option, "'" + path + "' is a folder",
                        "a file name, e.g. '" + (p / "out.json").string() + "'");
-    if (!fs::is_regular_file(st)) return;  // a device or a pipe: written in place
+    // A device or a pipe, or /dev/stdout whatever it is open on: written in place.
+    if (!fs::is_regular_file(st) || device_path(path)) return;
     const fs::path parent = p.has_parent_path() ? p.parent_path() : fs::path(".");
     require_writable_folder(option, parent, path);
     return;
@@ -428,6 +435,13 @@ void entries_write(const std::string& dir, const std::vector<FileText>& files) {
 void file_write(const std::string& path, const std::string& text) {
   fs::path p(path);
   std::error_code ec;
+  if (device_path(path)) {
+    std::ofstream out(p, std::ios::binary | std::ios::app);
+    out << text;
+    out.close();
+    if (!out) throw std::runtime_error("cannot write " + path + ": " + std::strerror(errno));
+    return;
+  }
   // A symbolic link keeps pointing at the new file: write where it points.
   for (int hops = 0; hops < 40 && fs::is_symlink(fs::symlink_status(p, ec)); ++hops) {
     const fs::path to = fs::read_symlink(p, ec);

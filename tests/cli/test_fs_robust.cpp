@@ -2,6 +2,7 @@
 // a kill, and the debris of dead writers removed (never a user's file).
 #include <catch2/catch.hpp>
 
+#include <fcntl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -73,6 +74,24 @@ TEST_CASE("write_file_atomically: symlinks, devices, failures and stale temporar
   CHECK(fs::is_symlink(d / "link.json"));
   CHECK(read_text((d / "target.json").string()) == "new");
   CHECK_NOTHROW(write_file_atomically("/dev/null", "discarded"));
+  // /dev/stdout when the shell sent stdout to a file: appended there, the file not replaced.
+  write_text((d / "stdout.txt").string(), "before\n");
+  const pid_t child = ::fork();
+  if (child == 0) {
+    const int fd = ::open((d / "stdout.txt").c_str(), O_WRONLY | O_APPEND);
+    ::dup2(fd, 1);
+    try {
+      write_file_atomically("/dev/stdout", "json\n");
+    } catch (...) {
+      ::_exit(1);
+    }
+    ::_exit(0);
+  }
+  int st = 0;
+  ::waitpid(child, &st, 0);
+  CHECK(WEXITSTATUS(st) == 0);
+  CHECK(read_text((d / "stdout.txt").string()) == "before\njson\n");
+  CHECK(usage_code([&] { check_output_file("--json", "/dev/stdout"); }) == "none");
   // A folder in the way: a ToolError (exit 4), and no temporary left.
   fs::create_directories(d / "adir");
   CHECK_THROWS_AS(write_file_atomically((d / "adir").string(), "x"), ToolError);

@@ -134,7 +134,8 @@ inline void formats_one(const uint8_t* data, std::size_t size) {
   const int ib = f == Format::Bitmap ? in.in_range(2, 32) : in.in_range(1, 16);
   const int rows = in.in_range(1, 6), w = in.in_range(1, 40);
   const model::FormatSpec spec = model::FormatSpec::make(f, act, ib);
-  const std::size_t n_entries = std::size_t(in.take(1) % 80), n_table = std::size_t(in.take(1) % 24);
+  const std::size_t n_entries = std::size_t(in.take(1) % 80),
+                    n_table = std::size_t(in.take(1) % 24);
   model::Block b;
   for (std::size_t i = 0; i < n_entries; ++i) b.entries.push_back(in.take(in.in_range(1, 8)));
   for (std::size_t i = 0; i < n_table; ++i) b.table.push_back(in.take(in.in_range(1, 8)));

@@ -1,4 +1,5 @@
-// libFuzzer target: the YAML front end: parse, validate (derive), render the diagnostics as text and JSON.
+// libFuzzer target: the YAML front end: parse, validate (derive), render the diagnostics as text
+// and JSON.
 #include "fuzz_bodies.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

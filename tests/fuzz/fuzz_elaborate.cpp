@@ -1,4 +1,5 @@
-// libFuzzer target: derive -> elaborate -> IR checks -> Verilog, for every input that validates as a configuration.
+// libFuzzer target: derive -> elaborate -> IR checks -> Verilog, for every input that validates as
+// a configuration.
 #include "fuzz_bodies.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {

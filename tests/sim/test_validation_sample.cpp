@@ -105,11 +105,11 @@ TEST_CASE("validation = generation: sampled configs lint clean and simulate bit-
         "sim " + name + ".yaml -q -o " + name + " --seed 7 --layer " + layer->to_string(), dir);
     INFO("zasgen sim --layer " << layer->to_string() << ":\n" << s.err);
     CHECK(s.status == 0);
-    std::printf("[property] %s (%d PEs x %d lanes, %dx%d kernel, %s): lint clean, %s %s in %.0f s\n",
-                name.c_str(), r.params->pes, r.params->lanes, r.params->max_r, r.params->max_s,
-                r.params->sparse() ? to_string(r.params->format) : "dense",
-                layer->to_string().c_str(), s.status == 0 ? "bit-exact" : "FAILED",
-                g.seconds + s.seconds);
+    std::printf(
+        "[property] %s (%d PEs x %d lanes, %dx%d kernel, %s): lint clean, %s %s in %.0f s\n",
+        name.c_str(), r.params->pes, r.params->lanes, r.params->max_r, r.params->max_s,
+        r.params->sparse() ? to_string(r.params->format) : "dense", layer->to_string().c_str(),
+        s.status == 0 ? "bit-exact" : "FAILED", g.seconds + s.seconds);
   }
   CHECK(found == want);
 }

@@ -75,7 +75,8 @@ void write_tree_atomically(const std::string& dir, const std::vector<FileText>& 
 void write_entries_atomically(const std::string& dir, const std::vector<FileText>& files);
 
 // Writes one file via a temporary file in the same folder and a rename (a symbolic link keeps
-// pointing at the new file; a device or pipe is written in place). Removes the temporary on
+// pointing at the new file; a device, a pipe and any path under /dev/ or /proc/, such as
+// /dev/stdout, is written in place). Removes the temporary on
 // failure, and stale temporaries of the same file left by killed runs.
 void write_file_atomically(const std::string& path, const std::string& text);
 
