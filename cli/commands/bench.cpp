@@ -166,10 +166,12 @@ Command add_bench(CLI::App& app) {
   b->add_option("suite", o->suite, "sparsity, vgg16, ppa, tool or all")
       ->required()
       ->check(CLI::IsMember({"sparsity", "vgg16", "ppa", "tool", "all"}));
-  b->add_option("config", o->config, "configuration (default configs/default.yaml)");
+  b->add_option("config", o->config, "configuration (default configs/default.yaml)")
+      ->check(nonempty_path());
   b->add_option("--json", o->json, "write the results as one JSON object")->check(nonempty_path());
   b->add_option("-o,--out", o->out_dir,
-                "output directory (default out/<config stem>/; reports in its reports/)");
+                "output directory (default out/<config stem>/; reports in its reports/)")
+      ->check(nonempty_path());
   b->add_option("--layer", o->layer,
                 "layer of the sparsity suite (default c=64,k=64,h=56,w=56,pad=1)");
   b->add_option("--seed", o->seed, "seed of the synthetic inputs, weights and bias")

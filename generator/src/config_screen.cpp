@@ -126,7 +126,12 @@ class Structure {
     if (col() == 1 && (t_.compare(i_, 3, "---") == 0 || t_.compare(i_, 3, "...") == 0) &&
         end_of_word(at(i_ + 3)))
       i_ += 3;
-    return tokens();
+    // Inside a flow, a plain scalar that ran to the end of the previous line continues here.
+    const bool continued = flow_plain_ && depth_ > 0;
+    flow_plain_ = false;
+    if (continued && !plain()) return tokens(true);
+    if (continued) return finish_line();
+    return tokens(true);
   }
 
   bool finish_line() {
@@ -138,8 +143,7 @@ class Structure {
   }
 
   // Scans tokens to the end of the line (or further, through a multi-line quoted scalar).
-  bool tokens() {
-    bool token_start = true;
+  bool tokens(bool token_start) {
     while (i_ < t_.size()) {
       const char c = t_[i_];
       if (c == '\n') return finish_line();
@@ -227,7 +231,10 @@ class Structure {
       ++i_;
     }
     while (i_ < t_.size() && t_[i_] != '\n') ++i_;  // a trailing comment
-    if (depth_ == 0) plain_indent_ = line_indent_;
+    if (depth_ == 0)
+      plain_indent_ = line_indent_;
+    else
+      flow_plain_ = true;
     return true;
   }
 
@@ -281,6 +288,7 @@ class Structure {
   int line_blocks_ = 0;           // block indicators (- or ?) on the current line
   int block_scalar_indent_ = -1;  // >= 0: inside a block scalar of a line so indented
   int plain_indent_ = -1;         // >= 0: a plain scalar of a line so indented may continue
+  bool flow_plain_ = false;       // a plain scalar in a flow ran to the end of its line
 };
 
 }  // namespace

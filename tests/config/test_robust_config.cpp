@@ -194,6 +194,7 @@ TEST_CASE("quotes the screen must leave to YAML: apostrophes, comments, block sc
       "arch:\n  mode: >-\n    folded ' text\n",
       "kernel: {strides: [1, 2]}  # [unbalanced\n",
       "arch: &a {pes: 4}\n",
+      "kernel: {strides: [a\n  'b, 2]}\n",  // a plain scalar continued inside a flow
       "---\narch: {pes: 4}\n...\n",
   };
   for (const char* text : valid) {
