@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages zasgen needs (only the missing ones: safe to run twice) and
 # builds zasgen (Release) into build/. Run from anywhere; needs root or sudo for apt-get.
+#
+#   scripts/setup.sh           # the tool and its test suite
+#   scripts/setup.sh --fuzz    # also clang and its sanitizer/libFuzzer runtimes (scripts/fuzz.sh)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+fuzz=0
+[ "${1:-}" = "--fuzz" ] && fuzz=1
 
 packages=(
   build-essential cmake pkg-config            # C++17 toolchain
@@ -15,6 +20,8 @@ packages=(
   clang-format                                # the style check
   python3-yaml                                # the acceptance checks read configs with PyYAML
 )
+# Only for the fuzz targets (scripts/fuzz.sh); the sanitizer job of CI uses GCC's runtimes.
+[ "$fuzz" = 1 ] && packages+=(clang libclang-rt-14-dev)
 missing=()
 for p in "${packages[@]}"; do
   case "$p" in \#*) continue ;; esac

@@ -82,7 +82,9 @@ struct BenchOptions {
 int run_bench(const BenchOptions& o) {
   const std::string config = o.config.empty() ? find_config("configs/default.yaml") : o.config;
   const ArchParams p = load_params(config);
+  if (!o.json.empty()) check_output_file("--json", o.json);
   const std::string out = o.out_dir.empty() ? default_out_dir(config) : o.out_dir;
+  const auto lock = claim_output_dir(out_option(o.out_dir), out);
   const std::string reports = (fs::path(out) / "reports").string();
   std::vector<std::string> suites;
   if (o.suite == "all")
@@ -142,7 +144,8 @@ int run_bench(const BenchOptions& o) {
       j["design"] = p.name;
       for (const auto& r : done) j["suites"][r.suite] = r.json;
     }
-    write_file_atomically(o.json, j.dump(2) + "\n");
+    write_file_atomically(o.json,
+                          j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
   }
   const std::string md = app::assemble_report(reports, config, p);
   std::printf("zasgen bench: report %s (and report.html beside it)\n", md.c_str());
@@ -163,13 +166,16 @@ Command add_bench(CLI::App& app) {
   b->add_option("suite", o->suite, "sparsity, vgg16, ppa, tool or all")
       ->required()
       ->check(CLI::IsMember({"sparsity", "vgg16", "ppa", "tool", "all"}));
-  b->add_option("config", o->config, "configuration (default configs/default.yaml)");
-  b->add_option("--json", o->json, "write the results as one JSON object");
+  b->add_option("config", o->config, "configuration (default configs/default.yaml)")
+      ->check(nonempty_path());
+  b->add_option("--json", o->json, "write the results as one JSON object")->check(nonempty_path());
   b->add_option("-o,--out", o->out_dir,
-                "output directory (default out/<config stem>/; reports in its reports/)");
+                "output directory (default out/<config stem>/; reports in its reports/)")
+      ->check(nonempty_path());
   b->add_option("--layer", o->layer,
                 "layer of the sparsity suite (default c=64,k=64,h=56,w=56,pad=1)");
-  b->add_option("--seed", o->seed, "seed of the synthetic inputs, weights and bias");
+  b->add_option("--seed", o->seed, "seed of the synthetic inputs, weights and bias")
+      ->check(count_in(0, UINT64_MAX));
   b->add_flag("--quick", o->quick, "scaled-down variant that CI can afford");
   return {b, [o] { return run_bench(*o); }};
 }

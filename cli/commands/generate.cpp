@@ -23,6 +23,7 @@ int run_generate(const GenerateOptions& o) {
   const auto t0 = std::chrono::steady_clock::now();
   const ArchParams p = load_params(o.config);
   const std::string dir = o.out_dir.empty() ? default_out_dir(o.config) : o.out_dir;
+  const auto lock = claim_output_dir(out_option(o.out_dir), dir);
   const rtl::WrittenDesign g = rtl::write_design(p, dir);
   const double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
@@ -41,7 +42,8 @@ Command add_generate(CLI::App& app) {
   CLI::App* g =
       app.add_subcommand("generate", "write RTL, file list, C header, params.json, regmap");
   g->add_option("config", o->config, "configuration file (YAML)")->required();
-  g->add_option("-o,--out", o->out_dir, "output directory (default out/<config stem>/)");
+  g->add_option("-o,--out", o->out_dir, "output directory (default out/<config stem>/)")
+      ->check(nonempty_path());
   return {g, [o] { return run_generate(*o); }};
 }
 

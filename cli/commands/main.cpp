@@ -12,6 +12,8 @@
 #include "zasgen/config.h"
 #include "zasgen/diag.h"
 #include "zasgen/error.h"
+#include "zasgen/process.h"
+#include "zasgen/text.h"
 
 namespace {
 
@@ -19,9 +21,10 @@ int report(const zasgen::Error& e) {
   if (const auto* ce = dynamic_cast<const zasgen::ConfigError*>(&e)) {
     std::fputs(zasgen::render_text(ce->diagnostics()).c_str(), stderr);
   } else {
-    std::fputs(fmt::format("zasgen: error: {}\n", e.what()).c_str(), stderr);
+    // Messages quote user input (a layer spec, a path): never echo a control byte raw.
+    std::fputs(fmt::format("zasgen: error: {}\n", zasgen::printable(e.what())).c_str(), stderr);
     if (!e.log_path().empty())
-      std::fputs(fmt::format("zasgen: see {}\n", e.log_path()).c_str(), stderr);
+      std::fputs(fmt::format("zasgen: see {}\n", zasgen::printable(e.log_path())).c_str(), stderr);
   }
   return int(e.exit_status());
 }
@@ -30,6 +33,8 @@ int report(const zasgen::Error& e) {
 
 int main(int argc, char** argv) {
   using namespace zasgen::cli;
+  // An interrupted zasgen ends the tools it runs (Verilator's compiler, Yosys, ...) first.
+  zasgen::install_child_cleanup();
   CLI::App app{"zasgen: generator of zero-activation-skipping CNN accelerators"};
   app.set_version_flag("--version", ZASGEN_VERSION);
   app.require_subcommand(1);
@@ -48,7 +53,8 @@ int main(int argc, char** argv) {
   } catch (const zasgen::Error& e) {
     return report(e);
   } catch (const std::exception& e) {
-    std::fputs(fmt::format("zasgen: internal error: {}\n", e.what()).c_str(), stderr);
+    std::fputs(fmt::format("zasgen: internal error: {}\n", zasgen::printable(e.what())).c_str(),
+               stderr);
     return int(zasgen::Exit::Internal);
   }
   return int(zasgen::Exit::Usage);

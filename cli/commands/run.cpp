@@ -27,6 +27,7 @@ int run_run(const RunOptions& o) {
   app::RunJobOptions ro;
   ro.config_path = o.config;
   ro.out_dir = o.out_dir.empty() ? default_out_dir(o.config) : o.out_dir;
+  const auto lock = claim_output_dir(out_option(o.out_dir), ro.out_dir);
   ro.cache_root = sim_cache_dir();
   ro.layer = o.layer;
   ro.sparsity = o.sparsity;
@@ -57,8 +58,9 @@ Command add_run(CLI::App& app) {
   CLI::App* r = app.add_subcommand("run", "the main job: generate, simulate, synthesize, report");
   r->add_option("config", o->config, "configuration file (YAML)")->required();
   r->add_option("--layer", o->layer, "layer to simulate (default: a representative 3x3 layer)");
-  r->add_option("--sparsity", o->sparsity, "its input sparsity")->check(CLI::Range(0.0, 1.0));
-  r->add_option("-o,--out", o->out_dir, "output directory (default out/<config stem>/)");
+  r->add_option("--sparsity", o->sparsity, "its input sparsity")->check(real_in(0.0, 1.0));
+  r->add_option("-o,--out", o->out_dir, "output directory (default out/<config stem>/)")
+      ->check(nonempty_path());
   r->add_flag("--no-synth", o->no_synth, "skip synthesis");
   r->add_option("-j,--jobs", o->jobs,
                 "designs built, simulated and synthesized in parallel "

@@ -96,6 +96,8 @@ void icarus_check(const sim::Design& d, const sim::LayerCase& c, const std::stri
 
 int run_sim(const SimOptions& o) {
   const ArchParams p = load_params(o.config);
+  if (!o.json.empty()) check_output_file("--json", o.json);
+  if (!o.trace.empty()) check_output_file("--trace", o.trace);
   sim::CaseOptions co;
   co.layer = o.layer;
   co.sparsity = o.sparsity;
@@ -106,6 +108,7 @@ int run_sim(const SimOptions& o) {
   co.bias = o.bias;
   const sim::LayerCase c = sim::make_case(co, p);
   const std::string dir = o.out_dir.empty() ? default_out_dir(o.config) : o.out_dir;
+  const auto lock = claim_output_dir(out_option(o.out_dir), dir);
   if (!o.quiet)
     std::printf("zasgen sim %s: layer %s (%s), %s\n", o.config.c_str(), c.name.c_str(),
                 c.layer.to_string().c_str(),
@@ -116,14 +119,13 @@ int run_sim(const SimOptions& o) {
   sim::TraceOptions trace;
   if (!o.trace.empty()) {
     trace.path = o.trace;
-    if (!o.trace_window.empty()) {
-      unsigned long long a = 0, b = 0;
-      if (std::sscanf(o.trace_window.c_str(), "%llu:%llu", &a, &b) != 2 || b < a)
-        throw UsageError("--trace-window", "'" + o.trace_window + "' is not a cycle window",
-                         "FROM:TO cycles, FROM <= TO");
-      trace.from = a;
-      trace.to = b;
+    if (!o.trace_window.empty()) {  // checked by cycle_window(): FROM:TO, FROM <= TO
+      const auto colon = o.trace_window.find(':');
+      trace.from = std::stoull(o.trace_window.substr(0, colon));
+      trace.to = std::stoull(o.trace_window.substr(colon + 1));
     }
+    const fs::path parent = fs::path(o.trace).parent_path();
+    if (!parent.empty()) fs::create_directories(parent);
   }
   app::Progress::Options po;
   po.quiet = o.quiet;
@@ -144,7 +146,12 @@ int run_sim(const SimOptions& o) {
   ro.progress_steps = &progress;
   const app::CaseResult r = app::run_case(designs[0], o.no_dense ? nullptr : &designs[1], c, ro);
   if (!o.quiet) print_result(r, p);
-  if (!o.json.empty()) write_file_atomically(o.json, app::to_json(r, p).dump(2) + "\n");
+  if (!trace.path.empty() && !fs::exists(trace.path))
+    throw ToolError("the simulator wrote no waveform to " + trace.path);
+  if (!o.json.empty())
+    write_file_atomically(
+        o.json,
+        app::to_json(r, p).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
   if (r.mismatches()) {
     for (const auto* d : {&r.sparse, r.dense ? &*r.dense : nullptr}) {
       if (!d || !d->mismatch.count) continue;
@@ -174,17 +181,23 @@ Command add_sim(CLI::App& app) {
   s->add_option("--sparsity", o->sparsity,
                 "fraction of zero activations in the synthetic input (default: the named "
                 "layer's published figure, else 0.5)")
-      ->check(CLI::Range(0.0, 1.0));
+      ->check(real_in(0.0, 1.0));
   s->add_option("--pattern", o->pattern, "synthetic zeros: uniform or clustered")
       ->check(CLI::IsMember({"uniform", "clustered"}));
-  s->add_option("--seed", o->seed, "seed of the synthetic input, weights and bias");
-  s->add_option("--json", o->json, "write the results as one JSON object");
-  s->add_option("--ifmap", o->ifmap, "input activations, .npy C x H x W");
-  s->add_option("--weights", o->weights, "weights, .npy K x C x R x S");
-  s->add_option("--bias", o->bias, "bias, .npy of K values");
-  s->add_option("--trace", o->trace, "write an FST waveform of the sparse design");
-  s->add_option("--trace-window", o->trace_window, "FROM:TO: trace only these cycles");
-  s->add_option("-o,--out", o->out_dir, "output directory (default out/<config stem>/)");
+  s->add_option("--seed", o->seed, "seed of the synthetic input, weights and bias")
+      ->check(count_in(0, UINT64_MAX));
+  s->add_option("--json", o->json, "write the results as one JSON object")->check(nonempty_path());
+  s->add_option("--ifmap", o->ifmap, "input activations, .npy C x H x W")->check(nonempty_path());
+  s->add_option("--weights", o->weights, "weights, .npy K x C x R x S")->check(nonempty_path());
+  s->add_option("--bias", o->bias, "bias, .npy of K values")->check(nonempty_path());
+  CLI::Option* trace =
+      s->add_option("--trace", o->trace, "write an FST waveform of the sparse design")
+          ->check(nonempty_path());
+  s->add_option("--trace-window", o->trace_window, "FROM:TO: trace only these cycles")
+      ->check(cycle_window())
+      ->needs(trace);
+  s->add_option("-o,--out", o->out_dir, "output directory (default out/<config stem>/)")
+      ->check(nonempty_path());
   s->add_flag("--no-dense", o->no_dense, "skip the dense twin (no speedup)");
   s->add_flag("--icarus", o->icarus,
               "also replay the sparse design's run in Icarus Verilog and check it matches "

@@ -47,9 +47,11 @@ void print_design(const char* label, const app::DesignPpa& d, bool power) {
 
 int run_synth(const SynthOptions& o) {
   const ArchParams p = load_params(o.config);
+  if (!o.json.empty()) check_output_file("--json", o.json);
   const auto t0 = std::chrono::steady_clock::now();
   app::PpaOptions po;
   po.out_dir = o.out_dir.empty() ? default_out_dir(o.config) : o.out_dir;
+  const auto lock = claim_output_dir(out_option(o.out_dir), po.out_dir);
   po.cache_root = sim_cache_dir();
   po.layer = o.layer;
   po.sparsity = o.sparsity;
@@ -94,7 +96,10 @@ int run_synth(const SynthOptions& o) {
                 r.sparse.tops_per_w);
   std::printf("  netlist %s; %.0f s\n", r.sparse.synth.netlist.c_str(), secs);
   std::printf("  %s\n", progress.summary().c_str());
-  if (!o.json.empty()) write_file_atomically(o.json, app::to_json(r).dump(2) + "\n");
+  if (!o.json.empty())
+    write_file_atomically(
+        o.json,
+        app::to_json(r).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
   for (const app::DesignPpa* d : {&r.sparse, r.dense ? &*r.dense : nullptr})
     if (d && d->gatesim && d->gatesim->count) return int(Exit::Mismatch);
   return 0;
@@ -107,11 +112,12 @@ Command add_synth(CLI::App& app) {
   CLI::App* y =
       app.add_subcommand("synth", "synthesize the design and its dense twin: area, timing, power");
   y->add_option("config", o->config, "configuration file (YAML)")->required();
-  y->add_option("--json", o->json, "write the results as one JSON object");
-  y->add_option("-o,--out", o->out_dir, "output directory (default out/<config stem>/)");
+  y->add_option("--json", o->json, "write the results as one JSON object")->check(nonempty_path());
+  y->add_option("-o,--out", o->out_dir, "output directory (default out/<config stem>/)")
+      ->check(nonempty_path());
   y->add_option("--layer", o->layer, "layer whose simulated activity drives the power estimate");
   y->add_option("--sparsity", o->sparsity, "input sparsity of that layer")
-      ->check(CLI::Range(0.0, 1.0));
+      ->check(real_in(0.0, 1.0));
   y->add_flag("--no-dense", o->no_dense, "skip the dense twin");
   y->add_flag("--osu018", o->osu018, "also cross-check against Debian's osu018 library");
   y->add_flag("--no-power", o->no_power, "area only: no activity simulation, timing or power");

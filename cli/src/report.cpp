@@ -50,9 +50,9 @@ struct Gnuplot {
 
 Gnuplot probe_gnuplot() {
   Gnuplot g;
-  g.available = !capture("gnuplot --version").empty();
+  g.available = !capture({"gnuplot", "--version"}).empty();
   if (g.available)
-    g.png = capture("(echo 'set terminal' | gnuplot 2>&1)").find("pngcairo") != std::string::npos;
+    g.png = capture({"gnuplot", "-e", "set terminal"}, true).find("pngcairo") != std::string::npos;
   return g;
 }
 
@@ -77,8 +77,7 @@ std::string render(const Plot& pl, const fs::path& dir, const Gnuplot& g) {
   script += "unset output\n";
   write_file_atomically((dir / (pl.name + ".gp")).string(), script);
   const fs::path log = dir / (pl.name + ".log");
-  const int rc =
-      run_logged(fmt::format("cd '{}' && gnuplot '{}.gp'", dir.string(), pl.name), log.string());
+  const int rc = run_logged({"gnuplot", pl.name + ".gp"}, fs::absolute(log).string(), dir.string());
   if (rc != 0 || !fs::exists(dir / (pl.name + ".svg")))
     return fmt::format("gnuplot failed (status {}), see plots/{}.log", rc, pl.name);
   return "";
@@ -296,7 +295,9 @@ std::vector<std::string> write_suite(const SuiteReport& r, const std::string& re
       failed[pl.name] = why;
     }
   }
-  write_file_atomically((dir / ("bench_" + r.suite + ".json")).string(), r.json.dump(2) + "\n");
+  write_file_atomically(
+      (dir / ("bench_" + r.suite + ".json")).string(),
+      r.json.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
   write_file_atomically((dir / ("bench_" + r.suite + ".md")).string(),
                         fill_plots(r.markdown, made, failed, g.png, captions));
   return files;

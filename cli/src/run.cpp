@@ -99,9 +99,13 @@ RunJobResult run_job(const ArchParams& p, const RunJobOptions& o) {
   const fs::path reports = fs::path(o.out_dir) / "reports";
   r.report = (reports / "run.md").string();
   write_file_atomically(r.report, run_report(p, r.sim, r.ppa ? &*r.ppa : nullptr));
-  write_file_atomically((reports / "run_sim.json").string(), to_json(r.sim, p).dump(2) + "\n");
+  write_file_atomically(
+      (reports / "run_sim.json").string(),
+      to_json(r.sim, p).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
   if (r.ppa)
-    write_file_atomically((reports / "run_synth.json").string(), to_json(*r.ppa).dump(2) + "\n");
+    write_file_atomically(
+        (reports / "run_synth.json").string(),
+        to_json(*r.ppa).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
   return r;
 }
 

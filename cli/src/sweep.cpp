@@ -55,10 +55,10 @@ void record_lost(const std::string& dir, const std::string& hash, const TaskEnd&
 
 std::string tool_version(const SweepSpec& s) {
   std::string v = "zasgen " ZASGEN_VERSION;
-  if (s.measures(Measure::Sim)) v += "; " + first_line(sim::capture("verilator --version"));
+  if (s.measures(Measure::Sim)) v += "; " + first_line(sim::capture({"verilator", "--version"}));
   if (s.measures(Measure::Area) || s.measures(Measure::Ppa))
-    v += "; " + first_line(sim::capture("yosys -V"));
-  if (s.measures(Measure::Ppa)) v += "; OpenSTA " + first_line(sim::capture("sta -version"));
+    v += "; " + first_line(sim::capture({"yosys", "-V"}));
+  if (s.measures(Measure::Ppa)) v += "; OpenSTA " + first_line(sim::capture({"sta", "-version"}));
   return v;
 }
 

@@ -1,4 +1,5 @@
-// Running the external EDA tools: fork/exec with output to a log file, a wall-clock budget,
+// Running the external EDA tools (through zasgen/process.h: own process group, ended with
+// zasgen, no shell) with output to a log file, a wall-clock budget,
 // and errors that name the tool and its log (TEAM.md: a missing tool is a user error).
 #pragma once
 

@@ -176,7 +176,7 @@ std::string to_json(const SynthResult& r) {
                 {"notes", p.notes},
                 {"sta_version", p.sta_version}};
   j["runtime_s"] = {{"yosys", r.yosys_seconds}, {"sta", r.sta_seconds}};
-  return j.dump(2) + "\n";
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 // ---- gate-level models ----

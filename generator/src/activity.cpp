@@ -43,7 +43,7 @@ std::string activity_json(const SwitchingActivity& a) {
   nlohmann::ordered_json macros = nlohmann::ordered_json::object();
   for (const auto& [name, m] : a.macros) macros[name] = {{"reads", m.reads}, {"writes", m.writes}};
   j["macros"] = macros;
-  return j.dump(1) + "\n";
+  return j.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 SwitchingActivity parse_activity_json(const std::string& text, const std::string& file) {

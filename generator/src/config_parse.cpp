@@ -1,4 +1,6 @@
 // YAML -> Config: structure and types against the schema. Ranges and rules are validate()'s.
+#include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -10,11 +12,14 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <regex>
+#include <optional>
 #include <sstream>
+#include <string_view>
 
+#include "config_screen.h"
 #include "zasgen/config.h"
 #include "zasgen/util.h"
+#include "zasgen/input_file.h"
 
 namespace zasgen {
 
@@ -66,24 +71,46 @@ struct Scalar {
   bool b = false;
 };
 
+// Scalar forms by hand (a std::regex match recurses per character and overflows the stack on
+// a long value).
+
+// Number of characters of `digit` class from t[i], advancing i.
+template <class Pred>
+std::size_t skip(std::string_view t, std::size_t& i, Pred digit) {
+  const std::size_t from = i;
+  while (i < t.size() && digit(t[i])) ++i;
+  return i - from;
+}
+
+bool is_dec(char c) {
+  return c >= '0' && c <= '9';
+}
+bool is_hex(char c) {
+  return is_dec(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+bool is_oct(char c) {
+  return c >= '0' && c <= '7';
+}
+
+// YAML 1.2 core-schema integers: [-+]?[0-9]+, 0x[0-9a-fA-F]+, 0o[0-7]+.
 bool parse_int(const std::string& t, int64_t& out, bool& overflow) {
-  static const std::regex dec("[-+]?[0-9]+"), hex("0x[0-9a-fA-F]+"), oct("0o[0-7]+");
   int base = 10;
   std::size_t start = 0;
   bool neg = false;
-  if (std::regex_match(t, dec)) {
-    if (t[0] == '+' || t[0] == '-') {
-      neg = t[0] == '-';
-      start = 1;
-    }
-  } else if (std::regex_match(t, hex)) {
+  std::size_t i = 0;
+  if (t.size() > 2 && t[0] == '0' && t[1] == 'x' && (i = 2, skip(t, i, is_hex)) && i == t.size()) {
     base = 16;
     start = 2;
-  } else if (std::regex_match(t, oct)) {
+  } else if (t.size() > 2 && t[0] == '0' && t[1] == 'o' && (i = 2, skip(t, i, is_oct)) &&
+             i == t.size()) {
     base = 8;
     start = 2;
   } else {
-    return false;
+    i = 0;
+    if (i < t.size() && (t[i] == '+' || t[i] == '-')) ++i;
+    start = i;
+    if (!skip(t, i, is_dec) || i != t.size()) return false;
+    neg = t[0] == '-';
   }
   // Parse the magnitude as unsigned so that INT64_MIN is not special.
   uint64_t mag = 0;
@@ -92,6 +119,50 @@ bool parse_int(const std::string& t, int64_t& out, bool& overflow) {
              mag > (neg ? uint64_t(INT64_MAX) + 1 : uint64_t(INT64_MAX));
   if (!overflow) out = neg ? int64_t(0 - mag) : int64_t(mag);
   return true;
+}
+
+// [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?
+bool is_float(std::string_view t) {
+  std::size_t i = 0;
+  if (i < t.size() && (t[i] == '+' || t[i] == '-')) ++i;
+  if (skip(t, i, is_dec)) {
+    if (i < t.size() && t[i] == '.') ++i, skip(t, i, is_dec);
+  } else if (i < t.size() && t[i] == '.') {
+    ++i;
+    if (!skip(t, i, is_dec)) return false;
+  } else {
+    return false;
+  }
+  if (i < t.size() && (t[i] == 'e' || t[i] == 'E')) {
+    ++i;
+    if (i < t.size() && (t[i] == '+' || t[i] == '-')) ++i;
+    if (!skip(t, i, is_dec)) return false;
+  }
+  return i == t.size();
+}
+
+// [-+]?\.(inf|Inf|INF)
+bool is_inf(std::string_view t) {
+  if (!t.empty() && (t[0] == '+' || t[0] == '-')) t.remove_prefix(1);
+  return t == ".inf" || t == ".Inf" || t == ".INF";
+}
+
+// \.(nan|NaN|NAN)
+bool is_nan(std::string_view t) {
+  return t == ".nan" || t == ".NaN" || t == ".NAN";
+}
+
+// What a person would call a number, quoted or not: [-+]?[0-9.]+([eE][-+]?[0-9]+)?
+bool looks_numeric(std::string_view t) {
+  std::size_t i = 0;
+  if (i < t.size() && (t[i] == '+' || t[i] == '-')) ++i;
+  if (!skip(t, i, [](char c) { return is_dec(c) || c == '.'; })) return false;
+  if (i < t.size() && (t[i] == 'e' || t[i] == 'E')) {
+    ++i;
+    if (i < t.size() && (t[i] == '+' || t[i] == '-')) ++i;
+    if (!skip(t, i, is_dec)) return false;
+  }
+  return i == t.size();
 }
 
 Scalar classify(const YAML::Node& n) {
@@ -103,21 +174,19 @@ Scalar classify(const YAML::Node& n) {
   const std::string& t = n.Scalar();
   s.quoted = n.Tag() == "!";
   if (s.quoted) return s;
-  static const std::regex flt("[-+]?(\\.[0-9]+|[0-9]+(\\.[0-9]*)?)([eE][-+]?[0-9]+)?");
-  static const std::regex inf("[-+]?\\.(inf|Inf|INF)"), nan("\\.(nan|NaN|NAN)");
   if (parse_int(t, s.i, s.overflow)) {
     s.lex = Lex::Int;
     if (s.overflow)
       s.d = std::strtod(t.c_str(), nullptr);
     else
       s.d = double(s.i);
-  } else if (std::regex_match(t, flt)) {
+  } else if (is_float(t)) {
     s.lex = Lex::Float;
     s.d = std::strtod(t.c_str(), nullptr);
-  } else if (std::regex_match(t, inf)) {
+  } else if (is_inf(t)) {
     s.lex = Lex::Float;
     s.d = t[0] == '-' ? -HUGE_VAL : HUGE_VAL;
-  } else if (std::regex_match(t, nan)) {
+  } else if (is_nan(t)) {
     s.lex = Lex::Float;
     s.d = std::nan("");
   } else if (t == "true" || t == "True" || t == "TRUE") {
@@ -274,8 +343,7 @@ class Parser {
                          const Scalar& s, const SourceLoc& at, const char* noun) {
     int64_t dummy = 0;
     bool overflow = false;
-    const bool numeric = parse_int(n.Scalar(), dummy, overflow) ||
-                         std::regex_match(n.Scalar(), std::regex("[-+]?[0-9.]+([eE][-+]?[0-9]+)?"));
+    const bool numeric = parse_int(n.Scalar(), dummy, overflow) || looks_numeric(n.Scalar());
     if (s.quoted && numeric)
       diags_.error(DiagCode::QuotedNumber, at, path, noun, n.Scalar());
     else
@@ -441,32 +509,95 @@ void syntax_error(const std::string& text, const YAML::Exception& e, const Parse
 
 }  // namespace
 
+namespace {
+
+// Records where each document starts; the counting pass needs nothing else.
+class DocumentStarts : public YAML::EventHandler {
+ public:
+  YAML::Mark start;
+  void OnDocumentStart(const YAML::Mark& mark) override { start = mark; }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
+// The one document of the text, or a diagnostic. Not YAML::LoadAll: on a token that cannot
+// start a node (a ',' or ']' outside a flow) yaml-cpp 0.7 reports an empty document without
+// consuming the token, so LoadAll collects empty documents until memory runs out. Documents
+// are counted here with a loop that stops at the second one or when one consumes nothing,
+// and the first is then loaded on its own.
+std::optional<YAML::Node> load_one_document(const std::string& text, const Parser& parser,
+                                            Diagnostics& diags) {
+  std::vector<YAML::Mark> starts;
+  {
+    std::istringstream in(text);
+    YAML::Parser counter(in);
+    while (starts.size() < 2) {
+      DocumentStarts h;
+      if (!counter.HandleNextDocument(h)) break;
+      const std::size_t at = h.start.pos >= 0 ? std::size_t(h.start.pos) : text.size();
+      const char c = at < text.size() ? text[at] : '\0';
+      const bool stray = c == ',' || c == ']' || c == '}';
+      if (!starts.empty() && (h.start.pos == starts.back().pos || stray)) {
+        // A token no node can start with.
+        const std::string token = c ? std::string(1, c) : "end of file";
+        const char* hint = c == ',' ? "a ',' separates items inside [...] or {...} only"
+                           : stray  ? "it closes no '[' or '{'"
+                                    : "";
+        diags.error(DiagCode::UnexpectedToken, parser.loc(h.start), "", token, hint);
+        return std::nullopt;
+      }
+      starts.push_back(h.start);
+    }
+  }
+  if (starts.size() > 1) {
+    diags.error(DiagCode::MultipleDocuments, parser.loc(starts[1]), "");
+    return std::nullopt;
+  }
+  if (starts.empty()) return YAML::Node();
+  return YAML::Load(text);
+}
+
+}  // namespace
+
 ParseResult parse_config_text(const std::string& text, const std::string& file) {
   ParseResult r;
-  r.diags.attach_source(file, text);
   Config cfg;
   cfg.file = file;
   cfg.text_hash = fnv1a(text);
   cfg.default_name = name_from_path(file);
   Parser parser(file, cfg, r.diags);
+  if (text.size() > kMaxConfigBytes) {
+    r.diags.error(DiagCode::FileTooLarge, {file, 0, 0}, "", kMaxConfigBytes, text.size());
+    return r;
+  }
+  r.diags.attach_source(file, text);
+  if (!detail::screen_config_text(text, file, r.diags)) return r;
 
-  std::vector<YAML::Node> docs;
+  std::optional<YAML::Node> doc;
   try {
-    docs = YAML::LoadAll(text);
+    doc = load_one_document(text, parser, r.diags);
+  } catch (const YAML::DeepRecursion& e) {
+    r.diags.error(DiagCode::NestingTooDeep, parser.loc(e.mark), "", e.depth());
+    return r;
   } catch (const YAML::Exception& e) {
     syntax_error(text, e, parser, r.diags);
     return r;
   }
-  if (docs.empty() || docs[0].IsNull()) {
+  if (!doc) return r;
+  if (doc->IsNull()) {
     r.diags.error(DiagCode::EmptyConfig, {file, 0, 0}, "");
     return r;
   }
-  if (docs.size() > 1) {
-    SourceLoc at = parser.loc(docs[1].Mark());
-    r.diags.error(DiagCode::MultipleDocuments, at, "");
-    return r;
-  }
-  const YAML::Node& root = docs[0];
+  const YAML::Node& root = *doc;
   if (!root.IsMap()) {
     r.diags.error(DiagCode::TopNotMapping, parser.loc(root.Mark()), "", Parser::describe(root));
     return r;
@@ -478,23 +609,19 @@ ParseResult parse_config_text(const std::string& text, const std::string& file) 
 }
 
 ParseResult parse_config(const std::string& path) {
-  std::error_code ec;
-  if (std::filesystem::is_directory(path, ec)) {
+  const BoundedRead in = read_bounded(path, kMaxConfigBytes);
+  if (in.status == BoundedRead::Status::Unreadable) {
     ParseResult r;
-    r.diags.error(DiagCode::FileUnreadable, {path, 0, 0}, "", "it is a directory");
+    r.diags.error(DiagCode::FileUnreadable, {path, 0, 0}, "", in.error);
     return r;
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    const int err = errno;
+  if (in.status == BoundedRead::Status::TooLarge) {
     ParseResult r;
-    r.diags.error(DiagCode::FileUnreadable, {path, 0, 0}, "",
-                  err ? std::strerror(err) : "cannot open");
+    r.diags.error(DiagCode::FileTooLarge, {path, 0, 0}, "", kMaxConfigBytes,
+                  in.size_known ? std::to_string(in.size) : "more than that");
     return r;
   }
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return parse_config_text(ss.str(), path);
+  return parse_config_text(in.bytes, path);
 }
 
 }  // namespace zasgen

@@ -10,11 +10,11 @@
 #include <cmath>
 #include <filesystem>
 #include <initializer_list>
-#include <regex>
 
 #include <fmt/format.h>
 
 #include "zasgen/config.h"
+#include "zasgen/text.h"
 #include "zasgen/util.h"
 
 namespace zasgen {
@@ -51,6 +51,14 @@ double min_kib(int64_t need, double share, int banks, int width) {
   double k = std::ceil(double(need) * banks * width * share / 8192.0 * 1000.0) / 1000.0;
   while (depth_of(k, share, banks, width) < need) k += 0.001;
   return k;
+}
+
+// [a-z][a-z0-9_]*, at most 64 characters.
+bool is_design_name(const std::string& s) {
+  if (s.empty() || s.size() > 64 || !(s[0] >= 'a' && s[0] <= 'z')) return false;
+  for (const char c : s)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
+  return true;
 }
 
 std::string join(const std::vector<std::string>& v, const char* sep) {
@@ -141,11 +149,15 @@ class Validator {
 
   void values(ArchParams& p) {
     p.source = c_.file;
-    p.source_name = std::filesystem::path(c_.file).filename().string();
+    // Printed into generated headers and comments: no byte of a name may end a comment or a
+    // line there.
+    p.source_name = printable(std::filesystem::path(c_.file).filename().string());
+    for (std::size_t at = p.source_name.find("*/"); at != std::string::npos;
+         at = p.source_name.find("*/"))
+      p.source_name.replace(at, 2, "*\\/");
     p.source_hash = c_.text_hash;
     if (const ConfigValue* v = get("name")) {
-      static const std::regex ok("[a-z][a-z0-9_]*");
-      if (!std::regex_match(v->str, ok) || v->str.size() > 64)
+      if (!is_design_name(v->str))
         d_.error(DiagCode::BadName, v->loc, "name", v->str, accepted_text(spec("name")),
                  sanitize_name(v->str));
       p.name = v->str;
@@ -243,7 +255,9 @@ class Validator {
         def = 4, lo = 1, hi = 16;
         break;
       case Format::Bitmap:
-        def = 16, lo = 2, hi = 64;
+        // Mask words wider than 32 bits generate, but the design's output path writes
+        // malformed bitmap streams with them (found by simulation): not accepted.
+        def = 16, lo = 2, hi = 32;
         break;
       case Format::Dense:
         def = 8, lo = 1, hi = 64;
@@ -288,7 +302,9 @@ class Validator {
         else
           hi = mid - 1;
       }
-      d_.error(DiagCode::AccTooWide, at({"limits.max_c", "data.acc_bits", "limits", "data"}),
+      d_.error(DiagCode::AccTooWide,
+               at({"limits.max_c", "data.acc_bits", "kernel.max_r", "kernel.max_s", "data.act_bits",
+                   "data.weight_bits", "limits", "data"}),
                "limits.max_c", terms, p.act_bits, p.weight_bits, need, c_ok);
     } else if (!acc_given_) {
       p.acc_bits = std::max(need, 8);
@@ -321,17 +337,52 @@ class Validator {
       else
         p.weight_banks = int(v->integer);
     }
+    // MEM_SEL.INDEX (8 bits) selects a weight bank as (lane << max(1, clog2(banks))) + bank.
+    const int lane_bits = clog2(p.lanes);
+    if (lane_bits + std::max(1, clog2(p.weight_banks)) > 8) {
+      const int most = 1 << (8 - lane_bits);
+      d_.error(DiagCode::WeightBanksLanes,
+               at({"memory.weights.banks", "arch.lanes", "kernel.max_r", "kernel.max_s"}),
+               "memory.weights.banks", p.weight_banks, p.lanes, lane_bits, most);
+    }
+    // A kernel row or column beyond the largest padded map could never be used (and the
+    // scatter's position arithmetic is sized for the map).
+    const struct {
+      const char *key, *name, *what;
+      int size, map;
+      const char* map_key;
+    } kernel_axes[] = {{"kernel.max_r", "max_r", "kernel height", p.max_r, p.max_h, "limits.max_h"},
+                       {"kernel.max_s", "max_s", "kernel width", p.max_s, p.max_w, "limits.max_w"}};
+    for (const auto& k : kernel_axes) {
+      const int64_t padded = int64_t(k.map) + 2 * int64_t(p.max_pad);
+      if (k.size > padded)
+        d_.error(DiagCode::KernelLargerThanMap,
+                 at({k.key, k.map_key, "kernel.max_pad", "kernel", "limits"}), k.key, k.what,
+                 k.size, k.map_key, padded, k.name, k.map_key);
+    }
   }
 
   // ---- phase 3: the derived memories hold one row band of the largest layer ----
 
+  // A configured capacity as a message quotes it: as written, or "the default 128" when the
+  // key is absent (so a message never quotes a value the file does not hold as if it did).
+  std::string kib_text(const char* path, double kib) const {
+    if (const ConfigValue* v = get(path)) return v->text;
+    return "the default " + fmt::format("{}", kib);
+  }
+
   void memories(const ArchParams& p) {
     const int rows = band_rows(p);
     const int64_t entries = int64_t(rows) * p.max_w;
+    // Each memory rule points at the capacity when the file gives it, else at the first key the
+    // file gives among those the derived size depends on, else at the memory's section.
     auto act = [&](const char* path, const char* section, double kib, const MemGeom& g) {
       if (g.depth >= entries) return;
-      d_.error(DiagCode::ActEntriesTooSmall, at({path, section, "memory", "limits.max_w"}), path,
-               kib, g.depth, g.width, g.banks, entries, rows, p.max_w,
+      d_.error(DiagCode::ActEntriesTooSmall,
+               at({path, "limits.max_w", "kernel.max_r", "kernel.strides", "output.pool",
+                   "arch.pes", "data.act_bits", "sparse.index_bits", "sparse.format", "arch.mode",
+                   section, "memory"}),
+               path, kib_text(path, kib), g.depth, g.width, g.banks, entries, rows, p.max_w,
                min_kib(entries, 1.0, g.banks, g.width));
     };
     act("memory.act_in.capacity_kib", "memory.act_in", p.act_in_kib, p.act_in);
@@ -347,9 +398,11 @@ class Validator {
       if (p.format == Format::Bitmap) words = rows * ceil_div(p.max_w, p.index_bits);
       auto table = [&](const char* path, const char* section, double kib, const MemGeom& g) {
         if (g.depth >= words) return;
-        d_.error(DiagCode::TableTooSmall, at({path, section, "memory", "sparse.format"}), path, kib,
-                 g.depth, g.width, g.banks, rows, to_string(p.format), words,
-                 min_kib(words, 1.0, g.banks, g.width));
+        d_.error(DiagCode::TableTooSmall,
+                 at({path, "sparse.format", "sparse.index_bits", "limits.max_w", "kernel.max_r",
+                     "kernel.strides", "output.pool", "arch.pes", section, "memory"}),
+                 path, kib_text(path, kib), g.depth, g.width, g.banks, rows, to_string(p.format),
+                 words, min_kib(words, 1.0, g.banks, g.width));
       };
       table("memory.act_in.table_kib", "memory.act_in", p.act_in_table_kib, p.act_in_table);
       if (get("memory.act_out.table_kib"))
@@ -359,17 +412,22 @@ class Validator {
     const int64_t pitch = ceil_div(p.max_w, p.max_s);
     if (p.psum.depth < pitch)
       d_.error(DiagCode::PsumTooSmall,
-               at({"memory.psum.capacity_kib", "memory.psum", "memory", "limits.max_w"}),
-               "memory.psum.capacity_kib", p.psum_kib, p.psum.depth, p.psum.banks, p.psum.width,
-               p.lanes, pitch, min_kib(pitch, 2.0 * p.lanes, p.psum.banks, p.psum.width));
+               at({"memory.psum.capacity_kib", "limits.max_w", "kernel.max_s", "kernel.max_r",
+                   "arch.pes", "arch.lanes", "data.acc_bits", "limits.max_c", "data.act_bits",
+                   "data.weight_bits", "memory.psum", "memory"}),
+               "memory.psum.capacity_kib", kib_text("memory.psum.capacity_kib", p.psum_kib),
+               p.psum.depth, p.psum.banks, p.psum.width, p.lanes, pitch,
+               min_kib(pitch, 2.0 * p.lanes, p.psum.banks, p.psum.width));
 
     const int64_t wrows = ceil_div(p.taps(), p.weight_banks);
     if (p.weights.depth < wrows)
-      d_.error(DiagCode::WeightsTooSmall,
-               at({"memory.weights.capacity_kib", "memory.weights", "memory", "arch.pes"}),
-               "memory.weights.capacity_kib", p.weights_kib, p.weights.depth, p.weights.banks,
-               p.weights.width, p.lanes, p.taps(), wrows,
-               min_kib(wrows, p.lanes, p.weights.banks, p.weights.width));
+      d_.error(
+          DiagCode::WeightsTooSmall,
+          at({"memory.weights.capacity_kib", "memory.weights.banks", "kernel.max_r", "kernel.max_s",
+              "arch.pes", "arch.lanes", "data.weight_bits", "memory.weights", "memory"}),
+          "memory.weights.capacity_kib", kib_text("memory.weights.capacity_kib", p.weights_kib),
+          p.weights.depth, p.weights.banks, p.weights.width, p.lanes, p.taps(), wrows,
+          min_kib(wrows, p.lanes, p.weights.banks, p.weights.width));
   }
 
   const Config& c_;

@@ -7,6 +7,8 @@
 #include <stdexcept>
 #include <tuple>
 
+#include "zasgen/text.h"
+
 namespace zasgen {
 
 const std::vector<DiagInfo>& all_diags() {
@@ -28,12 +30,21 @@ const DiagInfo& diag_info(DiagCode code) {
 // ---- Diagnostics ----
 
 Diagnostic& Diagnostics::add(Diagnostic d) {
+  if (list_.size() >= kMaxKept) {
+    ++dropped_;
+    overflow_ = std::move(d);
+    return overflow_;
+  }
+  for (std::string& a : d.args)
+    if (a.size() > kMaxArgBytes) a = elide(a, kMaxArgBytes);
+  if (d.param.size() > kMaxArgBytes) d.param = elide(d.param, kMaxArgBytes);
   list_.push_back(std::move(d));
   return list_.back();
 }
 
 void Diagnostics::append(const Diagnostics& other) {
-  for (const auto& d : other.list_) list_.push_back(d);
+  for (const auto& d : other.list_) add(d);
+  dropped_ += other.dropped_;
   for (const auto& [file, lines] : other.sources_) sources_.emplace(file, lines);
 }
 
@@ -116,32 +127,54 @@ std::string format_args(const std::string& f, const std::vector<std::string>& ar
 }
 
 void json_string(std::string& out, const std::string& s) {
-  out += '"';
-  for (const char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20)
-          out += fmt::format("\\u{:04x}", static_cast<unsigned>(static_cast<unsigned char>(c)));
-        else
-          out += c;
-    }
+  append_json_string(out, s);
+}
+
+// The diagnostic that stands for the ones beyond the cap (never stored in a list).
+Diagnostic too_many(const Diagnostics& ds) {
+  Diagnostic d;
+  d.code = DiagCode::TooManyProblems;
+  d.args = {std::to_string(ds.dropped()), std::to_string(ds.size())};
+  return d;
+}
+
+// How much of a long source line is quoted: a window of this many bytes around the column.
+constexpr std::size_t kSnippetBytes = 160;
+
+// Moves `i` back to the start of the UTF-8 sequence it points into.
+std::size_t sequence_start(const std::string& s, std::size_t i) {
+  while (i > 0 && i < s.size() && (static_cast<unsigned char>(s[i]) & 0xc0) == 0x80) --i;
+  return i;
+}
+
+// " 12 | text\n" and, with a column, " .. |    ^\n": the line made printable, cut to a window
+// around the column when it is long, with the caret under the column's character.
+std::string snippet(const std::string& line, int line_no, int col) {
+  const std::size_t at = col > 0 ? std::min(line.size(), std::size_t(col - 1)) : 0;
+  std::size_t from = 0, to = line.size();
+  if (line.size() > kSnippetBytes) {
+    from = sequence_start(line, at > kSnippetBytes / 3 ? at - kSnippetBytes / 3 : 0);
+    to = sequence_start(line, std::min(line.size(), from + kSnippetBytes));
+    if (to <= at) to = line.size();
   }
-  out += '"';
+  const std::string lead = from > 0 ? "..." : "";
+  const std::string shown =
+      lead + printable(line.substr(from, to - from)) + (to < line.size() ? "..." : "");
+  const std::string num = std::to_string(line_no);
+  std::string s = fmt::format(" {} | {}\n", num, shown);
+  if (col > 0) {
+    // One pad character per character before the column (tabs kept, so the caret lines up in
+    // a terminal); escapes count as the characters they print.
+    const std::string before = lead + printable(line.substr(from, at - from));
+    std::string pad;
+    for (std::size_t i = 0; i < before.size();) {
+      const std::size_t n = utf8_sequence_length(before, i);
+      pad += before[i] == '\t' ? '\t' : ' ';
+      i += n ? n : 1;
+    }
+    s += fmt::format(" {} | {}^\n", std::string(num.size(), ' '), pad);
+  }
+  return s;
 }
 
 }  // namespace
@@ -158,42 +191,38 @@ std::string diag_hint(const Diagnostic& d) {
 
 std::string render_text(const Diagnostic& d, const Diagnostics* sources, const RenderOptions& opt) {
   const DiagInfo& info = diag_info(d.code);
-  std::string s = d.loc.file.empty() ? "<input>" : d.loc.file;
+  std::string s = d.loc.file.empty() ? "<input>" : printable(d.loc.file);
   if (d.loc.line > 0) {
     s += fmt::format(":{}", d.loc.line);
     if (d.loc.col > 0) s += fmt::format(":{}", d.loc.col);
   }
   s += fmt::format(": error[{}] ", info.id);
-  if (!d.param.empty()) s += d.param + ": ";
-  s += diag_message(d);
+  if (!d.param.empty()) s += printable(d.param) + ": ";
+  s += printable(diag_message(d));
   const std::string hint = diag_hint(d);
-  if (!hint.empty()) s += "; " + hint;
+  if (!hint.empty()) s += "; " + printable(hint);
   s += '\n';
-  if (opt.snippet && sources && d.loc.line > 0) {
-    if (const std::string* line = sources->source_line(d.loc.file, d.loc.line)) {
-      const std::string num = std::to_string(d.loc.line);
-      s += fmt::format(" {} | {}\n", num, *line);
-      if (d.loc.col > 0) {
-        // Keep tabs so the caret lines up under the same column in a terminal.
-        std::string pad;
-        for (int i = 0; i < d.loc.col - 1 && std::size_t(i) < line->size(); ++i)
-          pad += (*line)[std::size_t(i)] == '\t' ? '\t' : ' ';
-        s += fmt::format(" {} | {}^\n", std::string(num.size(), ' '), pad);
-      }
-    }
-  }
+  if (opt.snippet && sources && d.loc.line > 0)
+    if (const std::string* line = sources->source_line(d.loc.file, d.loc.line))
+      s += snippet(*line, d.loc.line, d.loc.col);
   return s;
 }
 
 std::string render_text(const Diagnostics& ds, const RenderOptions& opt) {
   std::string s;
   for (const auto& d : ds) s += render_text(d, &ds, opt);
+  if (ds.dropped() > 0) {
+    const Diagnostic more = too_many(ds);
+    s += fmt::format("zasgen: note[{}] {}; {}\n", diag_info(more.code).id, diag_message(more),
+                     diag_hint(more));
+  }
   return s;
 }
 
 std::string render_json(const Diagnostic& d) {
   const DiagInfo& info = diag_info(d.code);
-  std::string s = "{\"severity\":\"error\",\"code\":";
+  std::string s = d.code == DiagCode::TooManyProblems ? "{\"severity\":\"note\",\"code\":"
+                                                      : "{\"severity\":\"error\",\"code\":";
   json_string(s, info.id);
   s += ",\"name\":";
   json_string(s, info.name);
@@ -219,6 +248,11 @@ std::string render_json(const Diagnostics& ds) {
   for (const auto& d : ds) {
     s += first ? "\n  " : ",\n  ";
     s += render_json(d);
+    first = false;
+  }
+  if (ds.dropped() > 0) {
+    s += first ? "\n  " : ",\n  ";
+    s += render_json(too_many(ds));
     first = false;
   }
   return s + (first ? "]\n" : "\n]\n");

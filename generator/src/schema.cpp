@@ -133,7 +133,7 @@ std::vector<ParamSpec> make_schema() {
                      "zero-run; `bitmap`: per-row mask words + packed non-zeros"));
   s.push_back(integer("sparse.index_bits", 1, 64, "coord: `clog2(max_w)`; rle: 4; bitmap: 16",
                       "sparsity format width: coord column index, rle zero-run, bitmap mask word",
-                      "coord: `clog2(max_w)`..16; rle: 1..16; bitmap: 2..64"));
+                      "coord: `clog2(max_w)`..16; rle: 1..16; bitmap: 2..32"));
 
   s.push_back(section("memory", "on-chip SRAMs; capacities in KiB (fractions allowed)"));
   s.push_back(section("memory.act_in", "activation buffer A (entries + position table)"));
@@ -205,11 +205,15 @@ std::string closest_name(const std::string& word, const std::vector<std::string>
   int best_d = 1 << 30;
   for (const auto& cand : candidates) {
     const std::string c = lower(cand);
-    int d = edit_distance(w, c);
     // Typing a prefix ("capacity" for "capacity_kib") counts as close.
     const bool prefix = std::min(w.size(), c.size()) >= 3 &&
                         (c.compare(0, w.size(), w) == 0 || w.compare(0, c.size(), c) == 0);
     const int limit = std::max<int>(1, int(std::min(w.size(), c.size())) / 3);
+    // The distance is at least the difference in length: a long word is never close, and its
+    // distance (quadratic in the length) is not worth computing.
+    const std::size_t diff = w.size() > c.size() ? w.size() - c.size() : c.size() - w.size();
+    if (diff > std::size_t(limit) && !prefix) continue;
+    int d = diff > std::size_t(limit) ? limit : edit_distance(w, c);
     if (d > limit && !prefix) continue;
     if (prefix) d = std::min(d, limit);
     if (d < best_d) {

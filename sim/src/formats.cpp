@@ -181,12 +181,18 @@ void encode_dense(const FormatSpec& spec, const int32_t* v, int rows, int w, Blo
   for (int i = 0; i < rows * w; ++i) out.entries.push_back(pack_entry(spec, v[i], 0));
 }
 
-void encode_coord(const FormatSpec& spec, const int32_t* v, int rows, int w, Block& out) {
+// A coord block of width w needs clog2(w) column-index bits (the encoder's rule, and so the
+// decoder's: it accepts nothing the encoder would not write).
+void check_coord_width(const FormatSpec& spec, int w) {
   if (clog2(w) > spec.index_bits)
     throw FormatError(FormatError::Code::IndexTooNarrow, "block",
                       "width " + num(w) + " needs " + num(clog2(w)) +
                           " column-index bits, index_bits = " + num(spec.index_bits),
                       "W <= " + num(int64_t(1) << spec.index_bits));
+}
+
+void encode_coord(const FormatSpec& spec, const int32_t* v, int rows, int w, Block& out) {
+  check_coord_width(spec, w);
   for (int y = 0; y < rows; ++y) {
     uint64_t count = 0;
     for (int x = 0; x < w; ++x) {
@@ -311,6 +317,7 @@ void decode_dense(const FormatSpec& spec, WordStream& e, int rows, int w, int32_
 
 void decode_coord(const FormatSpec& spec, WordStream& e, WordStream& t, int rows, int w,
                   int32_t* out) {
+  check_coord_width(spec, w);
   for (int y = 0; y < rows; ++y) {
     const uint64_t count = t.take();
     if (count > uint64_t(w))

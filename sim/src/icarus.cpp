@@ -75,15 +75,15 @@ std::string compile_replay(const std::string& rtl_dir, const std::string& top, i
   write_file_atomically((work / "replay_tb.v").string(), replay_testbench(top, axi_addr_bits));
   std::ifstream fl(rtl / "filelist.f");
   if (!fl) throw ToolError("no filelist.f in " + rtl.string());
-  if (capture("iverilog -V").empty())
+  if (capture({"iverilog", "-V"}).empty())
     throw ToolError("iverilog not found on PATH (install the Debian package iverilog)");
-  std::string cmd = fmt::format(
-      "cd '{}' && iverilog -g2012 -s zas_replay -o replay.vvp replay_tb.v", work.string());
+  std::vector<std::string> cmd = {"iverilog", "-g2012",     "-s",         "zas_replay",
+                                  "-o",       "replay.vvp", "replay_tb.v"};
   std::string line;
   while (std::getline(fl, line))
-    if (!line.empty()) cmd += " '" + (rtl / line).string() + "'";
+    if (!line.empty()) cmd.push_back((rtl / line).string());
   const std::string log = (work / "iverilog.log").string();
-  if (run_logged(cmd, log) != 0 || !fs::exists(work / "replay.vvp"))
+  if (run_logged(cmd, log, work.string()) != 0 || !fs::exists(work / "replay.vvp"))
     throw ToolError("Icarus Verilog could not compile the replay testbench of " + top, log);
   return (work / "replay.vvp").string();
 }
@@ -93,8 +93,8 @@ IcarusReplay run_replay(const std::string& vvp, const std::string& trace_path,
   IcarusReplay r;
   r.log = log_path;
   const auto t0 = Clock::now();
-  const int rc = run_logged(
-      fmt::format("vvp -n '{}' '+trace={}'", vvp, fs::absolute(trace_path).string()), log_path);
+  const int rc =
+      run_logged({"vvp", "-n", vvp, "+trace=" + fs::absolute(trace_path).string()}, log_path);
   r.run_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
   std::istringstream text(slurp(log_path));
   std::string line;

@@ -8,6 +8,7 @@
 #include "zasgen/model/layer_spec.h"
 #include "zasgen/model/network.h"
 #include "zasgen/model/npy.h"
+#include "zasgen/text.h"
 
 namespace zasgen::sim {
 
@@ -17,7 +18,7 @@ LayerCase make_case(const CaseOptions& o, const ArchParams& p) {
   try {
     rl = model::resolve_layer(o.layer);
   } catch (const model::ModelError& e) {
-    throw InputError(e.code_name(), "--layer '" + o.layer + "'",
+    throw InputError(e.code_name(), "--layer '" + elide(o.layer, 60) + "'",
                      e.where().empty() ? e.problem() : e.where() + ": " + e.problem(),
                      e.accepted());
   }

@@ -1,5 +1,7 @@
 #include "zasgen/model/layer_spec.h"
 
+#include "zasgen/text.h"
+
 #include <algorithm>
 #include <charconv>
 #include <utility>
@@ -122,10 +124,11 @@ int64_t parse_value(const KeyRule& rule, const std::string& value) {
   const auto res = std::from_chars(b, e, v);
   if (res.ec == std::errc::result_out_of_range)
     throw LayerSpecError(LayerSpecError::Code::OutOfRange, rule.name,
-                         "value '" + value + "' is out of range", rule.accepted);
+                         "value '" + elide(value, 60) + "' is out of range", rule.accepted);
   if (res.ec != std::errc() || res.ptr != e)
     throw LayerSpecError(LayerSpecError::Code::NotInteger, rule.name,
-                         "value '" + value + "' is not a decimal integer", rule.accepted);
+                         "value '" + elide(value, 60) + "' is not a decimal integer",
+                         rule.accepted);
   if (v < rule.lo || v > rule.hi || (std::string(rule.name) == "pool" && v == 1))
     throw LayerSpecError(LayerSpecError::Code::OutOfRange, rule.name,
                          "value " + value + " is out of range", rule.accepted);
@@ -147,9 +150,10 @@ LayerSpec parse_layer_spec(const std::string& text) {
     const std::string key = trim(item.substr(0, eq));
     const int idx = find_key(key);
     if (idx < 0)
-      throw LayerSpecError(
-          LayerSpecError::Code::UnknownKey, key.empty() ? "layer" : key,
-          key.empty() ? "empty item in '" + text + "'" : "unknown key '" + key + "'", key_list());
+      throw LayerSpecError(LayerSpecError::Code::UnknownKey, key.empty() ? "layer" : elide(key, 60),
+                           key.empty() ? "empty item in '" + elide(text, 60) + "'"
+                                       : "unknown key '" + elide(key, 60) + "'",
+                           key_list());
     if (given[idx])
       throw LayerSpecError(LayerSpecError::Code::DuplicateKey, key,
                            "key '" + key + "' is given twice", "each key at most once");

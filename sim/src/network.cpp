@@ -1,5 +1,7 @@
 #include "zasgen/model/network.h"
 
+#include "zasgen/text.h"
+
 namespace zasgen::model {
 
 namespace {
@@ -42,7 +44,7 @@ std::vector<std::string> network_names() {
 std::vector<NamedLayer> network_layers(const std::string& network) {
   if (network != "vgg16")
     throw LayerSpecError(LayerSpecError::Code::UnknownNetwork, "layer",
-                         "unknown network '" + network + "'", join(network_names()));
+                         "unknown network '" + elide(network, 60) + "'", join(network_names()));
   std::vector<NamedLayer> out;
   for (const VggRow& row : kVgg16) {
     NamedLayer l;
@@ -74,8 +76,9 @@ std::vector<NamedLayer> lookup_layers(const std::string& ref) {
     valid.push_back(l.full_name());
   }
   valid.push_back(net + ":all");
-  throw LayerSpecError(LayerSpecError::Code::UnknownLayer, "layer",
-                       "unknown layer '" + name + "' of network '" + net + "'", join(valid));
+  throw LayerSpecError(
+      LayerSpecError::Code::UnknownLayer, "layer",
+      "unknown layer '" + elide(name, 60) + "' of network '" + elide(net, 60) + "'", join(valid));
 }
 
 ResolvedLayer resolve_layer(const std::string& text) {
@@ -83,10 +86,10 @@ ResolvedLayer resolve_layer(const std::string& text) {
   if (text.find(':') != std::string::npos) {
     const std::vector<NamedLayer> found = lookup_layers(text);
     if (found.size() != 1)
-      throw LayerSpecError(
-          LayerSpecError::Code::UnknownLayer, "layer",
-          "'" + text + "' names " + std::to_string(found.size()) + " layers where one is expected",
-          "one layer, e.g. " + found.front().full_name());
+      throw LayerSpecError(LayerSpecError::Code::UnknownLayer, "layer",
+                           "'" + elide(text, 60) + "' names " + std::to_string(found.size()) +
+                               " layers where one is expected",
+                           "one layer, e.g. " + found.front().full_name());
     r.name = found[0].full_name();
     r.spec = found[0].spec;
     r.input_zero_fraction = found[0].input_zero_fraction;

@@ -1,5 +1,7 @@
 #include "zasgen/model/npy.h"
 
+#include "zasgen/input_file.h"
+
 #include <cerrno>
 #include <cmath>
 #include <cstdio>
@@ -126,7 +128,7 @@ std::string describe_descr(const std::string& descr) {
       if (kind == k[0][0]) {
         name = k[1];
         if (kind == 'i' || kind == 'u' || kind == 'f' || kind == 'c') {
-          bool digits = !bytes.empty();
+          bool digits = !bytes.empty() && bytes.size() <= 3;
           for (char ch : bytes) digits = digits && ch >= '0' && ch <= '9';
           if (digits) name += std::to_string(8 * std::stoi(bytes));
         }
@@ -216,7 +218,7 @@ class HeaderParser {
       int64_t v = 0;
       bool any = false;
       while (peek() >= '0' && peek() <= '9') {
-        if (v > (int64_t(1) << 40)) fail("dimension too large");
+        if (v > kMaxNpyElements) fail("dimension too large");
         v = v * 10 + (peek() - '0');
         ++i_;
         any = true;
@@ -241,17 +243,6 @@ class HeaderParser {
 
 uint32_t le32(const unsigned char* p) {
   return uint32_t(p[0]) | uint32_t(p[1]) << 8 | uint32_t(p[2]) << 16 | uint32_t(p[3]) << 24;
-}
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    throw NpyError(C::FileNotFound, path, std::string("cannot open: ") + std::strerror(errno),
-                   "an existing, readable .npy file");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  if (in.bad()) throw NpyError(C::ReadFailed, path, "read error");
-  return ss.str();
 }
 
 NpyDtype dtype_from_descr(const std::string& descr, const std::string& file) {
@@ -288,17 +279,29 @@ int32_t convert_float(uint32_t bits, int64_t index, const std::string& file) {
 
 }  // namespace
 
-NpyArray parse_npy(const std::string& bytes, const std::string& name) {
-  const auto* u = reinterpret_cast<const unsigned char*>(bytes.data());
-  if (bytes.size() < kMagicLen + 2 || bytes.compare(0, kMagicLen, kMagic, kMagicLen) != 0)
+namespace {
+
+// What the bytes before the data say.
+struct Layout {
+  NpyArray array;              // dtype and shape; no values yet
+  std::size_t data_start = 0;  // offset of the data
+  std::size_t data_bytes = 0;  // what the shape needs
+};
+
+// Reads the magic, the version and the header length from the first `prefix` bytes (at least
+// 12 of the file, or all of it when shorter): the offset and length of the header.
+std::pair<std::size_t, std::size_t> header_span(const std::string& prefix,
+                                                const std::string& name) {
+  const auto* u = reinterpret_cast<const unsigned char*>(prefix.data());
+  if (prefix.size() < kMagicLen + 2 || prefix.compare(0, kMagicLen, kMagic, kMagicLen) != 0)
     throw NpyError(C::BadMagic, name, "not a NumPy .npy file (no \\x93NUMPY magic)",
                    "files written by numpy.save");
   const int major = u[6], minor = u[7];
-  size_t header_len = 0, header_start = 0;
-  if (major == 1 && bytes.size() >= 10) {
-    header_len = size_t(u[8]) | size_t(u[9]) << 8;
+  std::size_t header_len = 0, header_start = 0;
+  if (major == 1 && prefix.size() >= 10) {
+    header_len = std::size_t(u[8]) | std::size_t(u[9]) << 8;
     header_start = 10;
-  } else if (major == 2 && bytes.size() >= 12) {
+  } else if (major == 2 && prefix.size() >= 12) {
     header_len = le32(u + 8);
     header_start = 12;
   } else if (major == 1 || major == 2) {
@@ -308,13 +311,16 @@ NpyArray parse_npy(const std::string& bytes, const std::string& name) {
                    "format version " + std::to_string(major) + "." + std::to_string(minor),
                    "versions 1.0 and 2.0");
   }
-  if (bytes.size() < header_start + header_len)
-    throw NpyError(C::Truncated, name,
-                   "file ends inside the header (" + std::to_string(bytes.size()) + " bytes, " +
-                       "header needs " + std::to_string(header_start + header_len) + ")");
-  const Header h = HeaderParser(bytes.substr(header_start, header_len), name).parse();
+  if (header_len > kMaxNpyHeaderBytes)
+    throw NpyError(C::BadHeader, name, "a header of " + std::to_string(header_len) + " bytes",
+                   "at most " + std::to_string(kMaxNpyHeaderBytes) + " bytes (NumPy writes ~128)");
+  return {header_start, header_len};
+}
 
-  NpyArray a;
+Layout layout_of(const std::string& header, std::size_t header_start, const std::string& name) {
+  const Header h = HeaderParser(header, name).parse();
+  Layout l;
+  NpyArray& a = l.array;
   a.dtype = dtype_from_descr(h.descr, name);
   if (h.fortran)
     throw NpyError(C::FortranOrder, name, "array stored in Fortran (column-major) order",
@@ -322,27 +328,36 @@ NpyArray parse_npy(const std::string& bytes, const std::string& name) {
   a.shape = h.shape;
   int64_t count = 1;
   for (int64_t d : a.shape) {
-    if (d != 0 && count > (int64_t(1) << 40) / d)
+    if (d != 0 && count > kMaxNpyElements / d)
       throw NpyError(C::WrongShape, name, "shape " + shape_str(a.shape) + " is too large",
-                     "at most 2^40 elements");
+                     "at most " + std::to_string(kMaxNpyElements) + " elements");
     count *= d;
   }
-  const size_t esize = size_t(dtype_size(a.dtype));
-  const size_t need = size_t(count) * esize, have = bytes.size() - header_start - header_len;
-  if (have < need)
-    throw NpyError(C::Truncated, name,
-                   "data has " + std::to_string(have) + " bytes, shape " + shape_str(a.shape) +
-                       " of " + to_string(a.dtype) + " needs " + std::to_string(need));
-  if (have > need)
-    throw NpyError(C::TrailingData, name,
-                   std::to_string(have - need) + " bytes after the data of shape " +
-                       shape_str(a.shape) + " of " + to_string(a.dtype),
-                   "exactly the array's bytes");
+  l.data_start = header_start + header.size();
+  l.data_bytes = std::size_t(count) * std::size_t(dtype_size(a.dtype));
+  return l;
+}
 
-  const unsigned char* d = u + header_start + header_len;
-  a.values.resize(size_t(count));
+[[noreturn]] void truncated(const Layout& l, std::size_t have, const std::string& name) {
+  throw NpyError(C::Truncated, name,
+                 "data has " + std::to_string(have) + " bytes, shape " + shape_str(l.array.shape) +
+                     " of " + to_string(l.array.dtype) + " needs " + std::to_string(l.data_bytes));
+}
+
+[[noreturn]] void trailing(const Layout& l, const std::string& extra, const std::string& name) {
+  throw NpyError(C::TrailingData, name,
+                 extra + " bytes after the data of shape " + shape_str(l.array.shape) + " of " +
+                     to_string(l.array.dtype),
+                 "exactly the array's bytes");
+}
+
+void decode(Layout& l, const unsigned char* d, const std::string& name) {
+  NpyArray& a = l.array;
+  const std::size_t esize = std::size_t(dtype_size(a.dtype));
+  const int64_t count = int64_t(l.data_bytes / esize);
+  a.values.resize(std::size_t(count));
   for (int64_t i = 0; i < count; ++i) {
-    const unsigned char* p = d + size_t(i) * esize;
+    const unsigned char* p = d + std::size_t(i) * esize;
     int32_t v = 0;
     switch (a.dtype) {
       case NpyDtype::Int8:
@@ -361,13 +376,58 @@ NpyArray parse_npy(const std::string& bytes, const std::string& name) {
         v = convert_float(le32(p), i, name);
         break;
     }
-    a.values[size_t(i)] = v;
+    a.values[std::size_t(i)] = v;
   }
-  return a;
+}
+
+}  // namespace
+
+NpyArray parse_npy(const std::string& bytes, const std::string& name) {
+  const auto [header_start, header_len] = header_span(bytes.substr(0, 12), name);
+  if (bytes.size() < header_start + header_len)
+    throw NpyError(C::Truncated, name,
+                   "file ends inside the header (" + std::to_string(bytes.size()) + " bytes, " +
+                       "header needs " + std::to_string(header_start + header_len) + ")");
+  Layout l = layout_of(bytes.substr(header_start, header_len), header_start, name);
+  const std::size_t have = bytes.size() - l.data_start;
+  if (have < l.data_bytes) truncated(l, have, name);
+  if (have > l.data_bytes) trailing(l, std::to_string(have - l.data_bytes), name);
+  decode(l, reinterpret_cast<const unsigned char*>(bytes.data()) + l.data_start, name);
+  return std::move(l.array);
 }
 
 NpyArray read_npy(const std::string& path) {
-  return parse_npy(read_file(path), path);
+  // Read the header first and only as many data bytes as its shape needs: a file too large
+  // for its shape (or for the element limit), or an endless stream such as /dev/zero, is
+  // refused without being read.
+  InputFile in(path);
+  if (!in.ok())
+    throw NpyError(C::FileNotFound, path, "cannot open: " + in.error(),
+                   "an existing, readable .npy file");
+  std::string bytes;
+  auto read = [&](std::size_t n) {
+    if (in.read(bytes, n) < 0) throw NpyError(C::ReadFailed, path, "read error: " + in.error());
+  };
+  read(12);
+  const auto [header_start, header_len] = header_span(bytes, path);
+  if (bytes.size() < header_start + header_len) read(header_start + header_len - bytes.size());
+  if (bytes.size() < header_start + header_len)
+    throw NpyError(C::Truncated, path,
+                   "file ends inside the header (" + std::to_string(bytes.size()) + " bytes, " +
+                       "header needs " + std::to_string(header_start + header_len) + ")");
+  Layout l = layout_of(bytes.substr(header_start, header_len), header_start, path);
+  if (in.size()) {
+    const std::uint64_t have = *in.size() >= l.data_start ? *in.size() - l.data_start : 0;
+    if (have < l.data_bytes) truncated(l, std::size_t(have), path);
+    if (have > l.data_bytes) trailing(l, std::to_string(have - l.data_bytes), path);
+  }
+  const std::size_t need = l.data_start + l.data_bytes;  // header and data of a tiny array
+  if (bytes.size() < need) read(need - bytes.size());    // may be inside the first 12 bytes
+  if (bytes.size() < need) truncated(l, bytes.size() - l.data_start, path);
+  std::string one;
+  if (bytes.size() > need || in.read(one, 1) > 0) trailing(l, "some", path);
+  decode(l, reinterpret_cast<const unsigned char*>(bytes.data()) + l.data_start, path);
+  return std::move(l.array);
 }
 
 namespace {

@@ -1,29 +1,23 @@
-#include <sys/wait.h>
-
-#include <cstdio>
-#include <cstdlib>
-#include <string>
-
 #include "zasgen/sim/tool.h"
+
+#include <string>
 
 namespace zasgen::sim {
 
-int run_logged(const std::string& command, const std::string& log_path) {
-  const std::string full = "(" + command + ") >'" + log_path + "' 2>&1";
-  const int rc = std::system(full.c_str());
-  if (rc == -1) return -1;
-  return WIFEXITED(rc) ? WEXITSTATUS(rc) : 128;
+int run_logged(const std::vector<std::string>& argv, const std::string& log_path,
+               const std::string& cwd,
+               const std::vector<std::pair<std::string, std::string>>& env) {
+  ProcessSpec spec;
+  spec.argv = argv;
+  spec.cwd = cwd;
+  spec.log_path = log_path;
+  spec.env = env;
+  const ProcessResult r = run_process(spec);
+  return r.started ? r.exit_code : 127;
 }
 
-std::string capture(const std::string& command) {
-  std::string out;
-  FILE* p = popen((command + " 2>/dev/null").c_str(), "r");
-  if (!p) return out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  if (pclose(p) != 0) return "";
-  return out;
+std::string capture(const std::vector<std::string>& argv, bool with_stderr) {
+  return capture_output(argv, with_stderr);
 }
 
 }  // namespace zasgen::sim

@@ -4,13 +4,17 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <initializer_list>
 #include <sstream>
 #include <vector>
 
 #include <fmt/format.h>
 
+#include <unistd.h>
+
 #include "embedded.h"
 #include "zasgen/util.h"
+#include "zasgen/fs_util.h"
 
 namespace zasgen::sim {
 
@@ -37,20 +41,26 @@ std::vector<std::string> filelist(const fs::path& dir) {
 }
 
 // Flags shared by every build; part of the cache key.
-std::string verilator_flags(const BuildRequest& r) {
+std::vector<std::string> verilator_flags(const BuildRequest& r) {
   // A gate-level netlist makes tens of megabytes of C++ that GCC compiles for a quarter of an
   // hour at -O1 and in three minutes at -O0 across split files; it runs a few hundred cycles.
   // Verilator 5.006's bit-op-tree folding miscomputes some mapped XOR/adder networks (the class
   // of verilator/verilator#4709 and #4832): a netlist is built without it.
-  std::string f = fmt::format(
-      "--cc --exe --build -O3 --x-assign unique --x-initial unique "
-      "-Wno-fatal -Wno-lint -Wno-style --prefix Vzas "
-      "-CFLAGS '-fPIC -O{} -fvisibility=hidden' -LDFLAGS -shared",
-      r.netlist ? 0 : 1);
-  if (r.netlist) f += " --output-split 20000 -fno-const-bit-op-tree";
-  if (r.trace) f += " --trace-fst -CFLAGS -DZSIM_TRACE";
+  std::vector<std::string> f = {
+      "--cc",        "--exe",      "--build",
+      "-O3",         "--x-assign", "unique",
+      "--x-initial", "unique",     "-Wno-fatal",
+      "-Wno-lint",   "-Wno-style", "--prefix",
+      "Vzas",        "-CFLAGS",    fmt::format("-fPIC -O{} -fvisibility=hidden", r.netlist ? 0 : 1),
+      "-LDFLAGS",    "-shared"};
+  auto add = [&f](std::initializer_list<const char*> more) {
+    for (const char* a : more) f.push_back(a);
+  };
+  if (r.netlist) add({"--output-split", "20000", "-fno-const-bit-op-tree"});
+  if (r.trace) add({"--trace-fst", "-CFLAGS", "-DZSIM_TRACE"});
   if (r.coverage)
-    f += " --coverage-toggle --coverage-line --coverage-max-width 65536 -CFLAGS -DZSIM_COVERAGE";
+    add({"--coverage-toggle", "--coverage-line", "--coverage-max-width", "65536", "-CFLAGS",
+         "-DZSIM_COVERAGE"});
   return f;
 }
 
@@ -60,17 +70,21 @@ BuildResult build_simulator(const BuildRequest& r) {
   const fs::path rtl = fs::absolute(r.rtl_dir);
   const std::vector<std::string> files = filelist(rtl);
   // The key: every source byte, the harness, the flags and the tool version.
-  std::string key = verilator_flags(r) + "\n" + r.top + "\n" + harness_source();
+  const std::vector<std::string> flags = verilator_flags(r);
+  std::string key;
+  for (const std::string& f : flags) key += f + " ";
+  key += "\n" + r.top + "\n" + harness_source();
   for (const std::string& f : files) key += "\n" + f + "\n" + slurp(rtl / f);
   // The registers the harness counts toggles of (generated beside the file list).
   const bool vlt = fs::exists(rtl / "registers.vlt");
   if (vlt) key += "\nregisters.vlt\n" + slurp(rtl / "registers.vlt");
-  const std::string version = capture("verilator --version");
+  const std::string version = capture({"verilator", "--version"});
   if (version.empty())
     throw ToolError("verilator not found on PATH (install the Debian package verilator)");
   key += version;
   const std::string hash = fmt::format("{:016x}", fnv1a(key));
-  const fs::path dir = fs::absolute(r.cache_root) / hash;
+  const fs::path root = fs::absolute(r.cache_root);
+  const fs::path dir = root / hash;
   const fs::path lib = dir / "libzsim.so";
   BuildResult res;
   res.library = lib.string();
@@ -79,27 +93,38 @@ BuildResult build_simulator(const BuildRequest& r) {
     res.cached = true;
     return res;
   }
-  // Build in a private directory, then move it into place: a failed or concurrent build never
-  // leaves a half-written library under the final name.
+  // Build in a private folder named after this process, then move it into place: a failed,
+  // killed or concurrent build never leaves a half-written library under the final name, and
+  // the folders of killed builds are removed by the next build.
   const auto t0 = std::chrono::steady_clock::now();
-  fs::create_directories(r.cache_root);
-  const fs::path tmp =
-      fs::absolute(r.cache_root) /
-      fmt::format("tmp-{}-{}", hash, std::chrono::steady_clock::now().time_since_epoch().count());
+  fs::create_directories(root);
+  clean_stale_temporaries(root.string());
+  const fs::path tmp = root / ("." + hash + ".new-" + std::to_string(::getpid()));
+  fs::remove_all(tmp);
   fs::create_directories(tmp);
   { std::ofstream(tmp / "zsim_api.cpp") << harness_source(); }
   // With ccache on PATH, Verilator's makefile compiles through it (OBJCACHE): the runtime
   // (verilated.cpp, the same for every design) is then compiled once, not once per build.
-  static const bool ccache = std::system("command -v ccache >/dev/null 2>&1") == 0;
-  std::string cmd = fmt::format(
-      "cd '{}' && {}verilator {} -j {} --top-module {} --Mdir obj -o libzsim.so", tmp.string(),
-      ccache ? "OBJCACHE=ccache " : "", verilator_flags(r), r.jobs, r.top);
-  if (vlt) cmd += " '" + (rtl / "registers.vlt").string() + "'";
-  for (const std::string& f : files) cmd += " '" + (rtl / f).string() + "'";
-  cmd += " zsim_api.cpp";
+  std::vector<std::pair<std::string, std::string>> env;
+  if (!find_executable("ccache").empty()) env.push_back({"OBJCACHE", "ccache"});
+  std::vector<std::string> cmd = {"verilator"};
+  cmd.insert(cmd.end(), flags.begin(), flags.end());
+  for (const std::string& a :
+       {std::string("-j"), std::to_string(r.jobs), std::string("--top-module"), r.top,
+        std::string("--Mdir"), std::string("obj"), std::string("-o"), std::string("libzsim.so")})
+    cmd.push_back(a);
+  if (vlt) cmd.push_back((rtl / "registers.vlt").string());
+  for (const std::string& f : files) cmd.push_back((rtl / f).string());
+  cmd.push_back("zsim_api.cpp");
   const std::string log = (tmp / "build.log").string();
-  if (run_logged(cmd, log) != 0 || !fs::exists(tmp / "obj" / "libzsim.so"))
-    throw ToolError("Verilator build of " + r.top + " failed", log);
+  if (run_logged(cmd, log, tmp.string(), env) != 0 || !fs::exists(tmp / "obj" / "libzsim.so")) {
+    // Keep the log where the error names it, without the objects.
+    const fs::path kept = root / ("failed-" + hash + ".log");
+    std::error_code ec;
+    fs::copy_file(log, kept, fs::copy_options::overwrite_existing, ec);
+    fs::remove_all(tmp, ec);
+    throw ToolError("Verilator build of " + r.top + " failed", ec ? log : kept.string());
+  }
   fs::rename(tmp / "obj" / "libzsim.so", tmp / "libzsim.so");
   fs::remove_all(tmp / "obj");
   std::error_code ec;

@@ -83,7 +83,9 @@ TEST_CASE("the bad configs cover every diagnostic a file can cause", "[bad_confi
   for (const BadConfig& b : bad_configs()) covered.insert(b.code);
   for (const DiagInfo& d : all_diags()) {
     const std::string id = d.id;
-    if (id == "E001" || id[1] == '9') continue;  // a missing file; internal errors
+    // A missing file; a file over the size limit (test_robust_config.cpp makes one); the
+    // count of diagnostics beyond the cap (never the first); internal errors.
+    if (id == "E001" || id == "E008" || id == "E014" || id[1] == '9') continue;
     INFO(id << " " << d.name);
     CHECK(covered.count(id) == 1);
   }

@@ -94,3 +94,26 @@ TEST_CASE("diagnostics sort by place, keeping the raising order on ties", "[diag
   CHECK(ds[1].param == "b");
   CHECK(ds[2].param == "c");
 }
+
+TEST_CASE("a long source line is quoted as a window with the caret under the column", "[diag]") {
+  Diagnostics ds;
+  const std::string line = "arch: {" + std::string(5000, ' ') + "pez: 1}";
+  ds.attach_source("w.yaml", line + "\n");
+  ds.error(DiagCode::UnknownKey, {"w.yaml", 1, 5008}, "arch.pez", "pes");
+  const std::string text = render_text(ds);
+  CHECK(text.size() < 600);
+  const auto quoted = text.find(" 1 | ...");
+  REQUIRE(quoted != std::string::npos);
+  const auto caret = text.find('^');
+  REQUIRE(caret != std::string::npos);
+  // The caret sits under the 'p' of "pez" in the quoted window.
+  const std::string shown = text.substr(quoted, text.find('\n', quoted) - quoted);
+  const std::string under = text.substr(text.find('\n', quoted) + 1);
+  CHECK(shown.at(under.find('^')) == 'p');
+  // Multi-byte characters count once for the caret.
+  Diagnostics u;
+  u.attach_source("u.yaml", "a: {\xc3\xa9\xc3\xa9: 1, pez: 2}\n");
+  u.error(DiagCode::UnknownKey, {"u.yaml", 1, 14}, "a.pez", "pes");
+  CHECK(render_text(u).find(" 1 | a: {\xc3\xa9\xc3\xa9: 1, pez: 2}\n   |            ^\n") !=
+        std::string::npos);
+}

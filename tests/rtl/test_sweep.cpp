@@ -91,7 +91,7 @@ std::string random_config(Rng& rng, int i) {
   if (format == "coord") ib = int(rng.uniform_int(std::max(1, clog2(max_w)), 16));
   if (format == "rle") ib = int(rng.uniform_int(1, 16));
   if (format == "bitmap") {
-    static const int kMask[] = {2, 3, 5, 7, 8, 13, 16, 31, 33, 64};
+    static const int kMask[] = {2, 3, 5, 7, 8, 13, 16, 17, 31, 32};  // validation: 2..32
     ib = kMask[rng.uniform_int(0, 9)];
   }
   const int taps = max_r * max_s;

@@ -33,7 +33,9 @@ struct ArchParams {
   // ---- identity ----
   std::string name;          // design name: [a-z][a-z0-9_]*, default the config file stem
   std::string source;        // config file path as given on the command line (reports)
-  std::string source_name;   // its file name, without the folders (generated headers)
+  std::string source_name;   // its file name without the folders (generated headers), made
+                             // printable (control characters and invalid bytes as \xHH) and
+                             // unable to end a C comment ("*/" as "*\/")
   uint64_t source_hash = 0;  // fnv1a of its bytes: generated files name the config by content
 
   // ---- arch ----

@@ -46,8 +46,16 @@ struct Diagnostic {
 
 // An ordered collection of diagnostics plus the text of the files they point into (so the
 // renderer can quote the offending line). All reported problems are errors.
+//
+// Hostile input can cause a problem per byte, so the collection is bounded: it keeps the first
+// kMaxKept diagnostics and only counts the rest (dropped()), and every argument and parameter
+// is cut to a message-sized length when it is raised (a 40,000-character value is quoted by
+// its head and its length).
 class Diagnostics {
  public:
+  static constexpr std::size_t kMaxKept = 50;
+  static constexpr std::size_t kMaxArgBytes = 200;
+
   template <class... Args>
   Diagnostic& error(DiagCode code, SourceLoc loc, std::string param, const Args&... args) {
     return add({code, std::move(loc), std::move(param), {to_arg(args)...}});
@@ -57,7 +65,9 @@ class Diagnostics {
 
   bool empty() const { return list_.empty(); }
   bool has_errors() const { return !list_.empty(); }
-  std::size_t size() const { return list_.size(); }
+  std::size_t size() const { return list_.size(); }  // kept diagnostics
+  std::size_t dropped() const { return dropped_; }   // raised beyond kMaxKept, not kept
+  std::size_t total() const { return list_.size() + dropped_; }
   const Diagnostic& operator[](std::size_t i) const { return list_[i]; }
   auto begin() const { return list_.begin(); }
   auto end() const { return list_.end(); }
@@ -82,6 +92,8 @@ class Diagnostics {
 
  private:
   std::vector<Diagnostic> list_;
+  std::size_t dropped_ = 0;
+  Diagnostic overflow_;  // what add() hands back for a diagnostic beyond the cap
   std::map<std::string, std::vector<std::string>> sources_;  // file -> lines
 };
 
@@ -96,16 +108,19 @@ std::string diag_message(const Diagnostic& d);
 std::string diag_hint(const Diagnostic& d);
 
 // "file:line:col: error[E102] arch.pez: unknown key; did you mean 'pes'?" plus an optional
-// quoted source line; ends with a newline.
+// quoted source line; ends with a newline. User text is made printable (zasgen/text.h) and a
+// long source line is quoted as a window around the column.
 std::string render_text(const Diagnostic& d, const Diagnostics* sources = nullptr,
                         const RenderOptions& opt = {});
+// All of them, then a TooManyProblems line when some were dropped.
 std::string render_text(const Diagnostics& ds, const RenderOptions& opt = {});
 
 // One JSON object per diagnostic:
 // {"severity":"error","code":"E102","name":"UnknownKey","file":...,"line":...,"col":...,
 //  "param":...,"message":...,"hint":...,"args":[...]}
 std::string render_json(const Diagnostic& d);
-// A JSON array of the above.
+// A JSON array of the above, ending with a TooManyProblems object (severity "note") when some
+// were dropped. Always valid UTF-8 JSON, whatever bytes the input held.
 std::string render_json(const Diagnostics& ds);
 
 // The table of codes as Markdown (docs/CONFIG.md embeds it).

@@ -140,7 +140,7 @@ std::string params_json(const ArchParams& p, const Design& d, const std::string&
     regs.push_back({{"name", r.name}, {"offset", r.offset}, {"doc", r.doc}, {"fields", fields}});
   }
   j["registers"] = regs;
-  return j.dump(2) + "\n";
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 std::string regmap_markdown(const ArchParams& p, const std::string& version) {

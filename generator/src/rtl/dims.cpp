@@ -30,7 +30,8 @@ Dims::Dims(const ArchParams& p) {
   cnt_c = count_bits(p.max_c);
   cnt_h = count_bits(p.max_h);
   cnt_w = count_bits(p.max_w);
-  idx_y = index_bits(p.max_h);
+  // At least 2 bits: the rle decoder skips two rows at a time (y + 2), also when max_h <= 2.
+  idx_y = std::max(2, index_bits(p.max_h));
   idx_x = index_bits(p.max_w);
   pad = count_bits(p.max_pad);
   kr = count_bits(p.max_r);
@@ -54,7 +55,9 @@ Dims::Dims(const ArchParams& p) {
   b_addr = p.bias.addr_bits();
   pq = count_bits(ceil_div(p.max_h, p.max_r));
   pc = count_bits(ceil_div(p.max_w, p.max_s));
-  mem_words = 24;
+  // The DMA word address reaches every word of the deepest memory it loads (at least 24 bits,
+  // the width of every shipped design; 29 bits at most for a 64 MiB single-bank memory).
+  mem_words = std::max({24, ent_addr, tab_addr, w_addr, b_addr});
 }
 
 }  // namespace zasgen::rtl

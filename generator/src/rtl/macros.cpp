@@ -80,7 +80,7 @@ std::string manifest_json(const MacroManifest& m) {
                            {"depth", e.geometry.depth},
                            {"width", e.geometry.width},
                            {"instances", e.instances}});
-  return j.dump(2) + "\n";
+  return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
 MacroManifest parse_manifest_json(const std::string& text, const std::string& file) {

@@ -1,5 +1,6 @@
 #include "zasgen/rtl/regmap.h"
 
+#include <algorithm>
 #include <stdexcept>
 
 #include "zasgen/rtl/dims.h"
@@ -118,7 +119,9 @@ RegMap make_regmap(const ArchParams& p) {
        rw("STRIDE", 16, d.stride, "log2(stride): 0, 1 or 2")});
   add("RUN_GROUPS", 0x044, "K-groups (tiles) in this run and valid PEs of the last one.",
       {rw("GROUPS", 0, d.groups, "1..ceil(max_k/pes); 0: flush a deferred drain"),
-       rw("KVALID", 16, d.kvalid, "1..pes: output channels in the last group")});
+       // Above GROUPS however wide it is (17 bits for 65536 groups of one PE).
+       rw("KVALID", std::max(16, d.groups), d.kvalid,
+          "1..pes: output channels in the last group")});
   add("RUN_FLAGS", 0x048, "Run flags.",
       {rw("FIRST", 0, 1, "the run starts its tiles from clean partial sums"),
        rw("LAST", 1, 1, "the run's tiles are drained through the output stage"),

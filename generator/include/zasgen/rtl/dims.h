@@ -16,7 +16,7 @@ struct Dims {
   int cnt_c;    // channel count 0..max_c
   int cnt_h;    // row count 0..max_h
   int cnt_w;    // column count 0..max_w
-  int idx_y;    // row index 0..max_h-1
+  int idx_y;    // row index 0..max_h-1 (at least 2 bits)
   int idx_x;    // column index 0..max_w-1
   int pad;      // 0..max_pad
   int kr, ks;   // kernel size 1..max_r / 1..max_s

@@ -28,7 +28,8 @@ class FormatError : public ModelError {
   enum class Code {
     // encoding
     ValueOutOfRange,    // a value does not fit signed act_bits
-    IndexTooNarrow,     // coord: W > 2^index_bits, a column index would not fit
+    IndexTooNarrow,     // coord: W > 2^index_bits, a column index would not fit (encoding
+                        // and decoding)
     TableWordOverflow,  // a count does not fit table_bits (block too large for the table)
     // decoding
     Truncated,        // the entries or table words end before the block does

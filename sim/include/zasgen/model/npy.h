@@ -7,6 +7,7 @@
 // else is an error saying so.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -43,6 +44,12 @@ class NpyError : public ModelError {
 };
 const char* to_string(NpyError::Code c);
 
+// Limits of what zasgen reads: a .npy file of more elements, or with a longer header, is
+// refused from its header, before its data is read (a layer of VGG16 has at most 3.2 million
+// values per tensor).
+constexpr int64_t kMaxNpyElements = int64_t(1) << 26;  // 67,108,864 (256 MiB as int32)
+constexpr std::size_t kMaxNpyHeaderBytes = std::size_t(1) << 20;
+
 enum class NpyDtype { Int8, Uint8, Int16, Int32, Float32 };
 const char* to_string(NpyDtype d);  // "int8", ...
 const char* npy_descr(NpyDtype d);  // "|i1", "|u1", "<i2", "<i4", "<f4"
@@ -54,7 +61,8 @@ struct NpyArray {
   int64_t count() const;             // product(shape)
 };
 
-// Reads any accepted .npy file.
+// Reads any accepted .npy file: the header first, then exactly the data its shape needs (so a
+// wrong size or an endless stream such as /dev/zero is refused without reading it all).
 NpyArray read_npy(const std::string& path);
 // The same from bytes in memory; `name` is used in error messages.
 NpyArray parse_npy(const std::string& bytes, const std::string& name);
