@@ -18,8 +18,8 @@
 
 #include "config_screen.h"
 #include "zasgen/config.h"
-#include "zasgen/util.h"
 #include "zasgen/input_file.h"
+#include "zasgen/util.h"
 
 namespace zasgen {
 

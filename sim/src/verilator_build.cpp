@@ -13,8 +13,8 @@
 #include <unistd.h>
 
 #include "embedded.h"
-#include "zasgen/util.h"
 #include "zasgen/fs_util.h"
+#include "zasgen/util.h"
 
 namespace zasgen::sim {
 
