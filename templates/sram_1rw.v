@@ -16,7 +16,8 @@ module {{MODULE}} (
   output reg  [{{DATA_MSB}}:0] rdata
 );
   /* verilator coverage_off */
-  reg [{{DATA_MSB}}:0] mem [0:{{DEPTH_MSB}}];  // the bit cells: toggle counts would be noise
+  // The bit cells (toggle counts would be noise); simulators may load and read them directly.
+  reg [{{DATA_MSB}}:0] mem [0:{{DEPTH_MSB}}] /* verilator public_flat_rw */;
 
   always @(posedge clk) begin
     if (ce) begin

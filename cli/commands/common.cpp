@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "zasgen/config.h"
+#include "zasgen/process.h"
 
 namespace zasgen::cli {
 
@@ -114,6 +115,28 @@ std::string grouped(uint64_t v) {
   std::string s = std::to_string(v);
   for (int i = int(s.size()) - 3; i > 0; i -= 3) s.insert(size_t(i), ",");
   return s;
+}
+
+namespace {
+std::string& self_path() {
+  static std::string path;
+  return path;
+}
+}  // namespace
+
+void set_self_executable(const char* argv0) {
+  const std::string a = argv0 ? argv0 : "";
+  std::error_code ec;
+  if (a.find('/') != std::string::npos) {
+    const std::filesystem::path p = std::filesystem::canonical(a, ec);
+    self_path() = ec ? "" : p.string();
+  } else if (!a.empty()) {
+    self_path() = find_executable(a);
+  }
+}
+
+const std::string& self_executable() {
+  return self_path();
 }
 
 }  // namespace zasgen::cli

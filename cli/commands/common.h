@@ -20,6 +20,11 @@ struct Command {
   std::function<int()> run;
 };
 
+// The absolute path of the running zasgen (for the processes a sweep starts), found at start-up
+// from argv[0] (a path, or a name looked up on PATH); empty when it cannot be found.
+void set_self_executable(const char* argv0);
+const std::string& self_executable();
+
 Command add_check(CLI::App& app);
 Command add_generate(CLI::App& app);
 Command add_sim(CLI::App& app);

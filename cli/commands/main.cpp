@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
   using namespace zasgen::cli;
   // An interrupted zasgen ends the tools it runs (Verilator's compiler, Yosys, ...) first.
   zasgen::install_child_cleanup();
+  set_self_executable(argc > 0 ? argv[0] : "");
   CLI::App app{"zasgen: generator of zero-activation-skipping CNN accelerators"};
   app.set_version_flag("--version", ZASGEN_VERSION);
   app.require_subcommand(1);

@@ -35,14 +35,11 @@ struct SimOptions {
   std::string trace_window;  // "FROM:TO" cycles
   std::string out_dir;
   bool no_dense = false;
+  bool through_port = false;
   bool icarus = false;
   bool quiet = false;
   int jobs = 0;  // designs in parallel (0: the number of cores)
 };
-
-double since(Clock::time_point t0) {
-  return std::chrono::duration<double>(Clock::now() - t0).count();
-}
 
 void print_design_line(const char* label, const sim::DesignResult& d, const ArchParams& p) {
   const sim::PerfCounters& c = d.run.perf;
@@ -144,6 +141,7 @@ int run_sim(const SimOptions& o) {
   ro.trace = trace;
   ro.jobs = jobs;
   ro.progress_steps = &progress;
+  ro.through_port = o.through_port;
   const app::CaseResult r = app::run_case(designs[0], o.no_dense ? nullptr : &designs[1], c, ro);
   if (!o.quiet) print_result(r, p);
   if (!trace.path.empty() && !fs::exists(trace.path))
@@ -199,6 +197,10 @@ Command add_sim(CLI::App& app) {
   s->add_option("-o,--out", o->out_dir, "output directory (default out/<config stem>/)")
       ->check(nonempty_path());
   s->add_flag("--no-dense", o->no_dense, "skip the dense twin (no speedup)");
+  s->add_flag("--through-port", o->through_port,
+              "load inputs and read outputs through the load/store port as a host would "
+              "(slower; by default the simulator writes and reads the memories directly, with "
+              "the same computation and cycles)");
   s->add_flag("--icarus", o->icarus,
               "also replay the sparse design's run in Icarus Verilog and check it matches "
               "Verilator cycle for cycle (slow: keep the layer small)");

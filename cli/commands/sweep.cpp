@@ -66,9 +66,9 @@ int run_sweep_cli(SweepCliOptions& o) {
   app::SweepOptions& s = o.sweep;
   if (s.sweep_file.empty())
     throw UsageError("zasgen sweep", "no sweep file given", "zasgen sweep SWEEP.yaml");
-  std::error_code ec;
-  s.exe = fs::read_symlink("/proc/self/exe", ec).string();
-  if (ec) throw ToolError("cannot find the zasgen executable (/proc/self/exe)");
+  s.exe = self_executable();
+  if (s.exe.empty())
+    throw ToolError("cannot find the running zasgen executable (run it by a path or from PATH)");
   if (s.out_dir.empty())
     s.out_dir = (fs::path("out") / "sweeps" / fs::path(s.sweep_file).stem()).string();
   if (s.jobs < 0) throw UsageError("--jobs", fmt::format("{} is not a job count", s.jobs), ">= 1");

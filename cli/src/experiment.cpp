@@ -48,6 +48,7 @@ CaseResult run_case(const sim::Design& sparse, const sim::Design* dense, const s
     sim::RunDesignOptions ro;
     if (i == 0) ro.trace = o.trace;
     ro.activity = o.activity;
+    ro.through_port = o.through_port;
     if (o.progress_steps)
       ro.progress = [&, step](size_t run, size_t runs) {
         o.progress_steps->update(step, double(run) / double(runs));
@@ -100,6 +101,7 @@ nlohmann::ordered_json design_json(const DesignResult& r, const ArchParams& p) {
   j["runs"] = r.run.plan.runs.size();
   j["bands"] = r.run.plan.bands.size();
   j["io_cycles"] = r.run.io_cycles;
+  j["io"] = r.run.through_port ? "port" : "direct";
   j["sim_seconds"] = r.run.seconds;
   j["sim_cycles_per_second"] = r.run.seconds > 0 ? double(r.run.total_cycles) / r.run.seconds : 0.0;
   return j;

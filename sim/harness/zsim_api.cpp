@@ -315,8 +315,8 @@ __attribute__((visibility("default"))) uint64_t zsim_stream_out(void* h, uint32_
   uint64_t i = 0;
   int stall = 0;
   t.st_ready = 1;
+  t.eval();  // the inputs stay as they are: each tick leaves the outputs settled
   while (i < n) {
-    t.eval();
     const bool fire = t.st_valid;
     const uint32_t d = t.st_data;
     s->tick();
@@ -334,12 +334,12 @@ __attribute__((visibility("default"))) uint64_t zsim_stream_out(void* h, uint32_
 // Runs until the interrupt line is high or max_cycles pass; returns 1 when the irq came.
 __attribute__((visibility("default"))) int zsim_wait_irq(void* h, uint64_t max_cycles) {
   auto* s = static_cast<Sim*>(h);
+  s->top->eval();  // the inputs stay as they are: each tick leaves the outputs settled
   for (uint64_t i = 0; i < max_cycles; ++i) {
-    s->top->eval();
     if (s->top->irq) return 1;
     s->tick();
   }
-  return 0;
+  return s->top->irq ? 1 : 0;
 }
 
 // Where a simulation-only 64-bit counter of the design lives (a `verilator public_flat_rd`
@@ -354,6 +354,25 @@ __attribute__((visibility("default"))) const uint64_t* zsim_counter(void* h, con
   const VerilatedVar* v = sc->varFind(name);
   if (!v || v->vltype() != VLVT_UINT64) return nullptr;
   return static_cast<const uint64_t*>(v->datap());
+}
+
+// The bit cells of an SRAM model (its `mem`, a `verilator public_flat_rw` array) by scope, for
+// loading and reading memories without the load/store port: the first word's storage, with
+// the word width in bits, the number of words and the bytes between words (the model keeps
+// each word little-endian in the smallest of 1, 2, 4, 8 or 4*n bytes, bits above the width
+// zero). nullptr when the scope has no such array.
+__attribute__((visibility("default"))) void* zsim_memory(void* h, const char* scope_path,
+                                                         int* width, int* depth, int* stride) {
+  auto* s = static_cast<Sim*>(h);
+  const std::string scope = std::string(s->top->name()) + "." + scope_path;
+  const VerilatedScope* sc = s->ctx->scopeFind(scope.c_str());
+  if (!sc) return nullptr;
+  const VerilatedVar* v = sc->varFind("mem");
+  if (!v || v->udims() != 1 || !v->isPublicRW()) return nullptr;
+  *width = v->packed().elements();
+  *depth = v->unpacked().elements();
+  *stride = int(v->entSize());
+  return v->datap();
 }
 
 // Register activity (ActivityCounter): every public variable of at most 64 bits per element

@@ -69,6 +69,7 @@ DesignResult run_design(const Design& d, const LayerCase& c, const model::Tensor
   o.progress = ro.progress;
   o.macros = &d.macros;
   o.activity = ro.activity;
+  o.through_port = ro.through_port;
   r.run = simulate_layer(model, d.params, c.layer, c.in, o);
   r.mismatch = compare(golden, r.run.out);
   r.model = estimate_layer(c.layer, d.params, c.in.act, r.run.plan, true);

@@ -71,9 +71,37 @@ uint64_t Host::read_field(const std::string& reg, const std::string& field) {
   return (read(reg) & f.mask()) >> f.lsb;
 }
 
+RtlModel::Memory& Host::memory(rtl::MemClass cls, int buf, int index) {
+  const std::string path = rtl::memory_instance(p_, cls, buf, index);
+  if (path.empty())
+    throw ToolError(fmt::format("no memory answers MEM_SEL class {}, buffer {}, index {}",
+                                uint32_t(cls), buf, index));
+  auto it = memories_.find(path);
+  if (it == memories_.end()) {
+    RtlModel::Memory m = model_->memory(p_.name + "_top." + path);
+    if (!m.valid())
+      throw ToolError("the simulator has no directly loadable SRAM model at " + path +
+                      " (a model without a public `mem`?)");
+    it = memories_.emplace(path, m).first;
+  }
+  return it->second;
+}
+
 void Host::load(rtl::MemClass cls, int buf, int index, uint32_t addr,
                 const std::vector<uint32_t>& beats) {
   if (beats.empty()) return;
+  if (direct()) {
+    RtlModel::Memory& m = memory(cls, buf, index);
+    const size_t per = size_t(ceil_div(m.width(), 32));
+    const size_t n = beats.size() / per;
+    if (n * per != beats.size() || addr + n > size_t(m.depth()))
+      throw ToolError(fmt::format(
+          "a load of {} beats at word {} does not fit the {} x {} "
+          "memory {} (the host's buffer layout, a bug)",
+          beats.size(), addr, m.depth(), m.width(), rtl::memory_instance(p_, cls, buf, index)));
+    for (size_t i = 0; i < n; ++i) m.write(int(addr + i), beats.data() + i * per);
+    return;
+  }
   write("MEM_SEL", {{"CLASS", uint64_t(cls)}, {"BUF", uint64_t(buf)}, {"INDEX", uint64_t(index)}});
   write("MEM_ADDR", {{"ADDR", addr}});
   model_->stream_in(beats);
@@ -83,6 +111,20 @@ std::vector<uint64_t> Host::fetch(rtl::MemClass cls, int buf, int index, uint32_
                                   int width) {
   std::vector<uint64_t> words;
   if (n == 0) return words;
+  if (direct()) {
+    const RtlModel::Memory& m = memory(cls, buf, index);
+    if (m.width() != width || addr + n > size_t(m.depth()))
+      throw ToolError(fmt::format(
+          "a fetch of {} words of {} bits at word {} does not fit the "
+          "{} x {} memory {} (a bug)",
+          n, width, addr, m.depth(), m.width(), rtl::memory_instance(p_, cls, buf, index)));
+    std::vector<uint32_t> w(size_t(ceil_div(width, 32)));
+    for (size_t i = 0; i < n; ++i) {
+      m.read(int(addr + i), w.data());
+      words.push_back(w[0] | (w.size() > 1 ? uint64_t(w[1]) << 32 : 0));
+    }
+    return words;
+  }
   write("MEM_SEL", {{"CLASS", uint64_t(cls)}, {"BUF", uint64_t(buf)}, {"INDEX", uint64_t(index)}});
   write("MEM_ADDR", {{"ADDR", addr}});
   const int per = int(ceil_div(width, 32));

@@ -201,6 +201,7 @@ LayerRun simulate_layer(RtlModel& model, const ArchParams& p, const model::Layer
   const model::FormatSpec spec = model::FormatSpec::from(p);
   res.out = model::Tensor3(l.k, l.pooled_h(), l.pooled_w());
   Host h(model, p);
+  h.set_direct_memory(!o.through_port);
   MacroCounters macros(model, o.macros, p.name + "_top");
   const uint64_t start_cycles = model.cycles();
   int stride_log2 = 0;
@@ -275,6 +276,7 @@ LayerRun simulate_layer(RtlModel& model, const ArchParams& p, const model::Layer
   }
   res.total_cycles = model.cycles() - start_cycles;
   res.io_cycles = res.total_cycles - res.perf.cycles;
+  res.through_port = o.through_port || model.recording();
   res.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return res;
 }

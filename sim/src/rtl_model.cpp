@@ -2,6 +2,8 @@
 
 #include <dlfcn.h>
 
+#include <cstring>
+
 #include <fmt/format.h>
 
 #include "zasgen/sim/tool.h"
@@ -32,6 +34,7 @@ RtlModel::RtlModel(const std::string& library, const TraceOptions& trace) {
   bind(lib_, "zsim_stream_out", stream_out_, library);
   bind(lib_, "zsim_wait_irq", wait_irq_, library);
   bind(lib_, "zsim_counter", counter_, library);
+  bind(lib_, "zsim_memory", memory_, library);
   bind(lib_, "zsim_activity", activity_, library);
   bind(lib_, "zsim_activity_probes", activity_probes_, library);
   bind(lib_, "zsim_activity_probe", activity_probe_, library);
@@ -103,6 +106,31 @@ uint64_t RtlModel::cycles() const {
 void RtlModel::record(BusTrace* trace) {
   rec_ = trace;
   if (rec_) rec_->begin = cycles();
+}
+
+RtlModel::Memory RtlModel::memory(const std::string& scope) const {
+  Memory m;
+  m.data_ =
+      static_cast<unsigned char*>(memory_(sim_, scope.c_str(), &m.width_, &m.depth_, &m.stride_));
+  return m;
+}
+
+void RtlModel::Memory::write(int addr, const uint32_t* words32) {
+  unsigned char* w = data_ + size_t(addr) * size_t(stride_);
+  const int bytes = (width_ + 7) / 8;
+  std::memset(w, 0, size_t(stride_));
+  std::memcpy(w, words32, size_t(bytes));  // little-endian host, as the model's storage
+  if (width_ % 8) w[bytes - 1] &= static_cast<unsigned char>((1u << (width_ % 8)) - 1);
+}
+
+void RtlModel::Memory::read(int addr, uint32_t* words32) const {
+  const unsigned char* w = data_ + size_t(addr) * size_t(stride_);
+  const int n32 = (width_ + 31) / 32, bytes = (width_ + 7) / 8;
+  std::memset(words32, 0, size_t(n32) * 4);
+  std::memcpy(words32, w, size_t(bytes));
+  if (width_ % 8)
+    reinterpret_cast<unsigned char*>(words32)[bytes - 1] &=
+        static_cast<unsigned char>((1u << (width_ % 8)) - 1);
 }
 
 const uint64_t* RtlModel::counter(const std::string& scope, const std::string& name) const {

@@ -116,7 +116,7 @@ TEST_CASE("numbers: nan, inf, negatives, empty text and trailing characters are 
   CHECK(nothing_written(dir));
 }
 
-TEST_CASE("--json to a folder and --trace through a file: exit 2 before any simulation",
+TEST_CASE("a --json folder and a --trace through a file: exit 2 before any simulation",
           "[cli][paths]") {
   const std::string dir = scratch("outputs");
   tiny_in(dir);

@@ -679,7 +679,9 @@ TEST_CASE("regression: configs x layers bit-exact on the RTL, cycle model within
       t0 = Clock::now();
       app::CaseResult res;
       try {
-        res = app::run_case(ds, dense ? &*dd : nullptr, c);
+        app::RunOptions ro;
+        ro.through_port = true;  // the load/store port is part of what this test covers
+        res = app::run_case(ds, dense ? &*dd : nullptr, c, ro);
       } catch (const std::exception& e) {  // a failed layer must not hide the others
         sim_total += since(t0);
         FAIL_CHECK("the layer did not run: " << e.what());

@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include <fmt/format.h>
+
 #include "zasgen/rtl/dims.h"
+#include "zasgen/util.h"
 
 namespace zasgen::rtl {
 
@@ -177,6 +180,28 @@ RegMap make_regmap(const ArchParams& p) {
   add("OUT_TABLE", 0x0D8, "Position-table words the last run wrote to output bank OUT_BANK.",
       {ro("COUNT", 0, d.tab_count, "")});
   return m;
+}
+
+std::string memory_instance(const ArchParams& p, MemClass cls, int buf, int index) {
+  // The instance names of the activation buffer (actbuf.cpp), the weight loaders (wload.cpp,
+  // one per lane in lane.cpp) and the drain's bias memory (drain.cpp).
+  const bool table = cls == MemClass::Table;
+  switch (cls) {
+    case MemClass::Entries:
+    case MemClass::Table:
+      if (table && p.table_bits == 0) return "";
+      if (buf < 0 || buf > 1 || index < 0 || index >= p.pes) return "";
+      return fmt::format("u_actbuf.u_{}{}_{}", table ? "t" : "e", buf ? "b" : "a", index);
+    case MemClass::Weights: {
+      const int selw = std::max(1, clog2(p.weights.banks));
+      const int lane = index >> selw, bank = index & ((1 << selw) - 1);
+      if (buf != 0 || lane >= p.lanes || bank >= p.weights.banks) return "";
+      return fmt::format("u_lane{}.u_wload.u_bank{}", lane, bank);
+    }
+    case MemClass::Bias:
+      return buf == 0 && index == 0 ? "u_drain.u_bias" : "";
+  }
+  return "";
 }
 
 }  // namespace zasgen::rtl

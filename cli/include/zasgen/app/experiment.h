@@ -33,6 +33,7 @@ struct RunOptions {
   sim::TraceOptions trace;             // for the sparse design
   bool activity = false;               // count register toggles on both designs (for power)
   int jobs = 1;                        // the two designs in parallel when 2 or more
+  bool through_port = false;           // sim::LayerSimOptions::through_port
   Progress* progress_steps = nullptr;  // a step per design, with its runs as progress
 };
 CaseResult run_case(const sim::Design& sparse, const sim::Design* dense, const sim::LayerCase& c,

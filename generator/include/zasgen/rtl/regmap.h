@@ -52,6 +52,11 @@ enum class MemClass : uint32_t { Entries = 0, Table = 1, Weights = 2, Bias = 3 }
 
 RegMap make_regmap(const ArchParams& p);
 
+// The SRAM instance (its path below the top, '.' between instance names) that the load/store
+// port writes and reads with MEM_SEL = {cls, buf, index}: what a simulator loads directly when
+// it skips the port. Empty when the selection reaches no memory of the design.
+std::string memory_instance(const ArchParams& p, MemClass cls, int buf, int index);
+
 // Identification value of the ID register ("ZASG").
 constexpr uint32_t kIdValue = 0x5A415347u;
 

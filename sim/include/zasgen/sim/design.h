@@ -51,7 +51,8 @@ struct DesignResult {
 struct RunDesignOptions {
   TraceOptions trace;
   Progress progress;
-  bool activity = false;  // count register toggles (LayerRun::activity): for power
+  bool activity = false;      // count register toggles (LayerRun::activity): for power
+  bool through_port = false;  // LayerSimOptions::through_port
 };
 
 // Simulates the case on a design (fresh model instance, so runs start after a reset).

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <utility>
@@ -54,6 +55,11 @@ class Host {
   uint32_t read(const std::string& reg);
   uint64_t read_field(const std::string& reg, const std::string& field);
 
+  // Loads and fetches go to the memories directly instead of through the load/store port
+  // (no cycles pass; the same words land in the same SRAM models), except while the model
+  // records a replayable bus trace. The port itself is then left to the tests that use it.
+  void set_direct_memory(bool on) { direct_ = on; }
+
   // The load/store port. Words are `width` bits (a memory's word), given as beats.
   void load(rtl::MemClass cls, int buf, int index, uint32_t addr,
             const std::vector<uint32_t>& beats);
@@ -74,9 +80,14 @@ class Host {
   uint64_t cycles() const { return model_->cycles(); }
 
  private:
+  bool direct() const { return direct_ && !model_->recording(); }
+  RtlModel::Memory& memory(rtl::MemClass cls, int buf, int index);
+
   RtlModel* model_;
   ArchParams p_;
   rtl::RegMap map_;
+  bool direct_ = false;
+  std::map<std::string, RtlModel::Memory> memories_;
 };
 
 }  // namespace zasgen::sim

@@ -32,6 +32,7 @@ struct LayerRun {
   SwitchingActivity activity;
   uint64_t total_cycles = 0;  // every simulated clock, transfers included
   uint64_t io_cycles = 0;     // cycles outside runs: register and load/store traffic
+  bool through_port = false;  // the memories were loaded and read through the port
   Plan plan;
   double seconds = 0;  // wall time
 };
@@ -50,6 +51,10 @@ struct LayerSimOptions {
   // A coverage build: the counts of every run's busy window are written here as run_NNN.dat
   // (zeroed before each start).
   std::string coverage_dir;
+  // Load the inputs and read the outputs through the load/store port, as a host would (the
+  // transfers take cycles), instead of writing and reading the SRAM models directly. The
+  // computation and its cycles are the same either way; the regression tests take the port.
+  bool through_port = false;
 };
 
 LayerRun simulate_layer(RtlModel& model, const ArchParams& p, const model::LayerSpec& layer,

@@ -37,6 +37,26 @@ class RtlModel {
   // name, e.g. an SRAM model's n_reads: where the model keeps it (it changes as the model
   // runs), or nullptr when the design has no such counter.
   const uint64_t* counter(const std::string& scope, const std::string& name) const;
+  // An SRAM model's bit cells by scope ("<top>.<instance path>"), to load and read a memory
+  // directly instead of through the load/store port (no cycles pass). `valid()` is false when
+  // the design has no such memory.
+  class Memory {
+   public:
+    bool valid() const { return data_ != nullptr; }
+    int width() const { return width_; }
+    int depth() const { return depth_; }
+    // Word `addr` from/to `words32` (its bits LSB first, 32 per element; bits past the width
+    // are dropped on writes and zero on reads).
+    void write(int addr, const uint32_t* words32);
+    void read(int addr, uint32_t* words32) const;
+
+   private:
+    friend class RtlModel;
+    unsigned char* data_ = nullptr;
+    int width_ = 0, depth_ = 0, stride_ = 0;
+  };
+  Memory memory(const std::string& scope) const;
+  bool recording() const { return rec_ != nullptr; }
   // Register activity: counting on or off (counts accumulate over the on periods), and the
   // counts so far as per-bit nets ("u_lane0.u_pe3.prod_q_2[5]"; a 1-bit register by its name),
   // over `cycles` counted cycles.
@@ -60,6 +80,7 @@ class RtlModel {
   uint64_t (*stream_in_)(void*, const uint32_t*, uint64_t) = nullptr;
   uint64_t (*stream_out_)(void*, uint32_t*, uint64_t) = nullptr;
   int (*wait_irq_)(void*, uint64_t) = nullptr;
+  void* (*memory_)(void*, const char*, int*, int*, int*) = nullptr;
   const uint64_t* (*counter_)(void*, const char*, const char*) = nullptr;
   void (*activity_)(void*, int) = nullptr;
   uint64_t (*activity_probes_)(void*) = nullptr;
