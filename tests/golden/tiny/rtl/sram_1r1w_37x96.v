@@ -22,7 +22,8 @@ module sram_1r1w_37x96 (
   output reg  [95:0] rdata
 );
   /* verilator coverage_off */
-  reg [95:0] mem [0:36];  // the bit cells: toggle counts would be noise
+  // The bit cells (toggle counts would be noise); simulators may load and read them directly.
+  reg [95:0] mem [0:36] /* verilator public_flat_rw */;
 
   always @(posedge clk) begin
     if (re) rdata <= mem[raddr];

@@ -20,7 +20,8 @@ module sram_1rw_14x9 (
   output reg  [8:0] rdata
 );
   /* verilator coverage_off */
-  reg [8:0] mem [0:13];  // the bit cells: toggle counts would be noise
+  // The bit cells (toggle counts would be noise); simulators may load and read them directly.
+  reg [8:0] mem [0:13] /* verilator public_flat_rw */;
 
   always @(posedge clk) begin
     if (ce) begin

@@ -20,7 +20,8 @@ module sram_1rw_341x32 (
   output reg  [31:0] rdata
 );
   /* verilator coverage_off */
-  reg [31:0] mem [0:340];  // the bit cells: toggle counts would be noise
+  // The bit cells (toggle counts would be noise); simulators may load and read them directly.
+  reg [31:0] mem [0:340] /* verilator public_flat_rw */;
 
   always @(posedge clk) begin
     if (ce) begin

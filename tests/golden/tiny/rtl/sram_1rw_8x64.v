@@ -20,7 +20,8 @@ module sram_1rw_8x64 (
   output reg  [63:0] rdata
 );
   /* verilator coverage_off */
-  reg [63:0] mem [0:7];  // the bit cells: toggle counts would be noise
+  // The bit cells (toggle counts would be noise); simulators may load and read them directly.
+  reg [63:0] mem [0:7] /* verilator public_flat_rw */;
 
   always @(posedge clk) begin
     if (ce) begin
