@@ -33,7 +33,7 @@ class Elab {
 
 // Elaborators, one per module; each returns the module it built. Children first.
 const Module& build_regs(Elab& e);
-const Module& build_decoder(Elab& e, int lane);
+const Module& build_decoder(Elab& e);
 const Module& build_wload(Elab& e);
 const Module& build_pe(Elab& e);
 const Module& build_scatter(Elab& e);

@@ -21,7 +21,7 @@ const Module& build_top(Elab& e) {
   const Module& ctrl = build_ctrl(e);
   const Module& dma = build_dma(e);
   const Module& actbuf = build_actbuf(e);
-  const Module& decoder = build_decoder(e, 0);
+  const Module& decoder = build_decoder(e);
   const Module& wload = build_wload(e);
   const Module& scatter = build_scatter(e);
   const Module& pe = build_pe(e);
