@@ -8,8 +8,8 @@
 
 namespace zasgen::rtl::arch {
 
-const Module& build_lane(Elab& e, int /*lane*/, const Module& decoder, const Module& wload,
-                         const Module& scatter, const Module& pe, const Module& psum) {
+const Module& build_lane(Elab& e, const Module& decoder, const Module& wload, const Module& scatter,
+                         const Module& pe, const Module& psum) {
   const Dims& d = e.dims;
   const ArchParams& p = e.p;
   const int T = d.taps, P = d.pes, Bw = p.weights.banks;
