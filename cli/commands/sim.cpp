@@ -1,7 +1,6 @@
 // zasgen sim CONFIG --layer SPEC ...: one layer through the generated RTL of the configuration
 // and of its dense twin, bit-exact against the golden model, with cycles, speedup, stalls and
 // the analytic model's prediction.
-#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -21,7 +20,6 @@ namespace zasgen::cli {
 namespace {
 
 namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
 
 struct SimOptions {
   std::string config;
@@ -39,10 +37,6 @@ struct SimOptions {
   bool quiet = false;
   int jobs = 0;  // designs in parallel (0: the number of cores)
 };
-
-double since(Clock::time_point t0) {
-  return std::chrono::duration<double>(Clock::now() - t0).count();
-}
 
 void print_design_line(const char* label, const sim::DesignResult& d, const ArchParams& p) {
   const sim::PerfCounters& c = d.run.perf;
