@@ -1,7 +1,6 @@
 // zasgen sim CONFIG --layer SPEC ...: one layer through the generated RTL of the configuration
 // and of its dense twin, bit-exact against the golden model, with cycles, speedup, stalls and
 // the analytic model's prediction.
-#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <memory>
@@ -21,7 +20,6 @@ namespace zasgen::cli {
 namespace {
 
 namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
 
 struct SimOptions {
   std::string config;

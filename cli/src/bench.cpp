@@ -311,17 +311,17 @@ struct Profile {
   std::vector<double> zeros;  // input zero fraction per layer
 };
 
-}  // namespace
+// The two input-sparsity profiles of the suite. The published one (Han et al., via
+// model/network.h); the sparser one scales the density of every layer that reads a ReLU output
+// (all but conv1_1, which reads the image) by one factor, alpha, chosen so that the MAC-weighted
+// limit at full shapes equals the paper's 2.59x.
+struct Profiles {
+  Profile pub, sparser;
+  double limit_pub_full = 0;  // the published profile's limit at full shapes
+  double alpha = 0;
+};
 
-SuiteReport bench_vgg16(const ArchParams& p, const BenchOptions& o) {
-  const auto t0 = Clock::now();
-  SuiteReport rep;
-  rep.suite = "vgg16";
-  const std::vector<model::NamedLayer> layers = model::network_layers("vgg16");
-
-  // Profiles. The published one (Han et al., via model/network.h); the sparser one scales the
-  // density of every layer that reads a ReLU output (all but conv1_1, which reads the image) by
-  // one factor, chosen so that the MAC-weighted limit at full shapes equals the paper's 2.59x.
+Profiles vgg16_profiles(const std::vector<model::NamedLayer>& layers) {
   std::vector<std::pair<double, double>> md_pub;
   double macs_all = 0, macs_fixed = 0, scaled_work = 0;
   for (const auto& l : layers) {
@@ -333,14 +333,15 @@ SuiteReport bench_vgg16(const ArchParams& p, const BenchOptions& o) {
     else
       scaled_work += m * (1.0 - l.input_zero_fraction);
   }
-  const double limit_pub_full = network_speedup_limit(md_pub);
-  const double alpha = (macs_all / kPaperVgg16Speedup - macs_fixed) / scaled_work;
-  Profile pub{"published",
-              "published per-layer sparsity",
-              "Input zeros per layer from Han et al., NIPS 2015, Table 5 (the Act% column of each "
-              "previous layer).",
-              {}};
-  Profile sparser{
+  Profiles r;
+  r.limit_pub_full = network_speedup_limit(md_pub);
+  r.alpha = (macs_all / kPaperVgg16Speedup - macs_fixed) / scaled_work;
+  r.pub = {"published",
+           "published per-layer sparsity",
+           "Input zeros per layer from Han et al., NIPS 2015, Table 5 (the Act% column of each "
+           "previous layer).",
+           {}};
+  r.sparser = {
       "paper_implied",
       "sparser profile implied by the paper's 2.59x",
       fmt::format(
@@ -351,24 +352,18 @@ SuiteReport bench_vgg16(const ArchParams& p, const BenchOptions& o) {
           "by one common factor, {:.4f}, chosen so that the MAC-weighted zero-skipping limit at "
           "full shapes equals 2.59x: the least sparse profile of that shape under which 2.59x is "
           "possible at all. The figures below are what our design achieves on it.",
-          xf(limit_pub_full), alpha),
+          xf(r.limit_pub_full), r.alpha),
       {}};
   for (const auto& l : layers) {
-    pub.zeros.push_back(l.input_zero_fraction);
-    sparser.zeros.push_back(l.input_zero_fraction <= 0
-                                ? l.input_zero_fraction
-                                : 1.0 - alpha * (1.0 - l.input_zero_fraction));
+    r.pub.zeros.push_back(l.input_zero_fraction);
+    r.sparser.zeros.push_back(l.input_zero_fraction <= 0
+                                  ? l.input_zero_fraction
+                                  : 1.0 - r.alpha * (1.0 - l.input_zero_fraction));
   }
+  return r;
+}
 
-  const DesignPair d = prepare_pair(p, o);
-  json j = suite_header("vgg16", p, o);
-  j["network"] = "vgg16";
-  j["shapes"] = o.quick ? "quick: channels / 4 (image channels kept), maps / 8 (even, >= 4)"
-                        : "full ImageNet shapes (224x224 input)";
-  j["limit_published_full_shapes"] = limit_pub_full;
-  j["density_scale_paper_implied"] = alpha;
-  j["paper"] = {{"speedup", kPaperVgg16Speedup},
-                {"source", std::string(kPaperCitation) + " (published figure)"}};
+std::string vgg16_intro(const ArchParams& p, const BenchOptions& o) {
   std::string md;
   md += "## VGG16, layer by layer\n\n";
   md += fmt::format(
@@ -382,116 +377,178 @@ SuiteReport bench_vgg16(const ArchParams& p, const BenchOptions& o) {
       o.quick ? "**quick variant**: channels / 4, maps / 8, so that CI can afford it"
               : "full ImageNet shapes",
       design_text(p), o.seed);
+  return md;
+}
+
+// What the layers of one profile that ran add up to.
+struct ProfileRun {
+  json layers = json::array();
+  uint64_t sum_s = 0, sum_d = 0, sum_ms = 0, sum_md = 0;   // sparse, dense; measured, model
+  std::vector<std::pair<double, double>> md_req, md_meas;  // (MACs, density) per layer
+  std::vector<std::string> skipped;                        // layers that did not fit
+  std::string rows;                                        // Markdown table rows
+};
+
+// Runs the layers of the network under each profile; counts progress across the suite.
+struct Vgg16Runner {
+  const ArchParams& p;
+  const BenchOptions& o;
+  const DesignPair& d;
+  const std::vector<model::NamedLayer>& layers;
+  SuiteReport& rep;
+  size_t n = 0;
+  size_t total = 2 * layers.size();
+
+  ProfileRun run_profile(const Profile& prof);
+  void run_layer(const Profile& prof, size_t i, ProfileRun& r);
+};
+
+ProfileRun Vgg16Runner::run_profile(const Profile& prof) {
+  ProfileRun r;
+  for (size_t i = 0; i < layers.size(); ++i) run_layer(prof, i, r);
+  return r;
+}
+
+// One layer on both designs; a layer that does not fit the configuration or its buffers is
+// recorded as skipped.
+void Vgg16Runner::run_layer(const Profile& prof, size_t i, ProfileRun& r) {
+  const model::NamedLayer& l = layers[i];
+  const model::LayerSpec spec = o.quick ? quick_layer(l.spec, p) : l.spec;
+  const std::string text = o.quick ? spec.to_string() : l.full_name();
+  const auto ts = Clock::now();
+  Point pt;
+  try {
+    pt = run_point(d, p, text, prof.zeros[i], model::Pattern::Uniform, o.seed);
+  } catch (const InputError& e) {
+    r.skipped.push_back(fmt::format("{}: {}", l.name, e.what()));
+    say(o, fmt::format("vgg16 [{}/{}] {} skipped: {}", ++n, total, l.name, e.what()));
+    return;
+  }
+  rep.mismatches += pt.mismatches;
+  const double m = double(spec.macs());
+  const double limit = 1.0 / (1.0 - prof.zeros[i]);
+  const double speedup = double(pt.dense_cycles) / double(pt.cycles);
+  r.sum_s += pt.cycles;
+  r.sum_d += pt.dense_cycles;
+  r.sum_ms += pt.model_cycles;
+  r.sum_md += pt.model_dense_cycles;
+  r.md_req.push_back({m, 1.0 - prof.zeros[i]});
+  r.md_meas.push_back({m, double(pt.nonzeros) / double(pt.activations)});
+  json e;
+  e["layer"] = l.name;
+  e["shape"] = spec.to_string();
+  e["macs"] = spec.macs();
+  e["zero_fraction"] = prof.zeros[i];
+  e["limit"] = limit;
+  e["measured_limit"] = pt.j["limit"];
+  e["cycles"] = pt.cycles;
+  e["dense_cycles"] = pt.dense_cycles;
+  e["speedup"] = speedup;
+  e["fraction_of_limit"] = speedup / limit;
+  e["model_speedup"] = pt.j["model_speedup"];
+  e["mismatches"] = pt.mismatches;
+  e["sim_seconds"] = pt.j["sim_seconds"];
+  e["simulated_cycles"] = pt.j["simulated_cycles"];
+  e["detail"] = pt.j["detail"];
+  r.rows += fmt::format(
+      "| {} | {}x{}x{} -> {} | {:.1f} | {:.1f}% | {} | {} | **{}** | {} | {} | "
+      "{} |\n",
+      l.name, spec.c, spec.h, spec.w, spec.k, m / 1e6, 100 * prof.zeros[i], grouped(pt.cycles),
+      grouped(pt.dense_cycles), xf(speedup), xf(limit), pct(speedup / limit),
+      opt_x(pt.j["model_speedup"]));
+  say(o, fmt::format(
+             "vgg16 [{}/{}] {} ({}, {:.0f}% zeros): {} of {} ({}){}; {:.1f} s", ++n, total, l.name,
+             prof.id, 100 * prof.zeros[i], xf(speedup), xf(limit), pct(speedup / limit),
+             pt.mismatches ? fmt::format(", {} MISMATCHES", pt.mismatches) : "", since(ts)));
+  r.layers.push_back(std::move(e));
+}
+
+// The whole network under one profile: MAC-weighted speedup, limits, model.
+json network_figures(const ProfileRun& r) {
+  json net;
+  net["complete"] = r.skipped.empty();
+  net["cycles"] = r.sum_s;
+  net["dense_cycles"] = r.sum_d;
+  net["speedup"] = r.sum_s ? double(r.sum_d) / double(r.sum_s) : 0.0;
+  net["limit"] = network_speedup_limit(r.md_req);
+  net["measured_limit"] = network_speedup_limit(r.md_meas);
+  net["fraction_of_limit"] = net["limit"].get<double>() > 0
+                                 ? net["speedup"].get<double>() / net["limit"].get<double>()
+                                 : 0.0;
+  net["model_speedup"] = r.sum_ms ? double(r.sum_md) / double(r.sum_ms) : 0.0;
+  net["paper_speedup"] = kPaperVgg16Speedup;
+  return net;
+}
+
+// One profile's section: its table, the whole network, what did not run. `note` ends the
+// whole-network sentence.
+std::string profile_markdown(const Profile& prof, const ProfileRun& r, const json& net,
+                             const std::string& note) {
+  std::string md;
+  md += fmt::format("### {}\n\n{}\n\n", prof.title, prof.assumption);
+  md += fmt::format("{{{{plot:vgg16_{}}}}}\n\n", prof.id);
+  md +=
+      "| layer | C x H x W -> K | MMACs | zeros | sparse cycles | dense cycles | speedup | "
+      "limit | % of limit | model |\n";
+  md += "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+  md += r.rows;
+  md += fmt::format("| **whole network** | | | | {} | {} | **{}** | {} | {} | {} |\n\n",
+                    grouped(r.sum_s), grouped(r.sum_d), xf(net["speedup"].get<double>()),
+                    xf(net["limit"].get<double>()), pct(net["fraction_of_limit"].get<double>()),
+                    xf(net["model_speedup"].get<double>()));
+  if (!r.skipped.empty()) {
+    md +=
+        "**Incomplete**: these layers did not run, so the whole-network figures cover only "
+        "the others:\n\n";
+    for (const auto& s : r.skipped) md += "- " + s + "\n";
+    md += "\n";
+  }
+  md += fmt::format(
+      "Whole network: **{}** against a limit of {} ({} of it); the paper reports **{:.2f}x** "
+      "for VGG16 (published figure, {}).{}\n\n",
+      xf(net["speedup"].get<double>()), xf(net["limit"].get<double>()),
+      pct(net["fraction_of_limit"].get<double>()), kPaperVgg16Speedup, kPaperCitation, note);
+  return md;
+}
+
+}  // namespace
+
+SuiteReport bench_vgg16(const ArchParams& p, const BenchOptions& o) {
+  const auto t0 = Clock::now();
+  SuiteReport rep;
+  rep.suite = "vgg16";
+  const std::vector<model::NamedLayer> layers = model::network_layers("vgg16");
+  const Profiles profs = vgg16_profiles(layers);
+
+  const DesignPair d = prepare_pair(p, o);
+  json j = suite_header("vgg16", p, o);
+  j["network"] = "vgg16";
+  j["shapes"] = o.quick ? "quick: channels / 4 (image channels kept), maps / 8 (even, >= 4)"
+                        : "full ImageNet shapes (224x224 input)";
+  j["limit_published_full_shapes"] = profs.limit_pub_full;
+  j["density_scale_paper_implied"] = profs.alpha;
+  j["paper"] = {{"speedup", kPaperVgg16Speedup},
+                {"source", std::string(kPaperCitation) + " (published figure)"}};
+  std::string md = vgg16_intro(p, o);
 
   json profiles = json::array();
-  const size_t total = 2 * layers.size();
-  size_t n = 0;
-  for (const Profile* prof : {&pub, &sparser}) {
+  Vgg16Runner runner{p, o, d, layers, rep};
+  for (const Profile* prof : {&profs.pub, &profs.sparser}) {
     json pj;
     pj["id"] = prof->id;
     pj["title"] = prof->title;
     pj["assumption"] = prof->assumption;
-    json lj = json::array();
-    uint64_t sum_s = 0, sum_d = 0, sum_ms = 0, sum_md = 0;
-    std::vector<std::pair<double, double>> md_req, md_meas;
-    std::vector<std::string> skipped;
-    std::string rows;
-    for (size_t i = 0; i < layers.size(); ++i) {
-      const model::NamedLayer& l = layers[i];
-      const model::LayerSpec spec = o.quick ? quick_layer(l.spec, p) : l.spec;
-      const std::string text = o.quick ? spec.to_string() : l.full_name();
-      const auto ts = Clock::now();
-      Point pt;
-      try {
-        pt = run_point(d, p, text, prof->zeros[i], model::Pattern::Uniform, o.seed);
-      } catch (const InputError& e) {  // does not fit the configuration or its buffers
-        skipped.push_back(fmt::format("{}: {}", l.name, e.what()));
-        say(o, fmt::format("vgg16 [{}/{}] {} skipped: {}", ++n, total, l.name, e.what()));
-        continue;
-      }
-      rep.mismatches += pt.mismatches;
-      const double m = double(spec.macs());
-      const double limit = 1.0 / (1.0 - prof->zeros[i]);
-      const double speedup = double(pt.dense_cycles) / double(pt.cycles);
-      sum_s += pt.cycles;
-      sum_d += pt.dense_cycles;
-      sum_ms += pt.model_cycles;
-      sum_md += pt.model_dense_cycles;
-      md_req.push_back({m, 1.0 - prof->zeros[i]});
-      md_meas.push_back({m, double(pt.nonzeros) / double(pt.activations)});
-      json e;
-      e["layer"] = l.name;
-      e["shape"] = spec.to_string();
-      e["macs"] = spec.macs();
-      e["zero_fraction"] = prof->zeros[i];
-      e["limit"] = limit;
-      e["measured_limit"] = pt.j["limit"];
-      e["cycles"] = pt.cycles;
-      e["dense_cycles"] = pt.dense_cycles;
-      e["speedup"] = speedup;
-      e["fraction_of_limit"] = speedup / limit;
-      e["model_speedup"] = pt.j["model_speedup"];
-      e["mismatches"] = pt.mismatches;
-      e["sim_seconds"] = pt.j["sim_seconds"];
-      e["simulated_cycles"] = pt.j["simulated_cycles"];
-      e["detail"] = pt.j["detail"];
-      rows += fmt::format(
-          "| {} | {}x{}x{} -> {} | {:.1f} | {:.1f}% | {} | {} | **{}** | {} | {} | "
-          "{} |\n",
-          l.name, spec.c, spec.h, spec.w, spec.k, m / 1e6, 100 * prof->zeros[i], grouped(pt.cycles),
-          grouped(pt.dense_cycles), xf(speedup), xf(limit), pct(speedup / limit),
-          opt_x(pt.j["model_speedup"]));
-      say(o, fmt::format("vgg16 [{}/{}] {} ({}, {:.0f}% zeros): {} of {} ({}){}; {:.1f} s", ++n,
-                         total, l.name, prof->id, 100 * prof->zeros[i], xf(speedup), xf(limit),
-                         pct(speedup / limit),
-                         pt.mismatches ? fmt::format(", {} MISMATCHES", pt.mismatches) : "",
-                         since(ts)));
-      lj.push_back(std::move(e));
-    }
-    pj["layers"] = lj;
-    pj["skipped"] = skipped;
-    const bool all_ran = skipped.empty();
-    rep.complete = rep.complete && all_ran;
-    json net;
-    net["complete"] = all_ran;
-    net["cycles"] = sum_s;
-    net["dense_cycles"] = sum_d;
-    net["speedup"] = sum_s ? double(sum_d) / double(sum_s) : 0.0;
-    net["limit"] = network_speedup_limit(md_req);
-    net["measured_limit"] = network_speedup_limit(md_meas);
-    net["fraction_of_limit"] = net["limit"].get<double>() > 0
-                                   ? net["speedup"].get<double>() / net["limit"].get<double>()
-                                   : 0.0;
-    net["model_speedup"] = sum_ms ? double(sum_md) / double(sum_ms) : 0.0;
-    net["paper_speedup"] = kPaperVgg16Speedup;
+    const ProfileRun r = runner.run_profile(*prof);
+    pj["layers"] = r.layers;
+    pj["skipped"] = r.skipped;
+    rep.complete = rep.complete && r.skipped.empty();
+    const json net = network_figures(r);
     pj["network"] = net;
-
-    md += fmt::format("### {}\n\n{}\n\n", prof->title, prof->assumption);
-    md += fmt::format("{{{{plot:vgg16_{}}}}}\n\n", prof->id);
-    md +=
-        "| layer | C x H x W -> K | MMACs | zeros | sparse cycles | dense cycles | speedup | "
-        "limit | % of limit | model |\n";
-    md += "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n";
-    md += rows;
-    md += fmt::format("| **whole network** | | | | {} | {} | **{}** | {} | {} | {} |\n\n",
-                      grouped(sum_s), grouped(sum_d), xf(net["speedup"].get<double>()),
-                      xf(net["limit"].get<double>()), pct(net["fraction_of_limit"].get<double>()),
-                      xf(net["model_speedup"].get<double>()));
-    if (!all_ran) {
-      md +=
-          "**Incomplete**: these layers did not run, so the whole-network figures cover only "
-          "the others:\n\n";
-      for (const auto& s : skipped) md += "- " + s + "\n";
-      md += "\n";
-    }
-    md += fmt::format(
-        "Whole network: **{}** against a limit of {} ({} of it); the paper reports **{:.2f}x** "
-        "for VGG16 (published figure, {}).{}\n\n",
-        xf(net["speedup"].get<double>()), xf(net["limit"].get<double>()),
-        pct(net["fraction_of_limit"].get<double>()), kPaperVgg16Speedup, kPaperCitation,
-        o.quick && prof == &pub
-            ? fmt::format(" At full shapes the limit of this profile is {}.", xf(limit_pub_full))
-            : "");
+    const std::string note = o.quick && prof == &profs.pub
+                                 ? fmt::format(" At full shapes the limit of this profile is {}.",
+                                               xf(profs.limit_pub_full))
+                                 : "";
+    md += profile_markdown(*prof, r, net, note);
     profiles.push_back(std::move(pj));
   }
   j["profiles"] = profiles;

@@ -9,7 +9,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
-#include <unistd.h>
+#include <unistd.h>  // also declares environ (_GNU_SOURCE, set by g++ and clang++)
 
 #include <algorithm>
 #include <cerrno>
@@ -21,8 +21,6 @@
 #include "sweep_util.h"
 #include "zasgen/app/sweep_exec.h"
 #include "zasgen/error.h"
-
-extern char** environ;
 
 namespace zasgen::app {
 

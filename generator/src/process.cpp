@@ -6,7 +6,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
-#include <unistd.h>
+#include <unistd.h>  // also declares environ (_GNU_SOURCE, set by g++ and clang++)
 
 #include <cerrno>
 #include <chrono>
@@ -15,8 +15,6 @@
 #include <sstream>
 #include <stdexcept>
 #include <thread>
-
-extern char** environ;
 
 namespace zasgen {
 

@@ -92,92 +92,182 @@ const Module& build_requant(Elab& e) {
   return mod;
 }
 
-const Module& build_drain(Elab& e, const Module& encoder) {
-  const Dims& d = e.dims;
-  const ArchParams& p = e.p;
-  const int T = d.taps, P = d.pes, L = d.lanes, A = d.acc, PA = d.p_addr, NP = positions(p);
-  const int RM = p.max_r, SM = p.max_s;
-  const bool has_table = p.format != Format::Dense;
-  const Module& requant = build_requant(e);
-  const Module& bias_mem = e.sram({SramKind::OneRW, p.bias.depth, p.bias.width});
-  Module& mod = e.module(
-      "drain",
-      {fmt::format("Output stage: drains a partial-sum set ({} position{} per cycle) through {} "
-                   "requantisers and re-encoders; clears sets.",
-                   NP, NP > 1 ? "s" : "", P)});
-  ModuleBuilder m(mod);
-  E clk = m.input("clk");
-  E rst_n = m.input("rst_n");
-  E run_start = m.input("run_start");
-  // Tile descriptors: what the drain of a set needs, captured when a tile starts on the set
-  // (the run registers may change before the drain runs: a deferred drain runs in the next run).
-  E t_start = m.input("t_start");
-  E t_set = m.input("t_set");
-  E t_group = m.input("t_group", d.group_idx);
-  E t_kvalid = m.input("t_kvalid", d.kvalid);
-  E r_oh = m.input("oh", d.cnt_h);
-  E r_ow = m.input("ow", d.cnt_w);
-  E r_pitch = m.input("pitch", d.pitch);
-  E r_pool = p.pool ? m.input("pool") : E();
-  E r_relu = m.input("relu");
-  E r_mult = m.input("mult", d.mult);
-  E r_shift = m.input("shift", d.shift);
-  E start = m.input("start");
-  E s_set = m.input("s_set");
-  E clr_start = m.input("clr_start");
-  E clr_mask = m.input("clr_mask", 2);
-  E d_set = m.output("d_set");
-  E d_en = m.output("d_en", T);
-  E d_addr = m.output("d_addr", T * PA);
-  E d_rdata = m.input("d_rdata", L * T * P * A);
-  E z_en = m.output("z_en", T);
-  E z_addr = m.output("z_addr", T * PA);
-  E z_mask = m.output("z_mask", 2);
-  E b_we = m.input("b_we");
-  E b_addr = m.input("b_addr", d.b_addr);
-  E b_wdata = m.input("b_wdata", p.bias.width);
-  E ewe = m.output("o_ewe", P);
-  E eaddr = m.output("o_eaddr", P * d.ent_addr);
-  E edata = m.output("o_edata", P * p.entry_bits);
-  E lim_e = m.input("lim_e", d.ent_count);
-  E twe, taddr, tdata, lim_t;
+namespace {
+
+// One step along an axis of the partial-sum layout: the quotient q and the remainder m (which
+// wraps at max_r or max_s) of the next position, and whether m wrapped.
+struct Step {
+  E wrap, q, m;
+};
+
+// A partial-sum position read this cycle: whether it is read, its bank and its address.
+struct Pos {
+  E valid, bank, addr;
+};
+
+// What the drain of a set needs, captured when a tile starts on the set (the run registers may
+// change before the drain runs: a deferred drain runs in the next run).
+struct Desc {
+  E oh, ow, pitch, pool, relu, mult, shift, kvalid, bias;
+};
+
+// The drain module, built in steps; the members are the nets the steps share.
+struct Drain {
+  Drain(Elab& e, const Module& encoder)
+      : d(e.dims),
+        p(e.p),
+        T(d.taps),
+        P(d.pes),
+        L(d.lanes),
+        A(d.acc),
+        PA(d.p_addr),
+        NP(positions(p)),
+        RM(p.max_r),
+        SM(p.max_s),
+        has_table(p.format != Format::Dense),
+        encoder(encoder),
+        requant(build_requant(e)),
+        bias_mem(e.sram({SramKind::OneRW, p.bias.depth, p.bias.width})),
+        mod(e.module("drain",
+                     {fmt::format("Output stage: drains a partial-sum set ({} position{} per "
+                                  "cycle) through {} requantisers and re-encoders; clears sets.",
+                                  NP, NP > 1 ? "s" : "", P)})),
+        m(mod) {}
+
+  void ports();
+  void registers();
+  void descriptors();
+  void positions_of_cycle();
+  void read_requests();
+  void iteration();
+  void sequencer();
+  void bias_memory();
+  void pipeline();
+  void bank_words();
+  void output_channel(int k);
+  void outputs();
+
+  Step advance(const std::string& n, const E& q, const E& mm, int mod_k);
+  Pos position(const std::string& n, const E& valid, const E& ym, const E& xm, const E& rb,
+               const E& xq);
+
+  const Dims& d;
+  const ArchParams& p;
+  const int T, P, L, A, PA, NP, RM, SM;
+  const bool has_table;
+  const int rmw = std::max(1, clog2(RM)), smw = std::max(1, clog2(SM));
+  const int rbw = PA + 1;                // row base: address of a row of positions
+  const int bw = std::max(1, clog2(T));  // bank number
+  const Module& encoder;
+  const Module& requant;
+  const Module& bias_mem;
+  Module& mod;
+  ModuleBuilder m;
+
+  // ports
+  E clk, rst_n, run_start, t_start, t_set, t_group, t_kvalid;
+  E r_oh, r_ow, r_pitch, r_pool, r_relu, r_mult, r_shift;
+  E start, s_set, clr_start, clr_mask;
+  E d_set, d_en, d_addr, d_rdata, z_en, z_addr, z_mask;
+  E b_we, b_addr, b_wdata;
+  E ewe, eaddr, edata, lim_e, twe, taddr, tdata, lim_t;
+  E cnt_sel, o_ecount, o_tcount, o_busy, o_overflow;
+  // state
+  E st_idle, st_clear, st_drain, state, set_q, cmask, caddr;
+  E oy, oyq, oym, rowbase, ox, oxq, oxm;
+  // descriptors, and the drained set's
+  std::vector<Desc> desc;
+  E bias_word, bias_ld, bias_set;
+  E oh, ow, pitch, pool, relu, mult, shift, kvalid_q, bias_q;
+  // positions of this cycle
+  E draining, clearing, poolv, step;
+  Step y1, x1;
+  E rowbase1, y_in1, x_in1;
+  std::vector<Pos> pos;
+  E ren, raddr;
+  // iteration
+  E ox_next, oy_next, row_wrap, done_pos, emit, row_last, ch_last;
+  Step y2, x2;
+  E rowbase2, last_caddr;
+  // pipeline
+  E v1, v2, emit2, emit3, rl3, cl3;
+  std::vector<E> bank1;               // the bank of each position, one cycle later
+  std::vector<std::vector<E>> words;  // [lane][position] = P*A bits
+  // per-PE encoder outputs
+  std::vector<E> ewe_v, eaddr_v, edata_v, twe_v, taddr_v, tdata_v, ecount_v, tcount_v, ovf_v;
+};
+
+void Drain::ports() {
+  clk = m.input("clk");
+  rst_n = m.input("rst_n");
+  run_start = m.input("run_start");
+  // Tile descriptors (Desc).
+  t_start = m.input("t_start");
+  t_set = m.input("t_set");
+  t_group = m.input("t_group", d.group_idx);
+  t_kvalid = m.input("t_kvalid", d.kvalid);
+  r_oh = m.input("oh", d.cnt_h);
+  r_ow = m.input("ow", d.cnt_w);
+  r_pitch = m.input("pitch", d.pitch);
+  r_pool = p.pool ? m.input("pool") : E();
+  r_relu = m.input("relu");
+  r_mult = m.input("mult", d.mult);
+  r_shift = m.input("shift", d.shift);
+  start = m.input("start");
+  s_set = m.input("s_set");
+  clr_start = m.input("clr_start");
+  clr_mask = m.input("clr_mask", 2);
+  d_set = m.output("d_set");
+  d_en = m.output("d_en", T);
+  d_addr = m.output("d_addr", T * PA);
+  d_rdata = m.input("d_rdata", L * T * P * A);
+  z_en = m.output("z_en", T);
+  z_addr = m.output("z_addr", T * PA);
+  z_mask = m.output("z_mask", 2);
+  b_we = m.input("b_we");
+  b_addr = m.input("b_addr", d.b_addr);
+  b_wdata = m.input("b_wdata", p.bias.width);
+  ewe = m.output("o_ewe", P);
+  eaddr = m.output("o_eaddr", P * d.ent_addr);
+  edata = m.output("o_edata", P * p.entry_bits);
+  lim_e = m.input("lim_e", d.ent_count);
   if (has_table) {
     twe = m.output("o_twe", P);
     taddr = m.output("o_taddr", P * d.tab_addr);
     tdata = m.output("o_tdata", P * p.table_bits);
     lim_t = m.input("lim_t", d.tab_count);
   }
-  E cnt_sel = m.input("cnt_sel", d.bank);
-  E o_ecount = m.output("o_ecount", d.ent_count);
-  E o_tcount = m.output("o_tcount", d.tab_count);
-  E o_busy = m.output("o_busy");
-  E o_overflow = m.output("o_overflow");
+  cnt_sel = m.input("cnt_sel", d.bank);
+  o_ecount = m.output("o_ecount", d.ent_count);
+  o_tcount = m.output("o_tcount", d.tab_count);
+  o_busy = m.output("o_busy");
+  o_overflow = m.output("o_overflow");
+}
 
-  // ---- state
-  const E st_idle = m.localparam("ST_IDLE", 2, 0, "nothing to drain or clear");
-  const E st_clear = m.localparam("ST_CLEAR", 2, 1, "writing zeros into partial-sum sets");
-  const E st_drain = m.localparam("ST_DRAIN", 2, 2, "reading a tile out through the output stage");
-  E state = m.reg_reset("state", st_idle);
-  E set_q = m.reg_reset("set_q", 1, 0);
-  E cmask = m.reg_reset("cmask", 2, 0);
-  E caddr = m.reg_reset("caddr", PA, 0);
-  const int rmw = std::max(1, clog2(RM)), smw = std::max(1, clog2(SM));
-  const int rbw = PA + 1;
-  E oy = m.reg_reset("oy", d.cnt_h + 1, 0);
-  E oyq = m.reg_reset("oyq", d.pq, 0);
-  E oym = m.reg_reset("oym", rmw, 0);
-  E rowbase = m.reg_reset("rowbase", rbw, 0);
-  E ox = m.reg_reset("ox", d.cnt_w + 1, 0);
-  E oxq = m.reg_reset("oxq", d.pc, 0);
-  E oxm = m.reg_reset("oxm", smw, 0);
+void Drain::registers() {
+  st_idle = m.localparam("ST_IDLE", 2, 0, "nothing to drain or clear");
+  st_clear = m.localparam("ST_CLEAR", 2, 1, "writing zeros into partial-sum sets");
+  st_drain = m.localparam("ST_DRAIN", 2, 2, "reading a tile out through the output stage");
+  state = m.reg_reset("state", st_idle);
+  set_q = m.reg_reset("set_q", 1, 0);
+  cmask = m.reg_reset("cmask", 2, 0);
+  caddr = m.reg_reset("caddr", PA, 0);
+  oy = m.reg_reset("oy", d.cnt_h + 1, 0);
+  oyq = m.reg_reset("oyq", d.pq, 0);
+  oym = m.reg_reset("oym", rmw, 0);
+  rowbase = m.reg_reset("rowbase", rbw, 0);
+  ox = m.reg_reset("ox", d.cnt_w + 1, 0);
+  oxq = m.reg_reset("oxq", d.pc, 0);
+  oxm = m.reg_reset("oxm", smw, 0);
+}
 
-  struct Desc {
-    E oh, ow, pitch, pool, relu, mult, shift, kvalid, bias;
-  };
-  std::vector<Desc> desc(2);
-  E bias_word = m.wire("bias_word", p.bias.width);
-  E bias_ld = m.reg_reset("bias_ld", 1, 0);
-  E bias_set = m.reg_reset("bias_set", 1, 0);
+// One descriptor per partial-sum set, written when a tile starts on the set; its bias arrives
+// from the bias memory a cycle later.
+void Drain::descriptors() {
+  desc.resize(2);
+  bias_word = m.wire("bias_word", p.bias.width);
+  bias_ld = m.reg_reset("bias_ld", 1, 0);
+  bias_set = m.reg_reset("bias_set", 1, 0);
   for (int s = 0; s < 2; ++s) {
     const std::string n = fmt::format("t{}_", s);
     Desc& q = desc[size_t(s)];
@@ -209,66 +299,62 @@ const Module& build_drain(Elab& e, const Module& encoder) {
     b.set(bias_set, t_set);
   }
   // The set being drained selects its descriptor.
-  E oh = m.wire("oh_d", mux(set_q, desc[1].oh, desc[0].oh));
-  E ow = m.wire("ow_d", mux(set_q, desc[1].ow, desc[0].ow));
-  E pitch = m.wire("pitch_d", mux(set_q, desc[1].pitch, desc[0].pitch));
-  E pool = p.pool ? m.wire("pool_d", mux(set_q, desc[1].pool, desc[0].pool)) : E();
-  E relu = m.wire("relu_d", mux(set_q, desc[1].relu, desc[0].relu));
-  E mult = m.wire("mult_d", mux(set_q, desc[1].mult, desc[0].mult));
-  E shift = m.wire("shift_d", mux(set_q, desc[1].shift, desc[0].shift));
-  E kvalid_q = m.wire("kvalid_d", mux(set_q, desc[1].kvalid, desc[0].kvalid));
-  E bias_q = m.wire("bias_d", mux(set_q, desc[1].bias, desc[0].bias));
+  oh = m.wire("oh_d", mux(set_q, desc[1].oh, desc[0].oh));
+  ow = m.wire("ow_d", mux(set_q, desc[1].ow, desc[0].ow));
+  pitch = m.wire("pitch_d", mux(set_q, desc[1].pitch, desc[0].pitch));
+  pool = p.pool ? m.wire("pool_d", mux(set_q, desc[1].pool, desc[0].pool)) : E();
+  relu = m.wire("relu_d", mux(set_q, desc[1].relu, desc[0].relu));
+  mult = m.wire("mult_d", mux(set_q, desc[1].mult, desc[0].mult));
+  shift = m.wire("shift_d", mux(set_q, desc[1].shift, desc[0].shift));
+  kvalid_q = m.wire("kvalid_d", mux(set_q, desc[1].kvalid, desc[0].kvalid));
+  bias_q = m.wire("bias_d", mux(set_q, desc[1].bias, desc[0].bias));
+}
 
-  E draining = m.wire("draining", state == st_drain);
-  E clearing = m.wire("clearing", state == st_clear);
-  E poolv = p.pool ? pool : zeros(1);
-  E step = m.wire("step", mux(poolv, lit(2, 2), lit(2, 1)));
+// (q, m) + 1 along an axis, with m wrapping at mod_k (max_r or max_s).
+Step Drain::advance(const std::string& n, const E& q, const E& mm, int mod_k) {
+  E wrap = m.wire(n + "_w", eq(mm, uint64_t(mod_k - 1)));
+  E q1 = m.wire(n + "_q", mux(wrap, add(q, 1), q));
+  E m1 = m.wire(n + "_m", mux(wrap, zeros(mm.width()), add(mm, 1)));
+  return Step{wrap, q1, m1};
+}
 
-  // (q, m) + 1 and + step along each axis, with m wrapping at max_r / max_s.
-  struct Step {
-    E wrap, q, m;
-  };
-  auto inc = [&](const std::string& n, const E& q, const E& mm, int mod_k) {
-    E wrap = m.wire(n + "_w", eq(mm, uint64_t(mod_k - 1)));
-    E q1 = m.wire(n + "_q", mux(wrap, add(q, 1), q));
-    E m1 = m.wire(n + "_m", mux(wrap, zeros(mm.width()), add(mm, 1)));
-    return Step{wrap, q1, m1};
-  };
-  const Step y1 = inc("y1", oyq, oym, RM);
-  const Step x1 = inc("x1", oxq, oxm, SM);
-  const E oyq1 = y1.q, oym1 = y1.m, oxq1 = x1.q, oxm1 = x1.m;
-  E rowbase1 = m.wire("rowbase1", mux(y1.wrap, rowbase + zext(pitch, rbw), rowbase));
+// The bank and address of the position (ym, xm) in the row at rb, column quotient xq.
+Pos Drain::position(const std::string& n, const E& valid, const E& ym, const E& xm, const E& rb,
+                    const E& xq) {
+  // bank = ym * max_s + xm
+  E ymul = m.mul(n + "_ym", ym, lit(clog2(SM + 1), uint64_t(SM)));
+  const int w = std::max(ymul.width(), bw) + 1;
+  E bsum = m.wire(n + "_bs", zext(ymul, w) + zext(xm, w));
+  E bank = fit(m, n + "_bank", bsum, bw);
+  E asum = m.wire(n + "_as", rb + zext(xq, rbw));
+  E addr = fit(m, n + "_addr", asum, PA);
+  return Pos{m.wire(n + "_v", valid), m.wire(n + "_b", bank), m.wire(n + "_a", addr)};
+}
 
-  // The (up to) four positions of this cycle: A (oy, ox), B (oy, ox+1), C (oy+1, ox),
-  // D (oy+1, ox+1).
-  E y_in1 = m.wire("y_in1", add(oy, 1) < zext(oh, d.cnt_h + 1));
-  E x_in1 = m.wire("x_in1", add(ox, 1) < zext(ow, d.cnt_w + 1));
-  struct Pos {
-    E valid, bank, addr;
-  };
-  std::vector<Pos> pos;
-  const int bw = std::max(1, clog2(T));
-  auto mkpos = [&](const std::string& n, const E& valid, const E& ym, const E& xm, const E& rb,
-                   const E& xq) {
-    // bank = ym * max_s + xm
-    E ymul = m.mul(n + "_ym", ym, lit(clog2(SM + 1), uint64_t(SM)));
-    const int w = std::max(ymul.width(), bw) + 1;
-    E bsum = m.wire(n + "_bs", zext(ymul, w) + zext(xm, w));
-    E bank = fit(m, n + "_bank", bsum, bw);
-    E asum = m.wire(n + "_as", rb + zext(xq, rbw));
-    E addr = fit(m, n + "_addr", asum, PA);
-    return Pos{m.wire(n + "_v", valid), m.wire(n + "_b", bank), m.wire(n + "_a", addr)};
-  };
-  pos.push_back(mkpos("pa", draining, oym, oxm, rowbase, oxq));
+// The (up to) four positions of this cycle: A (oy, ox), B (oy, ox+1), C (oy+1, ox),
+// D (oy+1, ox+1).
+void Drain::positions_of_cycle() {
+  draining = m.wire("draining", state == st_drain);
+  clearing = m.wire("clearing", state == st_clear);
+  poolv = p.pool ? pool : zeros(1);
+  step = m.wire("step", mux(poolv, lit(2, 2), lit(2, 1)));
+  y1 = advance("y1", oyq, oym, RM);
+  x1 = advance("x1", oxq, oxm, SM);
+  rowbase1 = m.wire("rowbase1", mux(y1.wrap, rowbase + zext(pitch, rbw), rowbase));
+  y_in1 = m.wire("y_in1", add(oy, 1) < zext(oh, d.cnt_h + 1));
+  x_in1 = m.wire("x_in1", add(ox, 1) < zext(ow, d.cnt_w + 1));
+  pos.push_back(position("pa", draining, oym, oxm, rowbase, oxq));
   if (NP == 4) {
-    pos.push_back(mkpos("pb", draining && poolv && x_in1, oym, oxm1, rowbase, oxq1));
-    pos.push_back(mkpos("pc", draining && poolv && y_in1, oym1, oxm, rowbase1, oxq));
-    pos.push_back(mkpos("pd", draining && poolv && y_in1 && x_in1, oym1, oxm1, rowbase1, oxq1));
+    pos.push_back(position("pb", draining && poolv && x_in1, oym, x1.m, rowbase, x1.q));
+    pos.push_back(position("pc", draining && poolv && y_in1, y1.m, oxm, rowbase1, oxq));
+    pos.push_back(position("pd", draining && poolv && y_in1 && x_in1, y1.m, x1.m, rowbase1, x1.q));
   } else {
-    m.unused(cat({x_in1, y_in1, oyq1, oxq1, rowbase1}));
+    m.unused(cat({x_in1, y_in1, y1.q, x1.q, rowbase1}));
   }
+}
 
-  // Read requests per bank.
+// Read requests per bank.
+void Drain::read_requests() {
   std::vector<E> en_bits, addr_bits;
   for (int b = 0; b < T; ++b) {
     E en = zeros(1);
@@ -281,97 +367,102 @@ const Module& build_drain(Elab& e, const Module& encoder) {
     en_bits.push_back(m.wire(fmt::format("ren{}", b), en));
     addr_bits.push_back(m.wire(fmt::format("raddr{}", b), ad));
   }
-  E ren = m.wire("ren", cat(std::vector<E>(en_bits.rbegin(), en_bits.rend())));
-  E raddr = m.wire("raddr", cat(std::vector<E>(addr_bits.rbegin(), addr_bits.rend())));
+  ren = m.wire("ren", cat(std::vector<E>(en_bits.rbegin(), en_bits.rend())));
+  raddr = m.wire("raddr", cat(std::vector<E>(addr_bits.rbegin(), addr_bits.rend())));
   m.assign(d_en, ren);
   m.assign(d_addr, raddr);
   m.assign(d_set, set_q);
+}
 
-  // Iteration.
-  E ox_next = m.wire("ox_next", ox + zext(step, d.cnt_w + 1));
-  E oy_next = m.wire("oy_next", oy + zext(step, d.cnt_h + 1));
-  E row_wrap = m.wire("row_wrap", ox_next >= zext(ow, d.cnt_w + 1));
-  E done_pos = m.wire("done_pos", row_wrap && oy_next >= zext(oh, d.cnt_h + 1));
-  E emit = m.wire("emit", draining && (!poolv || (y_in1 && x_in1)), "a complete output");
+// Where the walk goes next, and whether this cycle completes an output.
+void Drain::iteration() {
+  ox_next = m.wire("ox_next", ox + zext(step, d.cnt_w + 1));
+  oy_next = m.wire("oy_next", oy + zext(step, d.cnt_h + 1));
+  row_wrap = m.wire("row_wrap", ox_next >= zext(ow, d.cnt_w + 1));
+  done_pos = m.wire("done_pos", row_wrap && oy_next >= zext(oh, d.cnt_h + 1));
+  emit = m.wire("emit", draining && (!poolv || (y_in1 && x_in1)), "a complete output");
   // Last output of a row / of the channel: the next window would be incomplete.
   E after = m.wire("after", zext(step, d.cnt_w + 1) + zext(poolv, d.cnt_w + 1));
-  E row_last = m.wire("row_last", ox + after >= zext(ow, d.cnt_w + 1));
+  row_last = m.wire("row_last", ox + after >= zext(ow, d.cnt_w + 1));
   E after_y = m.wire("after_y", zext(step, d.cnt_h + 1) + zext(poolv, d.cnt_h + 1));
-  E ch_last = m.wire("ch_last", row_last && oy + after_y >= zext(oh, d.cnt_h + 1));
-  const Step y2 = inc("y2", oyq1, oym1, RM);
-  const Step x2 = inc("x2", oxq1, oxm1, SM);
-  const E oyq2 = y2.q, oym2 = y2.m, oxq2 = x2.q, oxm2 = x2.m;
-  E rowbase2 = m.wire("rowbase2", mux(y2.wrap, rowbase1 + zext(pitch, rbw), rowbase1));
-  if (NP == 1) m.unused(cat({oyq2, oym2, oxq2, oxm2, rowbase2}));
-  E last_caddr = m.wire("last_caddr", eq(caddr, uint64_t(p.psum.depth - 1)));
-  {
-    Body b = m.seq_reset(clk, rst_n, "sequencing");
-    b.switch_(state,
-              {
-                  {{st_idle},
-                   [&](Body& t) {
-                     t.if_(
-                         clr_start,
-                         [&](Body& u) {
-                           u.set(state, st_clear);
-                           u.set(cmask, clr_mask);
-                           u.set(caddr, zeros(PA));
-                         },
-                         [&](Body& u) {
-                           u.if_(start, [&](Body& v) {
-                             v.set(state, st_drain);
-                             v.set(set_q, s_set);
-                             v.set(oy, zeros(d.cnt_h + 1));
-                             v.set(oyq, zeros(d.pq));
-                             v.set(oym, zeros(rmw));
-                             v.set(rowbase, zeros(rbw));
-                             v.set(ox, zeros(d.cnt_w + 1));
-                             v.set(oxq, zeros(d.pc));
-                             v.set(oxm, zeros(smw));
-                           });
-                         });
-                   }},
-                  {{st_clear},
-                   [&](Body& t) {
-                     t.set(caddr, add(caddr, 1));
-                     t.if_(last_caddr, [&](Body& u) { u.set(state, st_idle); });
-                   }},
-                  {{st_drain},
-                   [&](Body& t) {
-                     t.if_(
-                         row_wrap,
-                         [&](Body& u) {
-                           u.set(ox, zeros(d.cnt_w + 1));
-                           u.set(oxq, zeros(d.pc));
-                           u.set(oxm, zeros(smw));
-                           u.set(oy, oy_next);
-                           if (NP == 4) {
-                             u.set(oyq, mux(poolv, oyq2, oyq1));
-                             u.set(oym, mux(poolv, oym2, oym1));
-                             u.set(rowbase, mux(poolv, rowbase2, rowbase1));
-                           } else {
-                             u.set(oyq, oyq1);
-                             u.set(oym, oym1);
-                             u.set(rowbase, rowbase1);
-                           }
-                           u.if_(done_pos, [&](Body& v) { v.set(state, st_idle); });
-                         },
-                         [&](Body& u) {
-                           u.set(ox, ox_next);
-                           if (NP == 4) {
-                             u.set(oxq, mux(poolv, oxq2, oxq1));
-                             u.set(oxm, mux(poolv, oxm2, oxm1));
-                           } else {
-                             u.set(oxq, oxq1);
-                             u.set(oxm, oxm1);
-                           }
-                         });
-                   }},
-              },
-              nullptr);
-  }
+  ch_last = m.wire("ch_last", row_last && oy + after_y >= zext(oh, d.cnt_h + 1));
+  y2 = advance("y2", y1.q, y1.m, RM);
+  x2 = advance("x2", x1.q, x1.m, SM);
+  rowbase2 = m.wire("rowbase2", mux(y2.wrap, rowbase1 + zext(pitch, rbw), rowbase1));
+  if (NP == 1) m.unused(cat({y2.q, y2.m, x2.q, x2.m, rowbase2}));
+  last_caddr = m.wire("last_caddr", eq(caddr, uint64_t(p.psum.depth - 1)));
+}
 
-  // Bias of a tile's group: read when the tile starts, kept in its descriptor.
+// Idle -> clear (every address of the masked sets) or drain (the walk over the positions).
+void Drain::sequencer() {
+  Body b = m.seq_reset(clk, rst_n, "sequencing");
+  b.switch_(state,
+            {
+                {{st_idle},
+                 [&](Body& t) {
+                   t.if_(
+                       clr_start,
+                       [&](Body& u) {
+                         u.set(state, st_clear);
+                         u.set(cmask, clr_mask);
+                         u.set(caddr, zeros(PA));
+                       },
+                       [&](Body& u) {
+                         u.if_(start, [&](Body& v) {
+                           v.set(state, st_drain);
+                           v.set(set_q, s_set);
+                           v.set(oy, zeros(d.cnt_h + 1));
+                           v.set(oyq, zeros(d.pq));
+                           v.set(oym, zeros(rmw));
+                           v.set(rowbase, zeros(rbw));
+                           v.set(ox, zeros(d.cnt_w + 1));
+                           v.set(oxq, zeros(d.pc));
+                           v.set(oxm, zeros(smw));
+                         });
+                       });
+                 }},
+                {{st_clear},
+                 [&](Body& t) {
+                   t.set(caddr, add(caddr, 1));
+                   t.if_(last_caddr, [&](Body& u) { u.set(state, st_idle); });
+                 }},
+                {{st_drain},
+                 [&](Body& t) {
+                   t.if_(
+                       row_wrap,
+                       [&](Body& u) {
+                         u.set(ox, zeros(d.cnt_w + 1));
+                         u.set(oxq, zeros(d.pc));
+                         u.set(oxm, zeros(smw));
+                         u.set(oy, oy_next);
+                         if (NP == 4) {
+                           u.set(oyq, mux(poolv, y2.q, y1.q));
+                           u.set(oym, mux(poolv, y2.m, y1.m));
+                           u.set(rowbase, mux(poolv, rowbase2, rowbase1));
+                         } else {
+                           u.set(oyq, y1.q);
+                           u.set(oym, y1.m);
+                           u.set(rowbase, rowbase1);
+                         }
+                         u.if_(done_pos, [&](Body& v) { v.set(state, st_idle); });
+                       },
+                       [&](Body& u) {
+                         u.set(ox, ox_next);
+                         if (NP == 4) {
+                           u.set(oxq, mux(poolv, x2.q, x1.q));
+                           u.set(oxm, mux(poolv, x2.m, x1.m));
+                         } else {
+                           u.set(oxq, x1.q);
+                           u.set(oxm, x1.m);
+                         }
+                       });
+                 }},
+            },
+            nullptr);
+}
+
+// Bias of a tile's group: read when the tile starts, kept in its descriptor.
+void Drain::bias_memory() {
   m.inst(bias_mem, "u_bias")
       .conn("clk", clk)
       .conn("ce", m.wire("b_ce", b_we || t_start))
@@ -379,14 +470,17 @@ const Module& build_drain(Elab& e, const Module& encoder) {
       .conn("addr", m.wire("bias_addr", mux(b_we, b_addr, fit(m, "grp", t_group, d.b_addr))))
       .conn("wdata", b_wdata)
       .conn("rdata", bias_word);
+}
 
-  // ---- pipeline D0 -> D1: position metadata and the delayed clear of what was read.
-  E v1 = m.reg_reset("v1", 1, 0);
+// D0 -> D1 -> D2 -> D3: position metadata follows the words through the requantiser; the words
+// read at D0 are cleared at D1 (or every address while clearing).
+void Drain::pipeline() {
+  v1 = m.reg_reset("v1", 1, 0);
   E emit1 = m.reg_reset("emit1", 1, 0);
   E rl1 = m.reg("rl1", 1), cl1 = m.reg("cl1", 1);
   E zen_q = m.reg_reset("zen_q", T, 0);
   E zaddr_q = m.reg("zaddr_q", T * PA);
-  std::vector<E> bank1;  // with one bank (1x1 kernels) every word comes from bank 0
+  // With one bank (1x1 kernels) every word comes from bank 0.
   if (T > 1)
     for (size_t k = 0; k < pos.size(); ++k) bank1.push_back(m.reg(fmt::format("bank1_{}", k), bw));
   {
@@ -405,9 +499,12 @@ const Module& build_drain(Elab& e, const Module& encoder) {
   m.assign(z_en, mux(clearing, ones(T), zen_q));
   m.assign(z_addr, mux(clearing, rep(T, caddr), zaddr_q));
   m.assign(z_mask, mux(clearing, cmask, mux(set_q, lit(2, 2), lit(2, 1))));
-  E emit2 = m.reg_reset("emit2", 1, 0), emit3 = m.reg_reset("emit3", 1, 0);
-  E rl2 = m.reg("rl2", 1), cl2 = m.reg("cl2", 1), rl3 = m.reg("rl3", 1), cl3 = m.reg("cl3", 1);
-  E v2 = m.reg_reset("v2", 1, 0);
+  emit2 = m.reg_reset("emit2", 1, 0);
+  emit3 = m.reg_reset("emit3", 1, 0);
+  E rl2 = m.reg("rl2", 1), cl2 = m.reg("cl2", 1);
+  rl3 = m.reg("rl3", 1);
+  cl3 = m.reg("cl3", 1);
+  v2 = m.reg_reset("v2", 1, 0);
   {
     Body b = m.seq_reset(clk, rst_n);
     b.set(emit2, emit1);
@@ -421,75 +518,82 @@ const Module& build_drain(Elab& e, const Module& encoder) {
     b.set(rl3, rl2);
     b.set(cl3, cl2);
   }
+}
 
-  // ---- per PE: pick the positions' words out of the banks, requantise, re-encode.
-  std::vector<std::vector<E>> words(L);  // [lane][position] = P*A bits
+// Each position's word, picked out of the banks of each lane.
+void Drain::bank_words() {
+  words.resize(size_t(L));
   for (int l = 0; l < L; ++l) {
     for (size_t k = 0; k < pos.size(); ++k) {
       E w = d_rdata.bits((l * T + 0) * P * A, P * A);
       for (int b = 1; b < T; ++b)
         w = mux(eq(bank1[k], uint64_t(b)), d_rdata.bits((l * T + b) * P * A, P * A), w);
-      words[l].push_back(m.wire(fmt::format("word_l{}_p{}", l, k), w));
+      words[size_t(l)].push_back(m.wire(fmt::format("word_l{}_p{}", l, k), w));
     }
   }
-  std::vector<E> ewe_v, eaddr_v, edata_v, twe_v, taddr_v, tdata_v, ecount_v, tcount_v, ovf_v;
-  const int kvw = d.kvalid;
-  for (int k = 0; k < P; ++k) {
-    std::vector<E> wparts;  // lane-major, position-minor, MSB first
-    for (int l = L - 1; l >= 0; --l)
-      for (int q = int(pos.size()) - 1; q >= 0; --q) wparts.push_back(words[l][q].bits(k * A, A));
-    E val = m.wire(fmt::format("val{}", k), d.act);
-    auto rq = m.inst(requant, fmt::format("u_rq{}", k));
-    rq.conn("clk", clk).conn("i_en", v1);
-    if (p.pool) rq.conn("i_pool", pool);
-    rq.conn("i_relu", relu)
-        .conn("i_mult", mult)
-        .conn("i_shift", shift)
-        .conn("i_bias", bias_q.bits(k * d.bias_w, d.bias_w))
-        .conn("i_words", cat(wparts))
-        .conn("o_val", val);
-    E en = m.wire(fmt::format("pe_en{}", k), lit(kvw, uint64_t(k)) < kvalid_q);
-    E we = m.wire(fmt::format("ewe{}", k), 1);
-    E ea = m.wire(fmt::format("eaddr{}", k), d.ent_addr);
-    E ed = m.wire(fmt::format("edata{}", k), p.entry_bits);
-    E ec = m.wire(fmt::format("ecount{}", k), d.ent_count);
-    E ov = m.wire(fmt::format("ovf{}", k), 1);
-    auto eb = m.inst(encoder, fmt::format("u_enc{}", k));
-    eb.conn("clk", clk)
-        .conn("rst_n", rst_n)
-        .conn("run_start", run_start)
-        .conn("en", en)
-        .conn("i_valid", emit3)
-        .conn("i_val", val)
-        .conn("i_row_last", rl3)
-        .conn("i_ch_last", cl3)
-        .conn("lim_e", lim_e)
-        .conn("o_ewe", we)
-        .conn("o_eaddr", ea)
-        .conn("o_edata", ed)
-        .conn("o_ecount", ec)
-        .conn("o_overflow", ov);
-    ewe_v.push_back(we);
-    eaddr_v.push_back(ea);
-    edata_v.push_back(ed);
-    ecount_v.push_back(ec);
-    ovf_v.push_back(ov);
-    if (has_table) {
-      E tw = m.wire(fmt::format("twe{}", k), 1);
-      E ta = m.wire(fmt::format("taddr{}", k), d.tab_addr);
-      E td = m.wire(fmt::format("tdata{}", k), p.table_bits);
-      E tc = m.wire(fmt::format("tcount{}", k), d.tab_count);
-      eb.conn("lim_t", lim_t)
-          .conn("o_twe", tw)
-          .conn("o_taddr", ta)
-          .conn("o_tdata", td)
-          .conn("o_tcount", tc);
-      twe_v.push_back(tw);
-      taddr_v.push_back(ta);
-      tdata_v.push_back(td);
-      tcount_v.push_back(tc);
-    }
+}
+
+// Output channel of PE k: its accumulators through a requantiser into its re-encoder.
+void Drain::output_channel(int k) {
+  std::vector<E> wparts;  // lane-major, position-minor, MSB first
+  for (int l = L - 1; l >= 0; --l)
+    for (int q = int(pos.size()) - 1; q >= 0; --q)
+      wparts.push_back(words[size_t(l)][size_t(q)].bits(k * A, A));
+  E val = m.wire(fmt::format("val{}", k), d.act);
+  auto rq = m.inst(requant, fmt::format("u_rq{}", k));
+  rq.conn("clk", clk).conn("i_en", v1);
+  if (p.pool) rq.conn("i_pool", pool);
+  rq.conn("i_relu", relu)
+      .conn("i_mult", mult)
+      .conn("i_shift", shift)
+      .conn("i_bias", bias_q.bits(k * d.bias_w, d.bias_w))
+      .conn("i_words", cat(wparts))
+      .conn("o_val", val);
+  E en = m.wire(fmt::format("pe_en{}", k), lit(d.kvalid, uint64_t(k)) < kvalid_q);
+  E we = m.wire(fmt::format("ewe{}", k), 1);
+  E ea = m.wire(fmt::format("eaddr{}", k), d.ent_addr);
+  E ed = m.wire(fmt::format("edata{}", k), p.entry_bits);
+  E ec = m.wire(fmt::format("ecount{}", k), d.ent_count);
+  E ov = m.wire(fmt::format("ovf{}", k), 1);
+  auto eb = m.inst(encoder, fmt::format("u_enc{}", k));
+  eb.conn("clk", clk)
+      .conn("rst_n", rst_n)
+      .conn("run_start", run_start)
+      .conn("en", en)
+      .conn("i_valid", emit3)
+      .conn("i_val", val)
+      .conn("i_row_last", rl3)
+      .conn("i_ch_last", cl3)
+      .conn("lim_e", lim_e)
+      .conn("o_ewe", we)
+      .conn("o_eaddr", ea)
+      .conn("o_edata", ed)
+      .conn("o_ecount", ec)
+      .conn("o_overflow", ov);
+  ewe_v.push_back(we);
+  eaddr_v.push_back(ea);
+  edata_v.push_back(ed);
+  ecount_v.push_back(ec);
+  ovf_v.push_back(ov);
+  if (has_table) {
+    E tw = m.wire(fmt::format("twe{}", k), 1);
+    E ta = m.wire(fmt::format("taddr{}", k), d.tab_addr);
+    E td = m.wire(fmt::format("tdata{}", k), p.table_bits);
+    E tc = m.wire(fmt::format("tcount{}", k), d.tab_count);
+    eb.conn("lim_t", lim_t)
+        .conn("o_twe", tw)
+        .conn("o_taddr", ta)
+        .conn("o_tdata", td)
+        .conn("o_tcount", tc);
+    twe_v.push_back(tw);
+    taddr_v.push_back(ta);
+    tdata_v.push_back(td);
+    tcount_v.push_back(tc);
   }
+}
+
+// The encoders' writes, the selected bank's counts, overflow and busy.
+void Drain::outputs() {
   auto msb_first = [](std::vector<E> v) { return cat(std::vector<E>(v.rbegin(), v.rend())); };
   m.assign(ewe, msb_first(ewe_v));
   m.assign(eaddr, msb_first(eaddr_v));
@@ -501,8 +605,8 @@ const Module& build_drain(Elab& e, const Module& encoder) {
   }
   E esel = ecount_v[0], tsel = has_table ? tcount_v[0] : zeros(d.tab_count);
   for (int k = 1; k < P; ++k) {
-    esel = mux(eq(cnt_sel, uint64_t(k)), ecount_v[k], esel);
-    if (has_table) tsel = mux(eq(cnt_sel, uint64_t(k)), tcount_v[k], tsel);
+    esel = mux(eq(cnt_sel, uint64_t(k)), ecount_v[size_t(k)], esel);
+    if (has_table) tsel = mux(eq(cnt_sel, uint64_t(k)), tcount_v[size_t(k)], tsel);
   }
   if (P == 1) m.unused(cnt_sel);
   m.assign(o_ecount, esel);
@@ -517,7 +621,25 @@ const Module& build_drain(Elab& e, const Module& encoder) {
     b.set(tail, emit3);
   }
   m.assign(o_busy, state != st_idle || v1 || v2 || emit2 || emit3 || tail);
-  return mod;
+}
+
+}  // namespace
+
+const Module& build_drain(Elab& e, const Module& encoder) {
+  Drain g(e, encoder);
+  g.ports();
+  g.registers();
+  g.descriptors();
+  g.positions_of_cycle();
+  g.read_requests();
+  g.iteration();
+  g.sequencer();
+  g.bias_memory();
+  g.pipeline();
+  g.bank_words();
+  for (int k = 0; k < g.P; ++k) g.output_channel(k);
+  g.outputs();
+  return g.mod;
 }
 
 }  // namespace zasgen::rtl::arch

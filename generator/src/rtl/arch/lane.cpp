@@ -7,75 +7,132 @@
 #include "zasgen/util.h"
 
 namespace zasgen::rtl::arch {
+namespace {
 
-const Module& build_lane(Elab& e, int /*lane*/, const Module& decoder, const Module& wload,
-                         const Module& scatter, const Module& pe, const Module& psum) {
-  const Dims& d = e.dims;
-  const ArchParams& p = e.p;
-  const int T = d.taps, P = d.pes, Bw = p.weights.banks;
-  const int selw = std::max(1, clog2(Bw));
-  const bool has_table = p.format != Format::Dense;
-  const int pw = d.act + d.wgt;
-  Module& mod = e.module(
+Module& lane_module(Elab& e) {
+  return e.module(
       "lane",
-      {fmt::format("Activation lane: decoder, weight loader, scatter, {} PEs, partial sums.", P)});
-  ModuleBuilder m(mod);
-  E clk = m.input("clk");
-  E rst_n = m.input("rst_n");
-  E lane_id = m.input("lane_id", d.bank);
-  E run_start = m.input("run_start");
-  E run_busy = m.input("run_busy");
-  E tile_start = m.input("tile_start");
-  E c_set = m.input("c_set");
-  E c_run = m.input("c_run", d.cnt_c);
-  E rows = m.input("rows", d.cnt_h);
-  E wid = m.input("wid", d.cnt_w);
-  E kr = m.input("r", d.kr);
-  E ks = m.input("s", d.ks);
-  E stride = m.input("stride", d.stride);
-  E yoff = m.input("yoff", d.pad);
-  E pad = m.input("pad", d.pad);
-  E oh = m.input("oh", d.cnt_h);
-  E ow = m.input("ow", d.cnt_w);
-  E pitch = m.input("pitch", d.pitch);
-  E wrows = m.input("wrows", d.wrows);
-  E o_bank = m.output("o_bank", d.bank);
-  E o_ent_re = m.output("o_ent_re");
-  E o_ent_addr = m.output("o_ent_addr", d.ent_addr);
-  E i_ent = m.input("i_ent_rdata", p.entry_bits);
-  E o_tab_re, o_tab_addr, i_tab;
+      {fmt::format("Activation lane: decoder, weight loader, scatter, {} PEs, partial sums.",
+                   e.dims.pes)});
+}
+
+// The lane module, built in steps; the members are the nets the steps share.
+struct Lane {
+  Lane(Elab& e, const Module& decoder, const Module& wload, const Module& scatter, const Module& pe,
+       const Module& psum)
+      : d(e.dims),
+        p(e.p),
+        T(d.taps),
+        P(d.pes),
+        Bw(p.weights.banks),
+        selw(std::max(1, clog2(Bw))),
+        has_table(p.format != Format::Dense),
+        pw(d.act + d.wgt),
+        tapw(clog2(T + 1)),
+        decoder(decoder),
+        wload(wload),
+        scatter(scatter),
+        pe(pe),
+        psum(psum),
+        mod(lane_module(e)),
+        m(mod) {}
+
+  void ports();
+  void position_decoder();
+  void weights();
+  void scatter_and_pes();
+  void partial_sums();
+  void status();
+
+  const Dims& d;
+  const ArchParams& p;
+  const int T, P, Bw, selw;
+  const bool has_table;
+  const int pw;    // an activation times a weight
+  const int tapw;  // a count of taps
+  const Module& decoder;
+  const Module& wload;
+  const Module& scatter;
+  const Module& pe;
+  const Module& psum;
+  Module& mod;
+  ModuleBuilder m;
+
+  // ports
+  E clk, rst_n, lane_id, run_start, run_busy, tile_start, c_set;
+  E c_run, rows, wid, kr, ks, stride, yoff, pad, oh, ow, pitch, wrows;
+  E o_bank, o_ent_re, o_ent_addr, i_ent, o_tab_re, o_tab_addr, i_tab;
+  E dma_we, dma_bank, dma_addr, dma_wdata;
+  E d_set, d_en, d_addr, d_rdata, z_mask, z_en, z_addr;
+  E o_idle, o_issue, o_wstall, o_bubble, o_taps;
+  // tokens
+  E tok_valid, tok_act, tok_last, tok_par, tok_val, tok_y, tok_x;
+  E wready, tok_ready, dec_active, accept, act_valid;
+  // weights, scatter, partial sums
+  E w_we, w_buf, w_sel, w_data, bk_en, bk_addr, bk_tap, ps_busy;
+  std::vector<E> prods;  // per PE, its products of all taps
+};
+
+void Lane::ports() {
+  clk = m.input("clk");
+  rst_n = m.input("rst_n");
+  lane_id = m.input("lane_id", d.bank);
+  run_start = m.input("run_start");
+  run_busy = m.input("run_busy");
+  tile_start = m.input("tile_start");
+  c_set = m.input("c_set");
+  c_run = m.input("c_run", d.cnt_c);
+  rows = m.input("rows", d.cnt_h);
+  wid = m.input("wid", d.cnt_w);
+  kr = m.input("r", d.kr);
+  ks = m.input("s", d.ks);
+  stride = m.input("stride", d.stride);
+  yoff = m.input("yoff", d.pad);
+  pad = m.input("pad", d.pad);
+  oh = m.input("oh", d.cnt_h);
+  ow = m.input("ow", d.cnt_w);
+  pitch = m.input("pitch", d.pitch);
+  wrows = m.input("wrows", d.wrows);
+  o_bank = m.output("o_bank", d.bank);
+  o_ent_re = m.output("o_ent_re");
+  o_ent_addr = m.output("o_ent_addr", d.ent_addr);
+  i_ent = m.input("i_ent_rdata", p.entry_bits);
   if (has_table) {
     o_tab_re = m.output("o_tab_re");
     o_tab_addr = m.output("o_tab_addr", d.tab_addr);
     i_tab = m.input("i_tab_rdata", p.table_bits);
   }
-  E dma_we = m.input("dma_we");
-  E dma_bank = m.input("dma_bank", selw);
-  E dma_addr = m.input("dma_addr", d.w_addr);
-  E dma_wdata = m.input("dma_wdata", P * d.wgt);
-  E d_set = m.input("d_set");
-  E d_en = m.input("d_en", T);
-  E d_addr = m.input("d_addr", T * d.p_addr);
-  E d_rdata = m.output("d_rdata", T * P * d.acc);
-  E z_mask = m.input("z_mask", 2);
-  E z_en = m.input("z_en", T);
-  E z_addr = m.input("z_addr", T * d.p_addr);
-  E o_idle = m.output("o_idle");
-  E o_issue = m.output("o_issue");
-  E o_wstall = m.output("o_wstall");
-  E o_bubble = m.output("o_bubble");
-  const int tapw = clog2(T + 1);
-  E o_taps = m.output("o_taps", tapw);
+  dma_we = m.input("dma_we");
+  dma_bank = m.input("dma_bank", selw);
+  dma_addr = m.input("dma_addr", d.w_addr);
+  dma_wdata = m.input("dma_wdata", P * d.wgt);
+  d_set = m.input("d_set");
+  d_en = m.input("d_en", T);
+  d_addr = m.input("d_addr", T * d.p_addr);
+  d_rdata = m.output("d_rdata", T * P * d.acc);
+  z_mask = m.input("z_mask", 2);
+  z_en = m.input("z_en", T);
+  z_addr = m.input("z_addr", T * d.p_addr);
+  o_idle = m.output("o_idle");
+  o_issue = m.output("o_issue");
+  o_wstall = m.output("o_wstall");
+  o_bubble = m.output("o_bubble");
+  o_taps = m.output("o_taps", tapw);
+}
 
-  // ---- decoder
-  E tok_valid = m.wire("tok_valid", 1), tok_act = m.wire("tok_act", 1),
-    tok_last = m.wire("tok_last", 1), tok_par = m.wire("tok_par", 1);
-  E tok_val = m.wire("tok_val", d.act), tok_y = m.wire("tok_y", d.idx_y),
-    tok_x = m.wire("tok_x", d.idx_x);
-  E wready = m.wire("wready", 2);
-  E tok_ready = m.wire("tok_ready", mux(tok_par, wready.bit(1), wready.bit(0)),
-                       "the token's weights are loaded");
-  E dec_active = m.wire("dec_active", 1);
+// Tokens from the decoder; one is taken once its channel's weights are loaded.
+void Lane::position_decoder() {
+  tok_valid = m.wire("tok_valid", 1);
+  tok_act = m.wire("tok_act", 1);
+  tok_last = m.wire("tok_last", 1);
+  tok_par = m.wire("tok_par", 1);
+  tok_val = m.wire("tok_val", d.act);
+  tok_y = m.wire("tok_y", d.idx_y);
+  tok_x = m.wire("tok_x", d.idx_x);
+  wready = m.wire("wready", 2);
+  tok_ready = m.wire("tok_ready", mux(tok_par, wready.bit(1), wready.bit(0)),
+                     "the token's weights are loaded");
+  dec_active = m.wire("dec_active", 1);
   {
     auto ib = m.inst(decoder, "u_decoder");
     ib.conn("clk", clk)
@@ -103,12 +160,16 @@ const Module& build_lane(Elab& e, int /*lane*/, const Module& decoder, const Mod
         .conn("o_active", dec_active)
         .conn("o_bubble", o_bubble);
   }
-  E accept = m.wire("accept", tok_valid && tok_ready);
-  E act_valid = m.wire("act_valid", accept && tok_act, "stage M: an activation is issued");
+  accept = m.wire("accept", tok_valid && tok_ready);
+  act_valid = m.wire("act_valid", accept && tok_act, "stage M: an activation is issued");
+}
 
-  // ---- weights
-  E w_we = m.wire("w_we", T), w_buf = m.wire("w_buf", 1), w_sel = m.wire("w_sel", T * selw),
-    w_data = m.wire("w_data", Bw * P * d.wgt);
+// The weight loader fills the idle half of every PE's weight register.
+void Lane::weights() {
+  w_we = m.wire("w_we", T);
+  w_buf = m.wire("w_buf", 1);
+  w_sel = m.wire("w_sel", T * selw);
+  w_data = m.wire("w_data", Bw * P * d.wgt);
   m.inst(wload, "u_wload")
       .conn("clk", clk)
       .conn("rst_n", rst_n)
@@ -128,10 +189,13 @@ const Module& build_lane(Elab& e, int /*lane*/, const Module& decoder, const Mod
       .conn("dma_bank", dma_bank)
       .conn("dma_addr", dma_addr)
       .conn("dma_wdata", dma_wdata);
+}
 
-  // ---- scatter and PEs (stage M)
-  E bk_en = m.wire("bk_en", T), bk_addr = m.wire("bk_addr", T * d.p_addr),
-    bk_tap = m.wire("bk_tap", T * d.tap_idx);
+// Stage M: the scatter maps each tap to a partial-sum bank and address; every PE multiplies.
+void Lane::scatter_and_pes() {
+  bk_en = m.wire("bk_en", T);
+  bk_addr = m.wire("bk_addr", T * d.p_addr);
+  bk_tap = m.wire("bk_tap", T * d.tap_idx);
   m.inst(scatter, "u_scatter")
       .conn("i_valid", act_valid)
       .conn("i_y", tok_y)
@@ -147,7 +211,6 @@ const Module& build_lane(Elab& e, int /*lane*/, const Module& decoder, const Mod
       .conn("o_en", bk_en)
       .conn("o_addr", bk_addr)
       .conn("o_tap", bk_tap);
-  std::vector<E> prods;
   for (int k = 0; k < P; ++k) {
     std::vector<E> wparts;
     for (int j = Bw - 1; j >= 0; --j)
@@ -166,9 +229,11 @@ const Module& build_lane(Elab& e, int /*lane*/, const Module& decoder, const Mod
         .conn("o_prod", prod);
     prods.push_back(prod);
   }
+}
 
-  // ---- partial sums (stage A)
-  E ps_busy = m.wire("ps_busy", 1);
+// Stage A: read-modify-write of the partial-sum banks.
+void Lane::partial_sums() {
+  ps_busy = m.wire("ps_busy", 1);
   m.inst(psum, "u_psum")
       .conn("clk", clk)
       .conn("rst_n", rst_n)
@@ -184,12 +249,27 @@ const Module& build_lane(Elab& e, int /*lane*/, const Module& decoder, const Mod
       .conn("z_en", z_en)
       .conn("z_addr", z_addr)
       .conn("o_busy", ps_busy);
+}
 
+void Lane::status() {
   m.assign(o_idle, !dec_active && !ps_busy && !act_valid);
   m.assign(o_issue, act_valid);
   m.assign(o_wstall, tok_valid && !tok_ready);
   m.assign(o_taps, popcount(m, "taps", bk_en, tapw));
-  return mod;
+}
+
+}  // namespace
+
+const Module& build_lane(Elab& e, const Module& decoder, const Module& wload, const Module& scatter,
+                         const Module& pe, const Module& psum) {
+  Lane g(e, decoder, wload, scatter, pe, psum);
+  g.ports();
+  g.position_decoder();
+  g.weights();
+  g.scatter_and_pes();
+  g.partial_sums();
+  g.status();
+  return g.mod;
 }
 
 }  // namespace zasgen::rtl::arch

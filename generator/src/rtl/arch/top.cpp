@@ -8,42 +8,111 @@
 
 namespace zasgen::rtl::arch {
 
-const Module& build_top(Elab& e) {
-  const Dims& d = e.dims;
+namespace {
+
+// The modules the top level instantiates, elaborated children first.
+struct Children {
+  explicit Children(Elab& e)
+      : regs(build_regs(e)),
+        ctrl(build_ctrl(e)),
+        dma(build_dma(e)),
+        actbuf(build_actbuf(e)),
+        decoder(build_decoder(e)),
+        wload(build_wload(e)),
+        scatter(build_scatter(e)),
+        pe(build_pe(e)),
+        psum(build_psum(e)),
+        lane(build_lane(e, decoder, wload, scatter, pe, psum)),
+        encoder(build_encoder(e)),
+        drain(build_drain(e, encoder)) {}
+
+  const Module& regs;
+  const Module& ctrl;
+  const Module& dma;
+  const Module& actbuf;
+  const Module& decoder;
+  const Module& wload;
+  const Module& scatter;
+  const Module& pe;
+  const Module& psum;
+  const Module& lane;
+  const Module& encoder;
+  const Module& drain;
+};
+
+Module& top_module(Elab& e) {
   const ArchParams& p = e.p;
-  const int P = d.pes, L = d.lanes, T = d.taps;
-  const int Bw = p.weights.banks;
-  const int selw = std::max(1, clog2(Bw));
-  const bool has_table = p.format != Format::Dense;
-  const int tapw = clog2(T + 1);
-
-  const Module& regs = build_regs(e);
-  const Module& ctrl = build_ctrl(e);
-  const Module& dma = build_dma(e);
-  const Module& actbuf = build_actbuf(e);
-  const Module& decoder = build_decoder(e, 0);
-  const Module& wload = build_wload(e);
-  const Module& scatter = build_scatter(e);
-  const Module& pe = build_pe(e);
-  const Module& psum = build_psum(e);
-  const Module& lane = build_lane(e, 0, decoder, wload, scatter, pe, psum);
-  const Module& encoder = build_encoder(e);
-  const Module& drain = build_drain(e, encoder);
-
-  Module& mod = e.module(
+  return e.module(
       "top",
       {fmt::format("{}: zero-activation-skipping CNN accelerator, {} mode, {} format.", p.name,
                    to_string(p.mode), to_string(p.format)),
        fmt::format("{} PEs x {} taps, {} lane(s); AXI4-Lite registers, 32-bit load/store stream.",
-                   P, T, L)});
-  ModuleBuilder m(mod);
-  E clk = m.input("clk");
-  E rst_n = m.input("rst_n");
+                   e.dims.pes, e.dims.taps, e.dims.lanes)});
+}
 
-  // ---- register block: AXI ports pass through, fields become wires named like the ports.
-  std::map<std::string, E> f;
-  auto rb = m.inst(regs, "u_regs");
-  for (const Net* port : regs.ports) {
+// The top module, built in steps; the members are the nets the steps share.
+struct Top {
+  Top(Elab& e, const Children& c)
+      : d(e.dims),
+        p(e.p),
+        c(c),
+        P(d.pes),
+        L(d.lanes),
+        T(d.taps),
+        selw(std::max(1, clog2(p.weights.banks))),
+        has_table(p.format != Format::Dense),
+        tapw(clog2(T + 1)),
+        mod(top_module(e)),
+        m(mod) {}
+
+  void register_block();
+  void host_ports();
+  void controller();
+  void dma_port();
+  void activation_buffers();
+  void lanes();
+  void output_stage();
+
+  // The wire of a register field port.
+  E F(const std::string& n) const {
+    auto it = fields.find(n);
+    if (it == fields.end()) throw std::logic_error("no register field port " + n);
+    return it->second;
+  }
+
+  const Dims& d;
+  const ArchParams& p;
+  const Children& c;
+  const int P, L, T, selw;
+  const bool has_table;
+  const int tapw;
+  Module& mod;
+  ModuleBuilder m;
+
+  E clk, rst_n;
+  std::map<std::string, E> fields;  // register field ports, by name
+  E ld_valid, ld_ready, ld_data, st_valid, st_ready, st_data;
+  // controller
+  E busy, run_start, tile_start, c_set;
+  E lane_idle, lane_issue, lane_wstall, lane_bubble, lane_taps;
+  E d_busy, d_start, d_sset, clr_start, clr_mask;
+  E t_start, t_set, t_group, t_kvalid;
+  // DMA port: the memory it reads and writes (class and index of mem_sel)
+  E m_ce, m_we, m_addr, m_wdata, m_rdata, cls, index;
+  // activation buffers: lane reads, encoder writes
+  E l_bank, l_ere, l_eaddr, l_erd, l_tre, l_taddr, l_trd;
+  E ewe, eaddr, edata, twe, taddr, tdata;
+  // partial sums: drain reads and clears
+  E ps_den, ps_daddr, ps_dset, ps_zen, ps_zaddr, ps_zmask;
+  std::vector<E> lane_rdata;
+};
+
+// AXI ports pass through, fields become wires named like the ports.
+void Top::register_block() {
+  clk = m.input("clk");
+  rst_n = m.input("rst_n");
+  auto rb = m.inst(c.regs, "u_regs");
+  for (const Net* port : c.regs.ports) {
     const std::string& n = port->name;
     if (n == "clk") {
       rb.conn(n, clk);
@@ -53,41 +122,49 @@ const Module& build_top(Elab& e) {
       rb.conn(n, port->kind == NetKind::Input ? m.input(n, port->width) : m.output(n, port->width));
     } else {
       E w = m.wire(n, port->width);
-      f[n] = w;
+      fields[n] = w;
       rb.conn(n, w);
     }
   }
-  auto F = [&](const std::string& n) -> E {
-    auto it = f.find(n);
-    if (it == f.end()) throw std::logic_error("no register field port " + n);
-    return it->second;
-  };
+}
+
+// Interrupt and the load/store stream.
+void Top::host_ports() {
   E irq = m.output("irq");
-  E ld_valid = m.input("ld_valid");
-  E ld_ready = m.output("ld_ready");
-  E ld_data = m.input("ld_data", 32);
-  E st_valid = m.output("st_valid");
-  E st_ready = m.input("st_ready");
-  E st_data = m.output("st_data", 32);
+  ld_valid = m.input("ld_valid");
+  ld_ready = m.output("ld_ready");
+  ld_data = m.input("ld_data", 32);
+  st_valid = m.output("st_valid");
+  st_ready = m.input("st_ready");
+  st_data = m.output("st_data", 32);
   m.assign(irq, F("status_done") && F("ctrl_irq_en"));
   m.unused(
       cat({F("scratch_value"), F("status_overflow"), F("status_dma_range"), F("mem_sel_index")}));
   if (!p.pool) m.unused(F("run_flags_pool"));
+}
 
-  // ---- controller
-  E busy = m.wire("busy", 1);
-  E run_start = m.wire("run_start", 1), tile_start = m.wire("tile_start", 1),
-    c_set = m.wire("c_set", 1);
-  E lane_idle = m.wire("lane_idle", L), lane_issue = m.wire("lane_issue", L),
-    lane_wstall = m.wire("lane_wstall", L), lane_bubble = m.wire("lane_bubble", L),
-    lane_taps = m.wire("lane_taps", L * tapw);
-  E d_busy = m.wire("d_busy", 1), d_start = m.wire("d_start", 1), d_sset = m.wire("d_sset", 1),
-    clr_start = m.wire("clr_start", 1), clr_mask = m.wire("clr_mask", 2);
-  E t_start = m.wire("t_start", 1), t_set = m.wire("t_set", 1),
-    t_group = m.wire("t_group", d.group_idx), t_kvalid = m.wire("t_kvalid", d.kvalid);
+void Top::controller() {
+  busy = m.wire("busy", 1);
+  run_start = m.wire("run_start", 1);
+  tile_start = m.wire("tile_start", 1);
+  c_set = m.wire("c_set", 1);
+  lane_idle = m.wire("lane_idle", L);
+  lane_issue = m.wire("lane_issue", L);
+  lane_wstall = m.wire("lane_wstall", L);
+  lane_bubble = m.wire("lane_bubble", L);
+  lane_taps = m.wire("lane_taps", L * tapw);
+  d_busy = m.wire("d_busy", 1);
+  d_start = m.wire("d_start", 1);
+  d_sset = m.wire("d_sset", 1);
+  clr_start = m.wire("clr_start", 1);
+  clr_mask = m.wire("clr_mask", 2);
+  t_start = m.wire("t_start", 1);
+  t_set = m.wire("t_set", 1);
+  t_group = m.wire("t_group", d.group_idx);
+  t_kvalid = m.wire("t_kvalid", d.kvalid);
   E done = m.wire("done", 1);
   E pc = m.wire("perf_cycles", 64), pm = m.wire("perf_macs", 64);
-  m.inst(ctrl, "u_ctrl")
+  m.inst(c.ctrl, "u_ctrl")
       .conn("clk", clk)
       .conn("rst_n", rst_n)
       .conn("start", F("ctrl_start"))
@@ -132,15 +209,20 @@ const Module& build_top(Elab& e) {
   m.assign(F("perf_macs_hi_value"), pm.bits(32, 32));
   m.assign(F("status_busy"), busy);
   m.assign(F("status_done_set"), done);
+}
 
-  // ---- DMA port and its targets
+// The DMA port drives one memory access path, wide enough for every memory it reaches.
+void Top::dma_port() {
   const int MA = std::max({d.ent_addr, d.tab_addr, d.w_addr, d.b_addr});
-  int MW = std::max({p.entry_bits, std::max(1, p.table_bits), p.weights.width, p.bias.width});
+  const int MW = std::max({p.entry_bits, std::max(1, p.table_bits), p.weights.width, p.bias.width});
   const int RW = std::max(p.entry_bits, p.table_bits);
-  E m_ce = m.wire("m_ce", 1), m_we = m.wire("m_we", 1), m_addr = m.wire("m_addr", MA),
-    m_wdata = m.wire("m_wdata", MW), m_rdata = m.wire("m_rdata", RW);
-  E cls = F("mem_sel_class");
-  m.inst(dma, "u_dma")
+  m_ce = m.wire("m_ce", 1);
+  m_we = m.wire("m_we", 1);
+  m_addr = m.wire("m_addr", MA);
+  m_wdata = m.wire("m_wdata", MW);
+  m_rdata = m.wire("m_rdata", RW);
+  cls = F("mem_sel_class");
+  m.inst(c.dma, "u_dma")
       .conn("clk", clk)
       .conn("rst_n", rst_n)
       .conn("busy", busy)
@@ -162,63 +244,66 @@ const Module& build_top(Elab& e) {
       .conn("m_addr", m_addr)
       .conn("m_wdata", m_wdata)
       .conn("m_rdata", m_rdata);
-  E index = F("mem_sel_index");
+  index = F("mem_sel_index");
+}
 
-  // ---- activation buffers
+void Top::activation_buffers() {
   const int DA = std::max(d.ent_addr, d.tab_addr);
   const int DW = std::max(p.entry_bits, p.table_bits);
-  E l_bank = m.wire("l_bank", L * d.bank), l_ere = m.wire("l_ent_re", L),
-    l_eaddr = m.wire("l_ent_addr", L * d.ent_addr), l_erd = m.wire("l_ent_rdata", L * p.entry_bits);
-  E l_tre, l_taddr, l_trd;
+  l_bank = m.wire("l_bank", L * d.bank);
+  l_ere = m.wire("l_ent_re", L);
+  l_eaddr = m.wire("l_ent_addr", L * d.ent_addr);
+  l_erd = m.wire("l_ent_rdata", L * p.entry_bits);
   if (has_table) {
     l_tre = m.wire("l_tab_re", L);
     l_taddr = m.wire("l_tab_addr", L * d.tab_addr);
     l_trd = m.wire("l_tab_rdata", L * p.table_bits);
   }
-  E ewe = m.wire("enc_ewe", P), eaddr = m.wire("enc_eaddr", P * d.ent_addr),
-    edata = m.wire("enc_edata", P * p.entry_bits);
-  E twe, taddr, tdata;
+  ewe = m.wire("enc_ewe", P);
+  eaddr = m.wire("enc_eaddr", P * d.ent_addr);
+  edata = m.wire("enc_edata", P * p.entry_bits);
   if (has_table) {
     twe = m.wire("enc_twe", P);
     taddr = m.wire("enc_taddr", P * d.tab_addr);
     tdata = m.wire("enc_tdata", P * p.table_bits);
   }
-  {
-    auto ab = m.inst(actbuf, "u_actbuf");
-    ab.conn("clk", clk)
-        .conn("in_sel", F("ctrl_in_sel"))
-        .conn("busy", busy)
-        .conn("lane_bank", l_bank)
-        .conn("lane_ent_re", l_ere)
-        .conn("lane_ent_addr", l_eaddr)
-        .conn("lane_ent_rdata", l_erd);
-    if (has_table)
-      ab.conn("lane_tab_re", l_tre).conn("lane_tab_addr", l_taddr).conn("lane_tab_rdata", l_trd);
-    ab.conn("enc_ewe", ewe).conn("enc_eaddr", eaddr).conn("enc_edata", edata);
-    if (has_table) ab.conn("enc_twe", twe).conn("enc_taddr", taddr).conn("enc_tdata", tdata);
-    ab.conn("dma_ce", m.wire("ab_ce", m_ce && (eq(cls, 0) || eq(cls, 1))))
-        .conn("dma_we", m_we)
-        .conn("dma_tab", m.wire("ab_tab", eq(cls, 1)))
-        .conn("dma_buf", F("mem_sel_buf"))
-        .conn("dma_bank", index.bits(0, d.bank))
-        .conn("dma_addr", fit(m, "ab_addr", m_addr, DA))
-        .conn("dma_wdata", fit(m, "ab_wdata", m_wdata, DW))
-        .conn("dma_rdata", m_rdata);
-  }
+  auto ab = m.inst(c.actbuf, "u_actbuf");
+  ab.conn("clk", clk)
+      .conn("in_sel", F("ctrl_in_sel"))
+      .conn("busy", busy)
+      .conn("lane_bank", l_bank)
+      .conn("lane_ent_re", l_ere)
+      .conn("lane_ent_addr", l_eaddr)
+      .conn("lane_ent_rdata", l_erd);
+  if (has_table)
+    ab.conn("lane_tab_re", l_tre).conn("lane_tab_addr", l_taddr).conn("lane_tab_rdata", l_trd);
+  ab.conn("enc_ewe", ewe).conn("enc_eaddr", eaddr).conn("enc_edata", edata);
+  if (has_table) ab.conn("enc_twe", twe).conn("enc_taddr", taddr).conn("enc_tdata", tdata);
+  ab.conn("dma_ce", m.wire("ab_ce", m_ce && (eq(cls, 0) || eq(cls, 1))))
+      .conn("dma_we", m_we)
+      .conn("dma_tab", m.wire("ab_tab", eq(cls, 1)))
+      .conn("dma_buf", F("mem_sel_buf"))
+      .conn("dma_bank", index.bits(0, d.bank))
+      .conn("dma_addr", fit(m, "ab_addr", m_addr, DA))
+      .conn("dma_wdata", fit(m, "ab_wdata", m_wdata, DW))
+      .conn("dma_rdata", m_rdata);
+}
 
-  // ---- lanes
-  E ps_den = m.wire("ps_den", T), ps_daddr = m.wire("ps_daddr", T * d.p_addr),
-    ps_dset = m.wire("ps_dset", 1);
-  E ps_zen = m.wire("ps_zen", T), ps_zaddr = m.wire("ps_zaddr", T * d.p_addr),
-    ps_zmask = m.wire("ps_zmask", 2);
-  std::vector<E> lane_rdata;
+// One instance per lane; each has its own weight memory, written through the DMA port.
+void Top::lanes() {
+  ps_den = m.wire("ps_den", T);
+  ps_daddr = m.wire("ps_daddr", T * d.p_addr);
+  ps_dset = m.wire("ps_dset", 1);
+  ps_zen = m.wire("ps_zen", T);
+  ps_zaddr = m.wire("ps_zaddr", T * d.p_addr);
+  ps_zmask = m.wire("ps_zmask", 2);
   const int lane_bits = std::max(1, 8 - selw);
   for (int l = 0; l < L; ++l) {
     E rd = m.wire(fmt::format("ps_rdata{}", l), T * P * d.acc);
     lane_rdata.push_back(rd);
     E wsel = m.wire(fmt::format("w_we{}", l),
                     m_ce && m_we && eq(cls, 2) && eq(index.bits(selw, lane_bits), uint64_t(l)));
-    auto lb = m.inst(lane, fmt::format("u_lane{}", l));
+    auto lb = m.inst(c.lane, fmt::format("u_lane{}", l));
     lb.conn("clk", clk)
         .conn("rst_n", rst_n)
         .conn("lane_id", lit(d.bank, uint64_t(l)))
@@ -263,8 +348,9 @@ const Module& build_top(Elab& e) {
         .conn("o_bubble", lane_bubble.bit(l))
         .conn("o_taps", lane_taps.bits(l * tapw, tapw));
   }
+}
 
-  // ---- output stage
+void Top::output_stage() {
   const int depth_in_e = p.act_in.depth, depth_out_e = p.act_out.depth;
   E lim_e = m.wire("lim_e",
                    mux(F("ctrl_in_sel"), lit(d.ent_count, uint64_t(depth_in_e)),
@@ -273,7 +359,7 @@ const Module& build_top(Elab& e) {
   E ovf = m.wire("overflow", 1);
   E ecount = m.wire("ecount", d.ent_count), tcount = m.wire("tcount", d.tab_count);
   {
-    auto db = m.inst(drain, "u_drain");
+    auto db = m.inst(c.drain, "u_drain");
     db.conn("clk", clk)
         .conn("rst_n", rst_n)
         .conn("run_start", run_start)
@@ -321,8 +407,21 @@ const Module& build_top(Elab& e) {
   m.assign(F("status_overflow_set"), ovf);
   m.assign(F("out_entries_count"), ecount);
   m.assign(F("out_table_count"), tcount);
-  (void)MW;
-  return mod;
+}
+
+}  // namespace
+
+const Module& build_top(Elab& e) {
+  const Children children(e);
+  Top g(e, children);
+  g.register_block();
+  g.host_ports();
+  g.controller();
+  g.dma_port();
+  g.activation_buffers();
+  g.lanes();
+  g.output_stage();
+  return g.mod;
 }
 
 }  // namespace zasgen::rtl::arch
