@@ -98,8 +98,13 @@ const Module& build_dma(Elab& e) {
   // Words the selected memory holds: an access past them is dropped (reads return zeros) and
   // reported in STATUS.DMA_RANGE, never aliased onto a lower address.
   const int AW = d.mem_words;
+  // A memory of exactly 2^AW words needs one more bit for its depth.
+  int LW = AW;
+  for (const MemGeom* g :
+       {&p.act_in, &p.act_out, &p.act_in_table, &p.act_out_table, &p.weights, &p.bias})
+    if (g->depth >= (int64_t(1) << AW)) LW = AW + 1;
   auto depth = [&](const char* name, int words, const char* what) {
-    return m.localparam(name, AW, uint64_t(words), what);
+    return m.localparam(name, LW, uint64_t(words), what);
   };
   const E d_ent_a = depth("DEPTH_ENTRIES_A", p.act_in.depth, "entries per bank, buffer A");
   const E d_ent_b = depth("DEPTH_ENTRIES_B", p.act_out.depth, "entries per bank, buffer B");
@@ -111,7 +116,8 @@ const Module& build_dma(Elab& e) {
                                 mux(eq(sel_class, 1), mux(sel_buf, d_tab_b, d_tab_a),
                                     mux(eq(sel_class, 2), d_wgt, d_bias))));
   E access = m.wire("access", wr || issue_rd, "a word is written or read this cycle");
-  E beyond = m.wire("beyond", addr >= limit, "the address is past the selected memory");
+  E beyond = m.wire("beyond", (LW > AW ? zext(addr, LW) : addr) >= limit,
+                    "the address is past the selected memory");
   E rbad = m.reg("rbad", 1, "the word being read was past the memory: send zeros");
   m.assign(range_err, access && beyond);
   E last_rbeat = m.wire("last_rbeat", add(zext(rbeat, rbw + 1), 1) == lit(rbw + 1, uint64_t(RNB)));
