@@ -38,11 +38,16 @@ void print_design(const char* label, const app::DesignPpa& d, bool power) {
         label, s.total_area_um2, s.logic_area_um2, s.macro_area_um2);
     return;
   }
+  const app::Range &pw = d.energy.power_mw, &e = d.energy.total_uj, &t = d.tops_per_w_band;
   std::printf(
-      "  %-7s area %10.0f um2 (logic %9.0f, SRAM %10.0f)  fmax %6.1f MHz  power %7.2f mW"
-      "  layer %9.1f us  energy %8.2f uJ  %6.2f TOPS/W\n",
-      label, s.total_area_um2, s.logic_area_um2, s.macro_area_um2, s.timing.fmax_mhz,
-      s.power.total.total_mw(), d.layer_us, d.energy_uj, d.tops_per_w);
+      "  %-7s area %10.0f um2 (logic %9.0f, SRAM %10.0f)  fmax %6.1f MHz  layer %9.1f us\n"
+      "          power %.2f mW (%.2f-%.2f)  energy %.2f uJ (%.2f-%.2f)  effective TOPS/W %.2f "
+      "(%.2f-%.2f)\n"
+      "          real TOPS/W %.2f (%.2f-%.2f)  %.2f pJ per executed MAC, %.2f pJ per dense MAC\n",
+      label, s.total_area_um2, s.logic_area_um2, s.macro_area_um2, s.timing.fmax_mhz, d.layer_us,
+      pw.central, pw.low, pw.high, e.central, e.low, e.high, t.central, t.low, t.high,
+      d.tops_per_w_executed.central, d.tops_per_w_executed.low, d.tops_per_w_executed.high,
+      d.pj_per_mac, d.pj_per_dense_mac);
 }
 
 int run_synth(const SynthOptions& o) {
@@ -92,8 +97,9 @@ int run_synth(const SynthOptions& o) {
           d->params.name.c_str(), d->gatesim->k, d->gatesim->y, d->gatesim->x, d->gatesim->expected,
           d->gatesim->actual);
   if (po.power)
-    std::printf("  effective TOPS/W %.2f (paper: 1.94 in UMC 55 nm at 100 MHz, 1.08 V)\n",
-                r.sparse.tops_per_w);
+    std::printf(
+        "  effective TOPS/W %.2f, band %.2f-%.2f (paper: 1.94 in UMC 55 nm at 100 MHz, 1.08 V)\n",
+        r.sparse.tops_per_w, r.sparse.tops_per_w_band.low, r.sparse.tops_per_w_band.high);
   std::printf("  netlist %s; %.0f s\n", r.sparse.synth.netlist.c_str(), secs);
   std::printf("  %s\n", progress.summary().c_str());
   if (!o.json.empty())

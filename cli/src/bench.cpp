@@ -752,6 +752,14 @@ SuiteReport bench_ppa(const ArchParams& p, const BenchOptions& o) {
     return d.contains(k) && d[k].is_number() ? fmt::format(fmt::runtime(f), d[k].get<double>())
                                              : std::string("-");
   };
+  // A band {low, central, high} as "central (low-high)".
+  auto band_f = [](const json& d, const char* k, const char* f) {
+    if (!d.contains(k) || !d[k].is_object() || !d[k].contains("central")) return std::string("-");
+    const json& b = d[k];
+    return fmt::format(fmt::runtime(f), b["central"].get<double>()) + " (" +
+           fmt::format(fmt::runtime(f), b["low"].get<double>()) + "-" +
+           fmt::format(fmt::runtime(f), b["high"].get<double>()) + ")";
+  };
   md += fmt::format(
       "`{}` synthesized with Yosys against the project's generated 55-nm-like liberty "
       "(a synthetic estimate, not foundry data: flow/README.md), timed and powered with OpenSTA "
@@ -763,22 +771,27 @@ SuiteReport bench_ppa(const ArchParams& p, const BenchOptions& o) {
       100 * s.value("activity_sparsity", 0.0));
   md +=
       "| design | area (um2) | logic | SRAM | fmax (MHz) | power (mW) | layer cycles | "
-      "energy / layer (uJ) | effective TOPS/W |\n";
-  md += "|---|---:|---:|---:|---:|---:|---:|---:|---:|\n";
+      "energy / layer (uJ) | effective TOPS/W | real TOPS/W | pJ/MAC |\n";
+  md += "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
   auto row = [&](const char* label, const json& d) {
-    md += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | **{}** |\n", label,
+    md += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | **{}** | {} | {} |\n", label,
                       num_f(d, "area_um2", "{:.0f}"), num_f(d, "logic_area_um2", "{:.0f}"),
                       num_f(d, "sram_area_um2", "{:.0f}"), num_f(d, "fmax_mhz", "{:.1f}"),
-                      num_f(d, "power_mw", "{:.2f}"), num_f(d, "layer_cycles", "{:.0f}"),
-                      num_f(d, "energy_uj", "{:.3f}"), num_f(d, "tops_per_w_effective", "{:.2f}"));
+                      band_f(d, "power_mw_band", "{:.1f}"), num_f(d, "layer_cycles", "{:.0f}"),
+                      band_f(d, "energy_uj", "{:.1f}"), band_f(d, "tops_per_w", "{:.2f}"),
+                      band_f(d, "tops_per_w_executed", "{:.2f}"), num_f(d, "pj_per_mac", "{:.2f}"));
   };
   row(("sparse (" + p.name + ")").c_str(), sp);
   if (has_dense) row("dense twin", s["dense"]);
-  md += fmt::format("| paper (published) | | | | | | | | {:.2f} |\n\n", kPaperTopsPerW);
+  md += fmt::format("| paper (published) | | | | | | | | {:.2f} | | |\n\n", kPaperTopsPerW);
   if (has_dense) {
     const json& dn = s["dense"];
     const double as = sp.value("area_um2", 0.0), ad = dn.value("area_um2", 0.0);
-    const double es = sp.value("energy_uj", 0.0), ed = dn.value("energy_uj", 0.0);
+    auto mid = [](const json& d) {
+      const json e = d.value("energy_uj", json());
+      return e.is_object() ? e.value("central", 0.0) : e.is_number() ? e.get<double>() : 0.0;
+    };
+    const double es = mid(sp), ed = mid(dn);
     j["area_overhead"] = ad > 0 ? as / ad - 1 : 0.0;
     j["energy_ratio_dense_over_sparse"] = es > 0 ? ed / es : 0.0;
     md += fmt::format(

@@ -141,10 +141,58 @@ void synthesize(Unit& u, const sim::LayerCase& c, const flow::LibertySpec& spec,
     Step step(o.progress, (o.power ? "synthesize, time and power " : "synthesize ") + job.top);
     d.synth = flow::synthesize(job);
   }
+  for (const rtl::MacroEntry& m : macros.macros) {
+    DesignPpa::MacroUse use;
+    use.macro = flow::sram_macro(spec, m.geometry);
+    use.count = int(m.instances.size());
+    for (const std::string& inst : m.instances) {
+      const auto it = d.run.run.activity.macros.find(inst);
+      if (it == d.run.run.activity.macros.end()) continue;
+      use.reads += it->second.reads;
+      use.writes += it->second.writes;
+    }
+    d.sram_macros.push_back(use);
+  }
   if (o.power) {
     d.layer_us = double(d.layer_cycles()) / d.clock_mhz;
-    d.energy_uj = d.synth.power.total.total_mw() * d.layer_us * 1e-3;
-    d.tops_per_w = d.energy_uj > 0 ? 2.0 * double(c.layer.macs()) / (d.energy_uj * 1e-6) / 1e12 : 0;
+    EnergyInputs in;
+    in.synth = &d.synth;
+    in.clock_mhz = d.clock_mhz;
+    in.layer_us = d.layer_us;
+    in.cycles = d.layer_cycles();
+    in.vdd = spec.vdd;
+    in.wire_cap_ff_um = spec.wire_cap_ff_um;
+    in.flop_clock_pin_ff = spec.c_unit_ff;
+    in.macro_clock_pin_ff = spec.sram.get("clock_pin_cap");
+    for (const rtl::MacroEntry& m : macros.macros) {
+      const flow::SramMacro model = flow::sram_macro(spec, m.geometry);
+      for (const std::string& inst : m.instances) {
+        EnergyInputs::Instance i;
+        i.macro = model;
+        const auto it = d.run.run.activity.macros.find(inst);
+        if (it != d.run.run.activity.macros.end()) {
+          i.reads = it->second.reads;
+          i.writes = it->second.writes;
+        }
+        in.instances.push_back(i);
+      }
+    }
+    d.energy = energy_band(in);
+    d.energy_uj = d.energy.total_uj.central;
+    d.macs_dense = c.layer.macs();
+    d.macs_executed = d.run.run.perf.macs;
+    auto tops = [](double macs, double e_uj) {
+      return e_uj > 0 ? 2.0 * macs / (e_uj * 1e-6) / 1e12 : 0.0;
+    };
+    const Range& e = d.energy.total_uj;
+    d.tops_per_w_band = {tops(double(d.macs_dense), e.high), tops(double(d.macs_dense), e.central),
+                         tops(double(d.macs_dense), e.low)};
+    d.tops_per_w_executed = {tops(double(d.macs_executed), e.high),
+                             tops(double(d.macs_executed), e.central),
+                             tops(double(d.macs_executed), e.low)};
+    d.tops_per_w = d.tops_per_w_band.central;
+    d.pj_per_mac = d.macs_executed ? e.central * 1e6 / double(d.macs_executed) : 0.0;
+    d.pj_per_dense_mac = d.macs_dense ? e.central * 1e6 / double(d.macs_dense) : 0.0;
   }
   if (o.gatesim) {
     Step step(o.progress, "gate-level simulation of " + job.top);
@@ -154,6 +202,55 @@ void synthesize(Unit& u, const sim::LayerCase& c, const flow::LibertySpec& spec,
     Step step(o.progress, "osu018 cross-check of " + job.top);
     d.osu018 = flow::osu018_crosscheck(job, d.synth, spec);
   }
+}
+
+nlohmann::ordered_json band_json(const Range& r) {
+  return {{"low", r.low}, {"central", r.central}, {"high", r.high}};
+}
+
+nlohmann::ordered_json macros_json(const DesignPpa& d) {
+  nlohmann::ordered_json a = nlohmann::ordered_json::array();
+  for (const DesignPpa::MacroUse& u : d.sram_macros) {
+    const flow::SramMacro& m = u.macro;
+    a.push_back({{"name", m.name},
+                 {"kind", rtl::to_string(m.kind)},
+                 {"depth", m.depth},
+                 {"width", m.width},
+                 {"count", u.count},
+                 {"area_um2", m.area_um2},
+                 {"read_pj", m.read_pj},
+                 {"write_pj", m.write_pj},
+                 {"leakage_uw", m.leakage_uw},
+                 {"access_ns", m.access_ns},
+                 {"access_ns_cacti", m.cacti_access_ns},
+                 {"device", m.device},
+                 {"in_table_grid", m.in_table_grid},
+                 {"reads", u.reads},
+                 {"writes", u.writes},
+                 {"first_order_model",
+                  {{"area_um2", m.first_order_area_um2},
+                   {"read_pj", m.first_order_read_pj},
+                   {"write_pj", m.first_order_write_pj}}}});
+  }
+  return a;
+}
+
+// The energy figures of one design: bands, terms and the per-MAC metrics.
+void energy_json(nlohmann::ordered_json& j, const DesignPpa& d) {
+  j["energy_uj"] = band_json(d.energy.total_uj);
+  j["power_mw_band"] = band_json(d.energy.power_mw);
+  nlohmann::ordered_json terms;
+  for (const EnergyTerm& t : d.energy.terms) terms[t.name] = band_json(t.uj);
+  j["energy_terms_uj"] = terms;
+  j["bus_length_um"] = d.energy.bus_length_um;
+  j["clock_wire_mm"] = d.energy.clock_wire_mm;
+  j["tops_per_w"] = band_json(d.tops_per_w_band);
+  j["tops_per_w_effective"] = d.tops_per_w;
+  j["tops_per_w_executed"] = band_json(d.tops_per_w_executed);
+  j["macs_executed"] = d.macs_executed;
+  j["macs_dense"] = d.macs_dense;
+  j["pj_per_mac"] = d.pj_per_mac;
+  j["pj_per_dense_mac"] = d.pj_per_dense_mac;
 }
 
 nlohmann::ordered_json design_json(const DesignPpa& d) {
@@ -173,11 +270,13 @@ nlohmann::ordered_json design_json(const DesignPpa& d) {
   j["area_by_module"] = by_module;
   j["cells"] = s.cell_count;
   j["flops"] = s.flop_count;
-  j["sram_macros"] = s.macro_count;
+  j["sram_macro_count"] = s.macro_count;
+  j["sram_macros"] = macros_json(d);
   j["fmax_mhz"] = s.timing.fmax_mhz;
   j["clock_mhz"] = d.clock_mhz;
   j["worst_setup_slack_ns"] = s.timing.worst_setup_slack_ns;
-  j["power_mw"] = s.power.total.total_mw();
+  j["power_mw"] = d.energy.power_mw.central;
+  j["power_mw_opensta"] = s.power.total.total_mw();
   j["power_breakdown_mw"] = {{"internal", s.power.total.internal_mw},
                              {"switching", s.power.total.switching_mw},
                              {"leakage", s.power.total.leakage_mw},
@@ -194,8 +293,7 @@ nlohmann::ordered_json design_json(const DesignPpa& d) {
   j["layer_cycles"] = d.layer_cycles();
   j["layer_sim_seconds"] = d.run.run.seconds;
   j["layer_time_us"] = d.layer_us;
-  j["energy_uj"] = d.energy_uj;
-  j["tops_per_w_effective"] = d.tops_per_w;
+  energy_json(j, d);
   j["synth_seconds"] = s.yosys_seconds;
   j["sta_seconds"] = s.sta_seconds;
   j["netlist"] = s.netlist;
@@ -278,9 +376,9 @@ nlohmann::ordered_json to_json(const PpaResult& r) {
   j["area_by_module"] = by_module;
   j["sram_area_um2"] = s.synth.macro_area_um2;
   j["fmax_mhz"] = s.synth.timing.fmax_mhz;
-  j["power_mw"] = s.synth.power.total.total_mw();
-  j["energy_uj"] = s.energy_uj;
-  j["tops_per_w_effective"] = s.tops_per_w;
+  j["power_mw"] = s.energy.power_mw.central;
+  energy_json(j, s);
+  j["sram_macros"] = macros_json(s);
   j["paper_tops_per_w"] = 1.94;
   j["sparse"] = design_json(s);
   if (r.dense) {

@@ -361,9 +361,15 @@ std::string assemble_report(const std::string& reports_dir, const std::string& c
     const json& j = js["ppa"];
     const json& s = j["synth"];
     const json& sp = s.contains("sparse") ? s["sparse"] : s;
-    if (sp.contains("tops_per_w_effective") && sp["tops_per_w_effective"].is_number())
-      md += fmt::format("| effective TOPS/W (55-nm-like estimate) | **{:.2f}** | | {:.2f} | {} |\n",
-                        sp["tops_per_w_effective"].get<double>(), kPaperTopsPerW, from("ppa"));
+    if (sp.contains("tops_per_w") && sp["tops_per_w"].is_object())
+      md += fmt::format(
+          "| effective TOPS/W (55-nm-like estimate, central and low-high band) | **{:.2f}** "
+          "({:.2f}-{:.2f}) | | {:.2f} | {} |\n",
+          sp["tops_per_w"]["central"].get<double>(), sp["tops_per_w"]["low"].get<double>(),
+          sp["tops_per_w"]["high"].get<double>(), kPaperTopsPerW, from("ppa"));
+    if (sp.contains("pj_per_mac") && sp["pj_per_mac"].is_number())
+      md += fmt::format("| energy per executed MAC | {:.2f} pJ | | | {} |\n",
+                        sp["pj_per_mac"].get<double>(), from("ppa"));
     if (j.contains("area_overhead"))
       md +=
           fmt::format("| area of the sparse machinery over the dense twin | {:+.1f}% | | | {} |\n",

@@ -38,19 +38,23 @@ std::string run_report(const ArchParams& p, const CaseResult& s, const PpaResult
   if (ppa) {
     md += "## Synthesis (Yosys + OpenSTA, synthetic 55-nm-like library)\n\n";
     md +=
-        "| design | area um2 | logic um2 | SRAM um2 | fmax MHz | power mW | energy uJ | TOPS/W "
-        "(effective) |\n";
-    md += "|---|---:|---:|---:|---:|---:|---:|---:|\n";
+        "| design | area um2 | logic um2 | SRAM um2 | fmax MHz | power mW (low-high) | energy uJ "
+        "(low-high) | TOPS/W effective (low-high) | TOPS/W real | pJ/MAC |\n";
+    md += "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n";
     for (const DesignPpa* d : {&ppa->sparse, ppa->dense ? &*ppa->dense : nullptr}) {
       if (!d) continue;
-      md += fmt::format("| {} | {:.0f} | {:.0f} | {:.0f} | {:.1f} | {:.2f} | {:.3f} | {:.2f} |\n",
-                        d == &ppa->sparse ? "sparse" : "dense", d->synth.total_area_um2,
-                        d->synth.logic_area_um2, d->synth.macro_area_um2, d->synth.timing.fmax_mhz,
-                        d->synth.power.total.total_mw(), d->energy_uj, d->tops_per_w);
+      const Range &pw = d->energy.power_mw, &e = d->energy.total_uj, &t = d->tops_per_w_band;
+      md += fmt::format(
+          "| {} | {:.0f} | {:.0f} | {:.0f} | {:.1f} | {:.2f} ({:.2f}-{:.2f}) | {:.3f} "
+          "({:.3f}-{:.3f}) | {:.2f} ({:.2f}-{:.2f}) | {:.2f} | {:.2f} |\n",
+          d == &ppa->sparse ? "sparse" : "dense", d->synth.total_area_um2, d->synth.logic_area_um2,
+          d->synth.macro_area_um2, d->synth.timing.fmax_mhz, pw.central, pw.low, pw.high, e.central,
+          e.low, e.high, t.central, t.low, t.high, d->tops_per_w_executed.central, d->pj_per_mac);
     }
     md += fmt::format(
-        "\nEffective TOPS/W = 2 x the layer's dense MACs / energy of the sparse run, "
-        "at {} MHz; the paper reports 1.94 TOPS/W (UMC 55 nm, 100 MHz, 1.08 V). "
+        "\nEffective TOPS/W = 2 x the layer's dense MACs / energy of the sparse run, real TOPS/W "
+        "= 2 x the executed MACs / energy, at {} MHz; bands from docs/ESTIMATES.md; the paper "
+        "reports 1.94 TOPS/W (UMC 55 nm, 100 MHz, 1.08 V). "
         "Power uses the switching activity of the whole simulated layer on each design "
         "(register toggles and SRAM accesses over the busy cycles).\n",
         p.target_mhz);

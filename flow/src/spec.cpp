@@ -155,7 +155,7 @@ const std::vector<std::string> kSramKeys = {"bitcell_area_6t",
                                             "sense_and_output_fo4",
                                             "setup_fo4",
                                             "hold_fo4",
-                                            "leakage_per_bit",
+
                                             "input_pin_cap",
                                             "clock_pin_cap",
                                             "output_drive"};

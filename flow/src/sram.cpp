@@ -1,9 +1,11 @@
 // SRAM macro model and its Liberty view.
 //
-// The model is a first-order CACTI-style estimate (flow/README.md, "SRAM macros"): a bit-cell
-// array organised near-square with a column mux, periphery that grows with rows, columns and
-// data bits, energy as C*V*dV per switched node, access time as decoder + word line + bit line
-// + sense/output. Every parameter is in the spec's `sram:` section with its source.
+// Area, read/write energy and leakage: interpolated in the CACTI 7 calibration table
+// (flow/data/sram-cacti65.csv, HewlettPackard/cacti commit 1ffd8df, 65 nm scaled to 55 nm /
+// 1.08 V; docs/ESTIMATES.md, "SRAM macros"). Organisation and access time: a first-order
+// CACTI-style model (flow/README.md, "SRAM macros"): a bit-cell array organised near-square with
+// a column mux, access time as decoder + word line + bit line + sense/output. The first-order
+// area and energy are kept for comparison. Every parameter is in the spec's `sram:` section.
 #include "zasgen/flow/sram.h"
 
 #include <algorithm>
@@ -12,6 +14,7 @@
 
 #include "lib_text.h"
 #include "zasgen/flow/error.h"
+#include "zasgen/flow/sram_table.h"
 #include "zasgen/util.h"
 
 namespace zasgen::flow {
@@ -72,7 +75,7 @@ SramMacro sram_macro(const LibertySpec& spec, const SramGeometry& g) {
   const double periphery =
       ports * m.rows * P.get("periphery_per_row") + ports * m.cols * P.get("periphery_per_column") +
       width * P.get("periphery_per_io_bit") + P.get("periphery_fixed") * (1.0 + 0.5 * (ports - 1));
-  m.area_um2 = m.array_area_um2 + periphery;
+  m.first_order_area_um2 = m.array_area_um2 + periphery;
 
   // ---- energy per access (fJ internally) ----
   const double c_bl = m.rows * P.get("bitline_cap_per_cell") + P.get("bitline_cap_fixed");
@@ -89,8 +92,8 @@ SramMacro sram_macro(const LibertySpec& spec, const SramGeometry& g) {
   const double swing = P.get("read_bitline_swing");
   const double e_read = m.cols * c_bl * swing * v + e_common;
   const double e_write = width * c_bl * v2 + (m.cols - width) * c_bl * swing * v + e_common;
-  m.read_pj = e_read * 1e-3;
-  m.write_pj = e_write * 1e-3;
+  m.first_order_read_pj = e_read * 1e-3;
+  m.first_order_write_pj = e_write * 1e-3;
   m.idle_clock_pj = P.get("idle_clock_cap") * v2 * 1e-3;
 
   // ---- timing (ps internally) ----
@@ -105,11 +108,20 @@ SramMacro sram_macro(const LibertySpec& spec, const SramGeometry& g) {
   m.setup_ns = P.get("setup_fo4") * fo4 * 1e-3;
   m.hold_ns = P.get("hold_fo4") * fo4 * 1e-3;
 
-  // ---- leakage: bit cells plus periphery leaking like logic of the same area ----
-  const double leak_pw = double(depth) * width * P.get("leakage_per_bit") *
-                             (two_port ? P.get("bitcell_2port_factor") : 1.0) +
-                         periphery * spec.leak_pw_per_ge / spec.nand2_area;
-  m.leakage_uw = leak_pw * 1e-6;
+  // ---- area, energy and leakage: the calibration table ----
+  const SramTableEstimate e = SramTable::builtin().estimate(kind, kSramDevice, depth, width);
+  m.device = kSramDevice;
+  m.in_table_grid = e.in_grid;
+  m.area_um2 = e.area_um2;
+  m.read_pj = e.read_pj;
+  m.write_pj = e.write_pj;
+  m.cacti_access_ns = e.access_ns;
+  // CACTI's leakage is at 300 K and its own supply. First order: the leakage current is
+  // unchanged by the small supply step (power ~ V), and subthreshold leakage doubles every
+  // kLeakDoublingC degrees (docs/ESTIMATES.md, "Leakage").
+  constexpr double kLeakDoublingC = 20.0, kCactiTempC = 300.0 - 273.15;
+  m.leakage_uw = e.leak_mw * 1e3 * (v / e.vdd_65) *
+                 std::pow(2.0, (spec.temperature - kCactiTempC) / kLeakDoublingC);
   return m;
 }
 
@@ -312,6 +324,11 @@ std::string write_sram_liberty(const LibertySpec& s, const std::vector<SramMacro
       s.sram.params);
   head.insert(head.begin() + 2,
               "Macros are timing/area/power views only; behavioural models come from templates/.");
+  head.insert(head.begin() + 3, std::string("Area, read/write energy and leakage: CACTI 7 table "
+                                            "flow/data/sram-cacti65.csv (") +
+                                    kSramDevice +
+                                    ", 65 nm scaled to 55 nm), log-log interpolation; timing: "
+                                    "the first-order model below.");
   t.comment_block(head);
   t.open("library (" + s.name + "_sram)");
   t.qattr("comment",

@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "zasgen/app/energy.h"
 #include "zasgen/app/experiment.h"
 #include "zasgen/app/progress.h"
 #include "zasgen/arch_params.h"
@@ -46,8 +47,23 @@ struct DesignPpa {
   std::string activity_file;  // what flow read: <out>/activity/activity.json
   double clock_mhz = 0;       // the configured target clock (power and energy are at this clock)
   double layer_us = 0;        // busy time of the layer at that clock
-  double energy_uj = 0;       // total power x busy time
-  double tops_per_w = 0;      // effective: 2 x dense MACs of the layer / energy
+  double energy_uj = 0;       // central energy of the layer (energy.total_uj.central)
+  double tops_per_w = 0;      // effective, central: 2 x dense MACs of the layer / energy
+  // The band and its terms (energy.h): OpenSTA's power x busy time plus the terms it misses.
+  EnergyBand energy;
+  Range tops_per_w_band;        // effective: 2 x dense MACs / energy (low energy -> high TOPS/W)
+  Range tops_per_w_executed;    // real: 2 x executed MACs / energy
+  uint64_t macs_executed = 0;   // MACs the design performed (the simulation's count)
+  uint64_t macs_dense = 0;      // MACs of the layer done densely
+  double pj_per_mac = 0;        // central energy / executed MACs
+  double pj_per_dense_mac = 0;  // central energy / dense MACs
+  // The SRAM macros of the design, one entry per geometry, with the layer's accesses.
+  struct MacroUse {
+    flow::SramMacro macro;
+    int count = 0;
+    uint64_t reads = 0, writes = 0;
+  };
+  std::vector<MacroUse> sram_macros;
   std::optional<flow::CrossCheck> osu018;
   // Gate-level simulation of the mapped netlist (cell models from the liberty's functions).
   std::optional<sim::Mismatch> gatesim;

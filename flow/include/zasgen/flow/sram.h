@@ -1,6 +1,12 @@
 // SRAM macro model: area, access time, energy per access and leakage of the macros a design
 // uses (their geometries and ports: zasgen/rtl/macros.h), and their Liberty view. The
 // behavioural Verilog of these lives in templates/; this file gives timing/area/power only.
+//
+// Area, read and write energy and leakage come from the CACTI 7 calibration table
+// (zasgen/flow/sram_table.h, device type kSramDevice), interpolated in log-log. The access time
+// used for timing comes from a first-order delay model of a delay-aware organisation (CACTI's
+// table was optimised for energy alone, with delay unweighted, so its access times are those of
+// the slowest organisations); CACTI's figure is kept beside it (docs/ESTIMATES.md).
 #pragma once
 
 #include <string>
@@ -33,8 +39,20 @@ struct SramMacro {
   double setup_ns = 0, hold_ns = 0;
   double read_pj = 0, write_pj = 0;  // per access
   double idle_clock_pj = 0;          // per cycle when deselected
-  double leakage_uw = 0;
+  double leakage_uw = 0;             // at the spec's temperature and supply
+
+  // Provenance: the calibration table's figures and the first-order model's.
+  std::string device;               // CACTI device type (kSramDevice)
+  bool in_table_grid = true;        // within the table's depth/width range (else extrapolated)
+  double cacti_access_ns = 0;       // CACTI's access time, 65 nm, energy-optimal organisation
+  double first_order_area_um2 = 0;  // the first-order model, for comparison
+  double first_order_read_pj = 0, first_order_write_pj = 0;
 };
+
+// The CACTI device type the model uses: ITRS low standby power, nominal 1.2 V at 65 nm (the
+// closest to the 1.08 V target and to a 55-nm LP process; docs/ESTIMATES.md has the comparison
+// with itrs-lop).
+inline constexpr const char* kSramDevice = "itrs-lstp";
 
 // Model of one geometry (named by SramGeometry::module_name()). depth >= 2, width >= 1;
 // throws FlowError(BadArgument) otherwise.

@@ -1,0 +1,76 @@
+#include "zasgen/app/energy.h"
+
+#include <cmath>
+
+namespace zasgen::app {
+
+namespace {
+
+Range scaled(const Range& r, double x) {
+  return {r.low * x, r.central * x, r.high * x};
+}
+
+Range add(const Range& a, const Range& b) {
+  return {a.low + b.low, a.central + b.central, a.high + b.high};
+}
+
+}  // namespace
+
+EnergyBand energy_band(const EnergyInputs& in, const EnergyParams& p) {
+  const flow::SynthResult& s = *in.synth;
+  const flow::PowerResult& pw = s.power;
+  const double t_us = in.layer_us;
+  const double v2 = in.vdd * in.vdd;
+  auto uj = [&](double mw) { return mw * t_us * 1e-3; };
+
+  EnergyBand b;
+  // OpenSTA: logic (everything but the macros) and the macros' dynamic and leakage parts.
+  const double logic = uj(pw.total.total_mw() - pw.macro.total_mw());
+  const double sram_dyn = uj(pw.macro.internal_mw + pw.macro.switching_mw);
+  const double sram_leak = uj(pw.macro.leakage_mw);
+  b.terms.push_back({"sta_logic", {logic, logic, logic}});
+  b.terms.push_back({"sta_sram_leakage", {sram_leak, sram_leak, sram_leak}});
+  b.terms.push_back({"sta_sram_access", scaled(p.sram_scale, sram_dyn)});
+
+  // Buses: each macro sits beside the logic block; its data and address wires run
+  // centre-to-centre of the two squares.
+  const double logic_side = std::sqrt(std::max(0.0, s.logic_area_um2));
+  double bus_pj = 0, weighted_len = 0, accesses = 0;
+  for (const EnergyInputs::Instance& i : in.instances) {
+    const double len = 0.5 * (std::sqrt(i.macro.area_um2) + logic_side);
+    const double bits = double(i.macro.width + i.macro.addr_bits);
+    const double n = double(i.reads + i.writes);
+    // 1/2 C V^2 per toggle (fF * V^2 = fJ).
+    bus_pj += n * bits * p.bus_toggle_prob * 0.5 * in.wire_cap_ff_um * len * v2 * 1e-3;
+    weighted_len += n * len;
+    accesses += n;
+  }
+  b.bus_length_um = accesses > 0 ? weighted_len / accesses : 0;
+  b.terms.push_back({"bus", scaled(p.bus_length_scale, bus_pj * 1e-6)});
+
+  // Clock tree: wire over the whole die to every flop and macro, the sink pins and the
+  // buffers; C V^2 per cycle. OpenSTA's ideal clock is driven by a port, which it does not
+  // charge for the net.
+  const double sinks = double(s.flop_count + s.macro_count);
+  const double wire_um = std::sqrt(sinks * std::max(0.0, s.total_area_um2));
+  b.clock_wire_mm = wire_um * 1e-3;
+  const double pins_ff =
+      double(s.flop_count) * in.flop_clock_pin_ff + double(s.macro_count) * in.macro_clock_pin_ff;
+  auto clock_uj = [&](double k) {
+    const double c_ff = (k * wire_um * in.wire_cap_ff_um + pins_ff) * (1.0 + p.clock_buffer_share);
+    return c_ff * v2 * 1e-9 * double(in.cycles);  // fJ -> uJ
+  };
+  b.terms.push_back({"clock_tree",
+                     {clock_uj(p.clock_length_scale.low), clock_uj(p.clock_length_scale.central),
+                      clock_uj(p.clock_length_scale.high)}});
+
+  // Glitches on combinational nets.
+  const double comb_dyn = uj(pw.combinational.internal_mw + pw.combinational.switching_mw);
+  b.terms.push_back({"glitch", scaled(p.glitch, comb_dyn)});
+
+  for (const EnergyTerm& t : b.terms) b.total_uj = add(b.total_uj, t.uj);
+  b.power_mw = t_us > 0 ? scaled(b.total_uj, 1e3 / t_us) : Range{};
+  return b;
+}
+
+}  // namespace zasgen::app

@@ -1,0 +1,88 @@
+// The energy band: each term against its formula worked by hand, the corners in order, and the
+// terms adding up to the total.
+#include <cmath>
+
+#include <catch2/catch.hpp>
+
+#include "zasgen/app/energy.h"
+
+using namespace zasgen;
+
+namespace {
+
+flow::SynthResult synth_result() {
+  flow::SynthResult s;
+  s.logic_area_um2 = 250000;  // 500 um square
+  s.macro_area_um2 = 750000;
+  s.total_area_um2 = 1000000;  // 1 mm2
+  s.flop_count = 9990;
+  s.macro_count = 10;
+  s.power.total = {30.0, 10.0, 0.5};  // mW
+  s.power.macro = {20.0, 0.0, 0.1};   // of which the macros
+  s.power.combinational = {4.0, 6.0, 0.2};
+  s.power.sequential = {6.0, 4.0, 0.2};
+  return s;
+}
+
+}  // namespace
+
+TEST_CASE("energy band: terms by hand", "[ppa][energy]") {
+  const flow::SynthResult s = synth_result();
+  app::EnergyInputs in;
+  in.synth = &s;
+  in.clock_mhz = 100;
+  in.cycles = 1000;
+  in.layer_us = 10;  // 1000 cycles at 100 MHz
+  in.vdd = 1.0;
+  in.wire_cap_ff_um = 0.2;
+  in.flop_clock_pin_ff = 1.0;
+  in.macro_clock_pin_ff = 5.0;
+  app::EnergyInputs::Instance i;
+  i.macro.name = "sram_1r1w_256x120";
+  i.macro.width = 120;
+  i.macro.addr_bits = 8;
+  i.macro.area_um2 = 90000;  // 300 um square
+  i.reads = 600;
+  i.writes = 400;
+  in.instances.push_back(i);
+  const app::EnergyBand b = app::energy_band(in);
+
+  auto term = [&](const std::string& n) {
+    for (const app::EnergyTerm& t : b.terms)
+      if (t.name == n) return t.uj;
+    FAIL("no term " << n);
+    return app::Range{};
+  };
+  // OpenSTA: 40.5 mW over 10 us = 0.405 uJ; the macros 20.1 mW of it.
+  CHECK(term("sta_logic").central == Approx(0.204));
+  CHECK(term("sta_sram_leakage").central == Approx(0.001));
+  CHECK(term("sta_sram_access").central == Approx(0.2));
+  CHECK(term("sta_sram_access").low == Approx(0.16));
+  CHECK(term("sta_sram_access").high == Approx(0.26));
+  // Bus: (300 + 500) / 2 = 400 um; 128 bits x 0.5 toggles x 0.5 x 0.2 fF/um x 400 um x 1 V^2
+  // = 2.56 pJ per access, 1000 accesses.
+  CHECK(b.bus_length_um == Approx(400));
+  CHECK(term("bus").central == Approx(2.56e-3));
+  CHECK(term("bus").low == Approx(1.28e-3));
+  // Clock: sqrt(10000 sinks x 1e6 um2) = 100 mm of wire x 0.2 fF/um = 20 pF, pins 9990 +
+  // 50 fF, buffers 1/3 on top: (20000 + 10040) x 4/3 fF x 1 V^2 per cycle, 1000 cycles.
+  CHECK(b.clock_wire_mm == Approx(100));
+  CHECK(term("clock_tree").central == Approx(30040.0 * 4.0 / 3.0 * 1e-9 * 1000));
+  // Glitch: 25% of the combinational dynamic energy, 10 mW x 10 us.
+  CHECK(term("glitch").central == Approx(0.025));
+  CHECK(term("glitch").high == Approx(0.06));
+
+  double lo = 0, mid = 0, hi = 0;
+  for (const app::EnergyTerm& t : b.terms) {
+    CHECK(t.uj.low <= t.uj.central);
+    CHECK(t.uj.central <= t.uj.high);
+    lo += t.uj.low;
+    mid += t.uj.central;
+    hi += t.uj.high;
+  }
+  CHECK(b.total_uj.low == Approx(lo));
+  CHECK(b.total_uj.central == Approx(mid));
+  CHECK(b.total_uj.high == Approx(hi));
+  CHECK(b.power_mw.central == Approx(mid * 1e3 / 10));
+  CHECK(b.total_uj.low < b.total_uj.high);
+}
