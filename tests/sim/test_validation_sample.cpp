@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <initializer_list>
 #include <optional>
 #include <string>
 
@@ -78,6 +79,16 @@ TEST_CASE("validation = generation: sampled configs lint clean and simulate bit-
     test::YamlTree t = test::draw_tree(rng, draws);
     t.set("arch.mode", "sparse");
     t.set("sparse.format", kFormats[found % 3]);
+    // Keep the geometry small enough to simulate: most draws over the whole schema are not.
+    auto pick = [&](std::initializer_list<int> v) {
+      return std::to_string(*(v.begin() + rng.next() % v.size()));
+    };
+    t.set("arch.pes", pick({1, 2, 3, 4, 6, 8}));
+    t.set("arch.lanes", pick({1, 1, 2}));
+    t.set("kernel.max_r", pick({1, 2, 3}));
+    t.set("kernel.max_s", pick({1, 2, 3}));
+    t.set("limits.max_h", pick({4, 6, 9, 16}));
+    t.set("limits.max_w", pick({4, 7, 16}));
     std::string yaml;
     ValidateResult r;
     for (int round = 0; round < 5; ++round) {
