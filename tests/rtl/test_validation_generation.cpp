@@ -4,9 +4,11 @@
 // validation accepts) go through validate -> elaborate -> IR checks -> Verilog, in process
 // (milliseconds each); tests/sim/test_validation_sample.cpp takes a few of
 // them on through Verilator. Seeded (ZASGEN_TEST_SEED); the count is ZASGEN_PROPERTY_CONFIGS
-// (default 2000 valid configurations).
+// (default 1000 valid configurations, about 90 ms each on one core: the draws favour the edges
+// of every range, so many are designs of hundreds of PEs).
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -26,7 +28,7 @@ namespace {
 
 int property_count() {
   if (const char* s = std::getenv("ZASGEN_PROPERTY_CONFIGS")) return std::max(1, std::atoi(s));
-  return 2000;
+  return 1000;
 }
 
 }  // namespace
@@ -44,7 +46,6 @@ TEST_CASE("validation = generation: random configs that check accepts all genera
   std::map<std::string, std::pair<int, std::string>> failures;  // message -> count, first YAML
   int draws = 0, valid = 0, mutated = 0;
   double slowest = 0;
-  std::string slowest_yaml;
   const auto t0 = std::chrono::steady_clock::now();
   while (valid < want && draws < 100 * want) {
     const bool mutate = draws % 2 == 0;
@@ -75,7 +76,7 @@ TEST_CASE("validation = generation: random configs that check accepts all genera
       if (f.first++ == 0) f.second = yaml;
     }
     const double s = seconds_since(c0);
-    if (s > slowest) slowest = s, slowest_yaml = yaml;
+    slowest = std::max(slowest, s);
   }
   const double secs = seconds_since(t0);
   std::printf(

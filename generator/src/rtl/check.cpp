@@ -1,11 +1,13 @@
 #include "zasgen/rtl/check.h"
 
 #include <algorithm>
+#include <functional>
+#include <iterator>
 #include <map>
-#include <memory>
 #include <set>
 #include <stdexcept>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include <fmt/format.h>
@@ -237,30 +239,41 @@ void check_module(const Module& m, const Design& d, std::vector<std::string>& pr
 // and replications; any other operator makes each result bit depend on every operand bit, and
 // an instance's output port on every bit of each input port it depends on.
 
+// The same graph with one node per net (every operator joining whole nets) is a coarse
+// over-approximation: a loop among bits is a loop among their nets, so a module whose net graph
+// has no loop needs no bit graph. Designs are checked coarsely first, bit by bit only where the
+// net graph finds a loop (a bus whose bits feed each other is not one).
+
 // Input ports each output port of a module depends on combinationally.
 using PortPaths = std::map<std::string, std::set<std::string>>;
 
+enum class Grain { Bit, Net };
+
 class CombGraph {
  public:
-  CombGraph(const Module& m, const std::map<std::string, PortPaths>& summaries) : m_(m) {
+  CombGraph(const Module& m, const std::map<std::string, PortPaths>& summaries, Grain grain)
+      : m_(m), per_bit_(grain == Grain::Bit) {
     int next = 0;
     for (const auto& n : m.nets) {
       base_[n.get()] = next;
-      next += n->width;
+      starts_.push_back({next, n.get()});
+      next += per_bit_ ? n->width : 1;
     }
+    net_bits_ = next;
     edges_.resize(size_t(next));
     for (const ContAssign& a : m.assigns) {
       const Deps d = deps(*a.rhs);
-      for (int b = 0; b < a.lhs.width; ++b) add(id(a.lhs.net, a.lhs.lo + b), *d[size_t(b)]);
+      for (int b = 0; b < bits(a.lhs.width); ++b)
+        edges_[size_t(id(a.lhs.net, a.lhs.lo + b))].push_back(d[size_t(b)]);
     }
     for (const Process& p : m.processes) {
       if (p.kind != Process::Kind::Comb) continue;
       std::vector<int> reads;
       std::vector<Lhs> writes;
       collect(p.body, reads, writes);
-      const std::vector<int> h = {hub(std::move(reads))};
+      const int h = hub(std::move(reads));
       for (const Lhs& l : writes)
-        for (int b = 0; b < l.width; ++b) add(id(l.net, l.lo + b), h);
+        for (int b = 0; b < bits(l.width); ++b) edges_[size_t(id(l.net, l.lo + b))].push_back(h);
     }
     for (const Instance& i : m.instances) {
       auto sum = summaries.find(i.module);
@@ -273,10 +286,10 @@ class CombGraph {
         std::vector<int> srcs;
         for (const std::string& in : ins)
           if (auto ic = conn.find(in); ic != conn.end()) all_bits(*ic->second->expr, srcs);
-        const std::vector<int> h = {hub(std::move(srcs))};
+        const int h = hub(std::move(srcs));
         std::vector<int> outs;
         all_bits(*oc->second->expr, outs);
-        for (int o : outs) add(o, h);
+        for (int o : outs) edges_[size_t(o)].push_back(h);
       }
     }
   }
@@ -322,7 +335,7 @@ class CombGraph {
       if (p->kind != NetKind::Output) continue;
       std::vector<char> seen(edges_.size(), 0);
       std::vector<int> todo;
-      for (int b = 0; b < p->width; ++b) todo.push_back(id(p, b));
+      for (int b = 0; b < bits(p->width); ++b) todo.push_back(id(p, b));
       while (!todo.empty()) {
         const int cur = todo.back();
         todo.pop_back();
@@ -338,41 +351,52 @@ class CombGraph {
 
  private:
   // Edges point from a driven bit to the bits it reads (the DFS walks against the data flow).
-  using Deps = std::vector<std::shared_ptr<const std::vector<int>>>;  // per result bit
+  // Per result bit, the one node it reads: a net bit, or a hub for any other operator.
+  using Deps = std::vector<int>;
 
-  int id(const Net* n, int bit) const { return base_.at(n) + bit; }
+  int id(const Net* n, int bit) const { return base_.at(n) + (per_bit_ ? bit : 0); }
+  // The nodes of a bit range: one per bit, or the net's single node.
+  int bits(int width) const { return per_bit_ ? width : std::min(width, 1); }
   // The net of a node; nullptr for a hub (an operator joining its operands' bits).
   const Net* net_of(int node) const {
-    const Net* found = nullptr;
-    for (const auto& [n, b] : base_)
-      if (b <= node && node < b + n->width) found = n;
-    return found;
+    if (node >= net_bits_) return nullptr;
+    // The last net starting at or before the node (zero-width nets start where the next one does).
+    auto it =
+        std::upper_bound(starts_.begin(), starts_.end(), node,
+                         [](int v, const std::pair<int, const Net*>& s) { return v < s.first; });
+    return std::prev(it)->second;
   }
   std::string name(int node) const {
     const Net* n = net_of(node);
-    return n ? fmt::format("{}[{}]", n->name, node - base_.at(n)) : std::string("(logic)");
+    if (!n) return "(logic)";
+    return per_bit_ ? fmt::format("{}[{}]", n->name, node - base_.at(n)) : n->name;
   }
   int hub(std::vector<int> from) {
     dedup(from);
     edges_.push_back(std::move(from));
     return int(edges_.size()) - 1;
   }
-  void add(int to, const std::vector<int>& from) {
-    auto& e = edges_[size_t(to)];
-    e.insert(e.end(), from.begin(), from.end());
-  }
-  static void dedup(std::vector<int>& v) {
-    std::sort(v.begin(), v.end());
-    v.erase(std::unique(v.begin(), v.end()), v.end());
+  // Drops repeated nodes, keeping first occurrences in order: linear, with a stamp per node
+  // (operand lists of wide selects and comb processes repeat the same bits many times).
+  void dedup(std::vector<int>& v) {
+    if (stamp_.size() < edges_.size() + 1) stamp_.resize(edges_.size() + 1, 0);
+    ++round_;
+    size_t kept = 0;
+    for (int x : v)
+      if (stamp_[size_t(x)] != round_) {
+        stamp_[size_t(x)] = round_;
+        v[kept++] = x;
+      }
+    v.resize(kept);
   }
 
   void all_bits(const Expr& e, std::vector<int>& out) const {
     if (e.op == Op::Net) {
-      for (int b = 0; b < e.width; ++b) out.push_back(id(e.net, b));
+      for (int b = 0; b < bits(e.width); ++b) out.push_back(id(e.net, b));
       return;
     }
     if (e.op == Op::Slice) {
-      for (int b = 0; b < e.width; ++b) out.push_back(id(e.args[0]->net, e.lo + b));
+      for (int b = 0; b < bits(e.width); ++b) out.push_back(id(e.args[0]->net, e.lo + b));
       return;
     }
     for (const ExprP& a : e.args) all_bits(*a, out);
@@ -380,13 +404,18 @@ class CombGraph {
 
   Deps deps(const Expr& e) {
     Deps d;
+    if (!per_bit_) {  // one node for the whole right-hand side
+      std::vector<int> all;
+      all_bits(e, all);
+      d.push_back(hub(std::move(all)));
+      return d;
+    }
     switch (e.op) {
       case Op::Net:
       case Op::Slice: {
         const Net* n = e.op == Op::Net ? e.net : e.args[0]->net;
         const int lo = e.op == Op::Net ? 0 : e.lo;
-        for (int b = 0; b < e.width; ++b)
-          d.push_back(std::make_shared<const std::vector<int>>(1, id(n, lo + b)));
+        for (int b = 0; b < e.width; ++b) d.push_back(id(n, lo + b));
         return d;
       }
       case Op::Concat:
@@ -403,7 +432,7 @@ class CombGraph {
       default: {
         std::vector<int> all;
         all_bits(e, all);
-        d.assign(size_t(e.width), std::make_shared<const std::vector<int>>(1, hub(std::move(all))));
+        d.assign(size_t(e.width), hub(std::move(all)));
         return d;
       }
     }
@@ -422,22 +451,40 @@ class CombGraph {
   }
 
   const Module& m_;
-  std::map<const Net*, int> base_;
+  const bool per_bit_;
+  std::unordered_map<const Net*, int> base_;
+  std::vector<std::pair<int, const Net*>> starts_;  // first node of each net, ascending
+  int net_bits_ = 0;                                // nodes below this are net bits, above hubs
   std::vector<std::vector<int>> edges_;
+  std::vector<unsigned> stamp_;  // for dedup: the round that last saw each node
+  unsigned round_ = 0;
 };
 
 }  // namespace
 
 void check_design(const Design& design) {
   std::vector<std::string> problems;
-  std::map<std::string, PortPaths> summaries;  // modules come leaves first
+  // Port paths of each module: coarse ones (a superset) for the net graphs; exact ones, computed
+  // on demand, for the bit graphs. Modules come leaves first.
+  std::map<std::string, PortPaths> coarse, exact;
+  std::function<const PortPaths&(const Module&)> exact_paths =
+      [&](const Module& m) -> const PortPaths& {
+    if (auto it = exact.find(m.name); it != exact.end()) return it->second;
+    for (const Instance& i : m.instances)
+      if (const Module* t = design.find(i.module); t && !t->is_verbatim()) exact_paths(*t);
+    return exact[m.name] = CombGraph(m, exact, Grain::Bit).port_paths();
+  };
   for (const auto& m : design.modules) {
     check_module(*m, design, problems);
     if (m->is_verbatim()) continue;  // SRAM models: registered outputs, no combinational path
-    const CombGraph g(*m, summaries);
-    if (const std::string loop = g.find_loop(); !loop.empty())
+    const CombGraph nets(*m, coarse, Grain::Net);
+    coarse[m->name] = nets.port_paths();
+    if (nets.find_loop().empty()) continue;
+    for (const Instance& i : m->instances)
+      if (const Module* t = design.find(i.module); t && !t->is_verbatim()) exact_paths(*t);
+    const CombGraph bits(*m, exact, Grain::Bit);
+    if (const std::string loop = bits.find_loop(); !loop.empty())
       problems.push_back(fmt::format("{}: combinational loop {}", m->name, loop));
-    summaries[m->name] = g.port_paths();
   }
   if (design.top.empty() || !design.find(design.top)) problems.push_back("no top module");
   if (!problems.empty()) {
