@@ -4,60 +4,110 @@
 // is busy.
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <array>
+
 #include "elab.h"
 #include "zasgen/util.h"
 
 namespace zasgen::rtl::arch {
 
-const Module& build_dma(Elab& e) {
-  const Dims& d = e.dims;
-  const ArchParams& p = e.p;
-  const int widths[4] = {p.entry_bits, std::max(1, p.table_bits), p.weights.width, p.bias.width};
-  int MW = 0;
-  for (int w : widths) MW = std::max(MW, w);
-  const int NB = int(ceil_div(MW, 32));
-  const int RW = std::max(p.entry_bits, p.table_bits);
-  const int RNB = int(ceil_div(RW, 32));
-  const int MA = std::max({d.ent_addr, d.tab_addr, d.w_addr, d.b_addr});
-  Module& mod = e.module(
-      "dma",
-      {fmt::format("Load/store port: 32-bit beats, words up to {} bits ({} beats).", MW, NB)});
-  ModuleBuilder m(mod);
-  E clk = m.input("clk");
-  E rst_n = m.input("rst_n");
-  E busy = m.input("busy");
-  E sel_class = m.input("sel_class", 2);
-  E sel_buf = m.input("sel_buf");
-  E addr_val = m.input("addr_val", d.mem_words);
-  E addr_wr = m.input("addr_wr");
-  E rcount_val = m.input("rcount_val", d.mem_words);
-  E rcount_wr = m.input("rcount_wr");
-  E ld_valid = m.input("ld_valid");
-  E ld_data = m.input("ld_data", 32);
-  E ld_ready = m.output("ld_ready");
-  E st_valid = m.output("st_valid");
-  E st_data = m.output("st_data", 32);
-  E st_ready = m.input("st_ready");
-  E m_ce = m.output("m_ce");
-  E m_we = m.output("m_we");
-  E m_addr = m.output("m_addr", MA);
-  E m_wdata = m.output("m_wdata", MW);
-  E m_rdata = m.input("m_rdata", RW);
-  E range_err = m.output("range_err");
+namespace {
 
-  const int bw = std::max(1, clog2(NB));
-  E addr = m.reg_reset("addr", d.mem_words, 0);
-  E beat = m.reg_reset("beat", bw, 0);
-  E rleft = m.reg_reset("rleft", d.mem_words, 0);
-  const E st_idle = m.localparam("ST_IDLE", 2, 0, "no read in flight");
-  const E st_wait = m.localparam("ST_WAIT", 2, 1, "the memory word is being read");
-  const E st_send = m.localparam("ST_SEND", 2, 2, "its beats go out on the store stream");
-  E rstate = m.reg_reset("rstate", st_idle);
-  E rword = m.reg("rword", RW);
-  const int rbw = std::max(1, clog2(RNB));
-  E rbeat = m.reg_reset("rbeat", rbw, 0);
+// The word widths of the memory classes MEM_SEL selects: entries, tables, weights, bias.
+std::array<int, 4> class_widths(const ArchParams& p) {
+  return {p.entry_bits, std::max(1, p.table_bits), p.weights.width, p.bias.width};
+}
 
-  // Beats per word of the selected memory class.
+// The DMA module, built in steps; the members are the nets the steps share.
+struct Dma {
+  explicit Dma(Elab& e)
+      : d(e.dims),
+        p(e.p),
+        widths(class_widths(p)),
+        MW(*std::max_element(widths.begin(), widths.end())),
+        NB(int(ceil_div(MW, 32))),
+        RW(std::max(p.entry_bits, p.table_bits)),
+        RNB(int(ceil_div(RW, 32))),
+        MA(std::max({d.ent_addr, d.tab_addr, d.w_addr, d.b_addr})),
+        bw(std::max(1, clog2(NB))),
+        rbw(std::max(1, clog2(RNB))),
+        mod(e.module("dma",
+                     {fmt::format("Load/store port: 32-bit beats, words up to {} bits ({} beats).",
+                                  MW, NB)})),
+        m(mod) {}
+
+  void ports();
+  void registers();
+  void load_stream();
+  void write_word();
+  void range_check();
+  void sequencer();
+  void store_stream();
+  void memory_port();
+
+  const Dims& d;
+  const ArchParams& p;
+  const std::array<int, 4> widths;
+  const int MW, NB;   // the widest word, its beats
+  const int RW, RNB;  // the widest readable word (entries, tables), its beats
+  const int MA;       // memory address bits
+  const int bw, rbw;  // beat counter bits, load and store
+  Module& mod;
+  ModuleBuilder m;
+
+  // ports
+  E clk, rst_n, busy, sel_class, sel_buf, addr_val, addr_wr, rcount_val, rcount_wr;
+  E ld_valid, ld_data, ld_ready, st_valid, st_data, st_ready;
+  E m_ce, m_we, m_addr, m_wdata, m_rdata, range_err;
+  // state
+  E addr, beat, rleft, st_idle, st_wait, st_send, rstate, rword, rbeat;
+  // load side: a beat is taken, it is its word's last, a whole word is written
+  E take, last_beat, wr;
+  // this cycle's access and its range check; the word being read is out of range
+  E issue_rd, access, beyond, rbad;
+};
+
+void Dma::ports() {
+  clk = m.input("clk");
+  rst_n = m.input("rst_n");
+  busy = m.input("busy");
+  sel_class = m.input("sel_class", 2);
+  sel_buf = m.input("sel_buf");
+  addr_val = m.input("addr_val", d.mem_words);
+  addr_wr = m.input("addr_wr");
+  rcount_val = m.input("rcount_val", d.mem_words);
+  rcount_wr = m.input("rcount_wr");
+  ld_valid = m.input("ld_valid");
+  ld_data = m.input("ld_data", 32);
+  ld_ready = m.output("ld_ready");
+  st_valid = m.output("st_valid");
+  st_data = m.output("st_data", 32);
+  st_ready = m.input("st_ready");
+  m_ce = m.output("m_ce");
+  m_we = m.output("m_we");
+  m_addr = m.output("m_addr", MA);
+  m_wdata = m.output("m_wdata", MW);
+  m_rdata = m.input("m_rdata", RW);
+  range_err = m.output("range_err");
+}
+
+// The word address, the load beat, the words left to read and the read state.
+void Dma::registers() {
+  addr = m.reg_reset("addr", d.mem_words, 0);
+  beat = m.reg_reset("beat", bw, 0);
+  rleft = m.reg_reset("rleft", d.mem_words, 0);
+  st_idle = m.localparam("ST_IDLE", 2, 0, "no read in flight");
+  st_wait = m.localparam("ST_WAIT", 2, 1, "the memory word is being read");
+  st_send = m.localparam("ST_SEND", 2, 2, "its beats go out on the store stream");
+  rstate = m.reg_reset("rstate", st_idle);
+  rword = m.reg("rword", RW);
+  rbeat = m.reg_reset("rbeat", rbw, 0);
+}
+
+// The load stream's handshake: open while idle and not reading; beats per word of the selected
+// memory class.
+void Dma::load_stream() {
   E nbeats = lit(bw + 1, uint64_t(ceil_div(widths[0], 32)));
   for (int c = 1; c < 4; ++c)
     nbeats =
@@ -66,12 +116,14 @@ const Module& build_dma(Elab& e) {
   E reading = m.wire("reading", ne(rleft, 0) || rstate != st_idle);
   E ready = m.wire("ready", !busy && !reading);
   m.assign(ld_ready, ready);
-  E take = m.wire("take", ld_valid && ready);
-  E last_beat = m.wire("last_beat", add(zext(beat, bw + 1), 1) == nb);
-  E wr = m.wire("wr", take && last_beat, "a whole word arrived");
+  take = m.wire("take", ld_valid && ready);
+  last_beat = m.wire("last_beat", add(zext(beat, bw + 1), 1) == nb);
+  wr = m.wire("wr", take && last_beat, "a whole word arrived");
+}
 
-  // Earlier beats shift in from the top; with the last beat on top, a word of n beats is the
-  // top n*32 bits.
+// The written word, assembled from the beats. Earlier beats shift in from the top; with the
+// last beat on top, a word of n beats is the top n*32 bits.
+void Dma::write_word() {
   E word_all;
   if (NB > 1) {
     E sh = m.reg("shreg", 32 * (NB - 1));
@@ -92,11 +144,13 @@ const Module& build_dma(Elab& e) {
     wdata = mux(eq(sel_class, uint64_t(c)), wc, wdata);
   }
   m.assign(m_wdata, m.wire("wdata", wdata));
+}
 
-  E issue_rd = m.wire("issue_rd", rstate == st_idle && ne(rleft, 0) && !busy);
-
-  // Words the selected memory holds: an access past them is dropped (reads return zeros) and
-  // reported in STATUS.DMA_RANGE, never aliased onto a lower address.
+// This cycle's memory access (a word written or a read issued) and the range check: an access
+// past the words the selected memory holds is dropped (reads return zeros) and reported in
+// STATUS.DMA_RANGE, never aliased onto a lower address.
+void Dma::range_check() {
+  issue_rd = m.wire("issue_rd", rstate == st_idle && ne(rleft, 0) && !busy);
   const int AW = d.mem_words;
   // A memory of exactly 2^AW words needs one more bit for its depth.
   int LW = AW;
@@ -115,41 +169,48 @@ const Module& build_dma(Elab& e) {
   E limit = m.wire("limit", mux(eq(sel_class, 0), mux(sel_buf, d_ent_b, d_ent_a),
                                 mux(eq(sel_class, 1), mux(sel_buf, d_tab_b, d_tab_a),
                                     mux(eq(sel_class, 2), d_wgt, d_bias))));
-  E access = m.wire("access", wr || issue_rd, "a word is written or read this cycle");
-  E beyond = m.wire("beyond", (LW > AW ? zext(addr, LW) : addr) >= limit,
-                    "the address is past the selected memory");
-  E rbad = m.reg("rbad", 1, "the word being read was past the memory: send zeros");
+  access = m.wire("access", wr || issue_rd, "a word is written or read this cycle");
+  beyond = m.wire("beyond", (LW > AW ? zext(addr, LW) : addr) >= limit,
+                  "the address is past the selected memory");
+  rbad = m.reg("rbad", 1, "the word being read was past the memory: send zeros");
   m.assign(range_err, access && beyond);
+}
+
+// The address (set by the host, incremented after every word), the load beat, the words left
+// to read and the read state machine.
+void Dma::sequencer() {
   E last_rbeat = m.wire("last_rbeat", add(zext(rbeat, rbw + 1), 1) == lit(rbw + 1, uint64_t(RNB)));
-  {
-    Body b = m.seq_reset(clk, rst_n, "write path and address");
-    b.if_(
-        addr_wr, [&](Body& t) { t.set(addr, addr_val); },
-        [&](Body& t) { t.if_(wr || issue_rd, [&](Body& u) { u.set(addr, add(addr, 1)); }); });
-    b.if_(take, [&](Body& t) { t.set(beat, mux(last_beat, zeros(bw), add(beat, 1))); });
-    b.if_(
-        rcount_wr && !busy, [&](Body& t) { t.set(rleft, rcount_val); },
-        [&](Body& t) { t.if_(issue_rd, [&](Body& u) { u.set(rleft, sub(rleft, 1)); }); });
-    b.switch_(rstate,
-              {
-                  {{st_idle},
-                   [&](Body& t) { t.if_(issue_rd, [&](Body& u) { u.set(rstate, st_wait); }); }},
-                  {{st_wait},
-                   [&](Body& t) {
-                     t.set(rstate, st_send);
-                     t.set(rbeat, zeros(rbw));
-                   }},
-                  {{st_send},
-                   [&](Body& t) {
-                     t.if_(st_ready, [&](Body& u) {
-                       u.if_(
-                           last_rbeat, [&](Body& v) { v.set(rstate, st_idle); },
-                           [&](Body& v) { v.set(rbeat, add(rbeat, 1)); });
-                     });
-                   }},
-              },
-              nullptr);
-  }
+  Body b = m.seq_reset(clk, rst_n, "write path and address");
+  b.if_(
+      addr_wr, [&](Body& t) { t.set(addr, addr_val); },
+      [&](Body& t) { t.if_(wr || issue_rd, [&](Body& u) { u.set(addr, add(addr, 1)); }); });
+  b.if_(take, [&](Body& t) { t.set(beat, mux(last_beat, zeros(bw), add(beat, 1))); });
+  b.if_(
+      rcount_wr && !busy, [&](Body& t) { t.set(rleft, rcount_val); },
+      [&](Body& t) { t.if_(issue_rd, [&](Body& u) { u.set(rleft, sub(rleft, 1)); }); });
+  b.switch_(
+      rstate,
+      {
+          {{st_idle}, [&](Body& t) { t.if_(issue_rd, [&](Body& u) { u.set(rstate, st_wait); }); }},
+          {{st_wait},
+           [&](Body& t) {
+             t.set(rstate, st_send);
+             t.set(rbeat, zeros(rbw));
+           }},
+          {{st_send},
+           [&](Body& t) {
+             t.if_(st_ready, [&](Body& u) {
+               u.if_(
+                   last_rbeat, [&](Body& v) { v.set(rstate, st_idle); },
+                   [&](Body& v) { v.set(rbeat, add(rbeat, 1)); });
+             });
+           }},
+      },
+      nullptr);
+}
+
+// The store stream: the word read (zeros past the memory), sent in beats.
+void Dma::store_stream() {
   {
     Body b = m.seq(clk);
     b.if_(issue_rd, [&](Body& t) { t.set(rbad, beyond); });
@@ -163,10 +224,28 @@ const Module& build_dma(Elab& e) {
   if (RNB == 1) m.unused(rbeat);
   m.assign(st_valid, rstate == st_send);
   m.assign(st_data, beat_data);
+}
+
+// The memory port: accesses inside the selected memory only.
+void Dma::memory_port() {
   m.assign(m_ce, access && !beyond);
   m.assign(m_we, wr && !beyond);
   m.assign(m_addr, fit(m, "maddr", addr, MA));
-  return mod;
+}
+
+}  // namespace
+
+const Module& build_dma(Elab& e) {
+  Dma g(e);
+  g.ports();
+  g.registers();
+  g.load_stream();
+  g.write_word();
+  g.range_check();
+  g.sequencer();
+  g.store_stream();
+  g.memory_port();
+  return g.mod;
 }
 
 }  // namespace zasgen::rtl::arch
