@@ -41,23 +41,40 @@ Axis axis(ModuleBuilder& m, const std::string& nm, const E& pos, const E& off, c
   return a;
 }
 
-// For bank index i along an axis: is some tap mapped there, which tap, and its quotient.
+// For bank index i along an axis: which tap (one-hot, at most one: valid taps hit consecutive
+// outputs) is mapped there, whether any is, and its quotient. AND-OR rather than a priority chain
+// of muxes: the hits are exclusive, and the tree is shallow.
 struct BankSel {
-  E valid, tap, quot;
+  std::vector<E> hit;  // per tap index along the axis
+  E valid, quot;
 };
 
-BankSel select(ModuleBuilder& m, const std::string& n, const Axis& a, int i, int tapw) {
+BankSel select(ModuleBuilder& m, const std::string& n, const Axis& a, int i) {
   const int kmax = int(a.valid.size());
+  BankSel b;
   E v = zeros(1);
-  E tap = zeros(tapw);
   E q = zeros(a.quot[0].width());
   for (int k = 0; k < kmax; ++k) {
     E hit = kmax == 1 ? a.valid[k] : a.valid[k] && eq(a.rem[k], uint64_t(i));
-    v = v | hit;
-    tap = mux(hit, lit(tapw, uint64_t(k)), tap);
-    q = mux(hit, a.quot[k], q);
+    b.hit.push_back(m.wire(fmt::format("{}_h{}", n, k), hit));
+    v = v | b.hit.back();
+    q = q | (rep(q.width(), b.hit.back()) & a.quot[k]);
   }
-  return {m.wire(n + "_v", v), m.wire(n + "_t", tap), m.wire(n + "_q", q)};
+  b.valid = m.wire(n + "_v", v);
+  b.quot = m.wire(n + "_q", q);
+  return b;
+}
+
+// The tap index r * max_s + s of the taps a row and a column select: an OR of constants, one
+// per (row tap, column tap) pair, at most one of them hit.
+E tap_index(const BankSel& row, const BankSel& col, int max_s, int width) {
+  E t = zeros(width);
+  for (size_t r = 0; r < row.hit.size(); ++r)
+    for (size_t c = 0; c < col.hit.size(); ++c) {
+      const uint64_t k = uint64_t(r) * uint64_t(max_s) + c;
+      if (k != 0) t = t | (rep(width, row.hit[r] && col.hit[c]) & lit(width, k));
+    }
+  return t;
 }
 
 }  // namespace
@@ -87,17 +104,15 @@ const Module& build_scatter(Elab& e) {
   E o_addr = m.output("o_addr", T * d.p_addr);
   E o_tap = m.output("o_tap", T * d.tap_idx);
 
-  const int rw = std::max(1, clog2(p.max_r));
-  const int sw = std::max(1, clog2(p.max_s));
   Axis ay = axis(m, "ty", i_y, yoff, r, stride, oh, p.max_r, p.max_h + p.max_pad, d.pq);
   Axis ax = axis(m, "tx", i_x, pad, s, stride, ow, p.max_s, p.max_w + p.max_pad, d.pc);
   std::vector<BankSel> rows, cols;
   std::vector<E> rowbase;
   for (int i = 0; i < p.max_r; ++i) {
-    rows.push_back(select(m, fmt::format("br{}", i), ay, i, rw));
+    rows.push_back(select(m, fmt::format("br{}", i), ay, i));
     rowbase.push_back(m.mul(fmt::format("br{}_base", i), rows[i].quot, pitch));
   }
-  for (int j = 0; j < p.max_s; ++j) cols.push_back(select(m, fmt::format("bc{}", j), ax, j, sw));
+  for (int j = 0; j < p.max_s; ++j) cols.push_back(select(m, fmt::format("bc{}", j), ax, j));
 
   std::vector<E> en, addr, tap;
   const int aw = rowbase[0].width() + 1;
@@ -107,14 +122,9 @@ const Module& build_scatter(Elab& e) {
       en.push_back(i_valid && rows[i].valid && cols[j].valid);
       E a = m.wire(n + "_a", zext(rowbase[i], aw) + zext(cols[j].quot, aw));
       addr.push_back(fit(m, n + "_a", a, d.p_addr));
-      // Tap index in the max_r x max_s grid: r * max_s + s.
-      E rtap = m.mul(n + "_rt", rows[i].tap, lit(clog2(p.max_s + 1), uint64_t(p.max_s)));
-      const int tw = std::max(rtap.width(), d.tap_idx) + 1;
-      E t = m.wire(n + "_t", zext(rtap, tw) + zext(cols[j].tap, tw));
-      tap.push_back(fit(m, n + "_tf", t, d.tap_idx));
+      tap.push_back(m.wire(n + "_t", tap_index(rows[i], cols[j], p.max_s, d.tap_idx)));
     }
   }
-  (void)T;
   m.assign(o_en, cat(std::vector<E>(en.rbegin(), en.rend())));
   m.assign(o_addr, cat(std::vector<E>(addr.rbegin(), addr.rend())));
   m.assign(o_tap, cat(std::vector<E>(tap.rbegin(), tap.rend())));

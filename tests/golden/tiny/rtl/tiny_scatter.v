@@ -62,54 +62,57 @@ module tiny_scatter (
   wire [12:0] tx2_prod;  // x / 3 = (x * 43) >> 7: 43 = ceil(2^7 / 3), exact for x <= 33
   wire [5:0] tx2_qk;
   wire [6:0] tx2_diff;  // x mod 3
+  wire br0_h0;
+  wire br0_h1;
+  wire br0_h2;
   wire br0_v;
-  wire [1:0] br0_t;
-  reg  [3:0] br0_q;
+  wire [3:0] br0_q;
   wire [7:0] br0_base;
+  wire br1_h0;
+  wire br1_h1;
+  wire br1_h2;
   wire br1_v;
-  wire [1:0] br1_t;
-  reg  [3:0] br1_q;
+  wire [3:0] br1_q;
   wire [7:0] br1_base;
+  wire br2_h0;
+  wire br2_h1;
+  wire br2_h2;
   wire br2_v;
-  wire [1:0] br2_t;
-  reg  [3:0] br2_q;
+  wire [3:0] br2_q;
   wire [7:0] br2_base;
+  wire bc0_h0;
+  wire bc0_h1;
+  wire bc0_h2;
   wire bc0_v;
-  wire [1:0] bc0_t;
-  reg  [3:0] bc0_q;
+  wire [3:0] bc0_q;
+  wire bc1_h0;
+  wire bc1_h1;
+  wire bc1_h2;
   wire bc1_v;
-  wire [1:0] bc1_t;
-  reg  [3:0] bc1_q;
+  wire [3:0] bc1_q;
+  wire bc2_h0;
+  wire bc2_h1;
+  wire bc2_h2;
   wire bc2_v;
-  wire [1:0] bc2_t;
-  reg  [3:0] bc2_q;
+  wire [3:0] bc2_q;
   wire [8:0] b0_0_a;
-  wire [3:0] b0_0_rt;
-  wire [4:0] b0_0_t;
+  wire [3:0] b0_0_t;
   wire [8:0] b0_1_a;
-  wire [3:0] b0_1_rt;
-  wire [4:0] b0_1_t;
+  wire [3:0] b0_1_t;
   wire [8:0] b0_2_a;
-  wire [3:0] b0_2_rt;
-  wire [4:0] b0_2_t;
+  wire [3:0] b0_2_t;
   wire [8:0] b1_0_a;
-  wire [3:0] b1_0_rt;
-  wire [4:0] b1_0_t;
+  wire [3:0] b1_0_t;
   wire [8:0] b1_1_a;
-  wire [3:0] b1_1_rt;
-  wire [4:0] b1_1_t;
+  wire [3:0] b1_1_t;
   wire [8:0] b1_2_a;
-  wire [3:0] b1_2_rt;
-  wire [4:0] b1_2_t;
+  wire [3:0] b1_2_t;
   wire [8:0] b2_0_a;
-  wire [3:0] b2_0_rt;
-  wire [4:0] b2_0_t;
+  wire [3:0] b2_0_t;
   wire [8:0] b2_1_a;
-  wire [3:0] b2_1_rt;
-  wire [4:0] b2_1_t;
+  wire [3:0] b2_1_t;
   wire [8:0] b2_2_a;
-  wire [3:0] b2_2_rt;
-  wire [4:0] b2_2_t;
+  wire [3:0] b2_2_t;
   wire unused_bits;  // computed or received but deliberately not used
 
   assign ty_u = {2'd0, i_y} + {6'd0, yoff};
@@ -148,60 +151,120 @@ module tiny_scatter (
   assign tx2_prod = tx2_o * 6'd43;
   assign tx2_qk = tx2_prod[10:7] * 2'd3;
   assign tx2_diff = tx2_o - {1'd0, tx2_qk};
-  assign br0_v = (ty0_v && ty0_diff[1:0] == 2'd0)
-    | (ty1_v && ty1_diff[1:0] == 2'd0)
-    | (ty2_v && ty2_diff[1:0] == 2'd0);
-  assign br0_t = ty2_v && ty2_diff[1:0] == 2'd0 ? 2'd2 : ty1_v && ty1_diff[1:0] == 2'd0 ? 2'd1 : 2'd0;
+  assign br0_h0 = ty0_v && ty0_diff[1:0] == 2'd0;
+  assign br0_h1 = ty1_v && ty1_diff[1:0] == 2'd0;
+  assign br0_h2 = ty2_v && ty2_diff[1:0] == 2'd0;
+  assign br0_v = br0_h0 | br0_h1 | br0_h2;
+  assign br0_q = {4{br0_h0}} & ty0_prod[10:7] | {4{br0_h1}} & ty1_prod[10:7] | {4{br0_h2}} & ty2_prod[10:7];
   assign br0_base = br0_q * pitch;
-  assign br1_v = (ty0_v && ty0_diff[1:0] == 2'd1)
-    | (ty1_v && ty1_diff[1:0] == 2'd1)
-    | (ty2_v && ty2_diff[1:0] == 2'd1);
-  assign br1_t = ty2_v && ty2_diff[1:0] == 2'd1 ? 2'd2 : ty1_v && ty1_diff[1:0] == 2'd1 ? 2'd1 : 2'd0;
+  assign br1_h0 = ty0_v && ty0_diff[1:0] == 2'd1;
+  assign br1_h1 = ty1_v && ty1_diff[1:0] == 2'd1;
+  assign br1_h2 = ty2_v && ty2_diff[1:0] == 2'd1;
+  assign br1_v = br1_h0 | br1_h1 | br1_h2;
+  assign br1_q = {4{br1_h0}} & ty0_prod[10:7] | {4{br1_h1}} & ty1_prod[10:7] | {4{br1_h2}} & ty2_prod[10:7];
   assign br1_base = br1_q * pitch;
-  assign br2_v = (ty0_v && ty0_diff[1:0] == 2'd2)
-    | (ty1_v && ty1_diff[1:0] == 2'd2)
-    | (ty2_v && ty2_diff[1:0] == 2'd2);
-  assign br2_t = ty2_v && ty2_diff[1:0] == 2'd2 ? 2'd2 : ty1_v && ty1_diff[1:0] == 2'd2 ? 2'd1 : 2'd0;
+  assign br2_h0 = ty0_v && ty0_diff[1:0] == 2'd2;
+  assign br2_h1 = ty1_v && ty1_diff[1:0] == 2'd2;
+  assign br2_h2 = ty2_v && ty2_diff[1:0] == 2'd2;
+  assign br2_v = br2_h0 | br2_h1 | br2_h2;
+  assign br2_q = {4{br2_h0}} & ty0_prod[10:7] | {4{br2_h1}} & ty1_prod[10:7] | {4{br2_h2}} & ty2_prod[10:7];
   assign br2_base = br2_q * pitch;
-  assign bc0_v = (tx0_v && tx0_diff[1:0] == 2'd0)
-    | (tx1_v && tx1_diff[1:0] == 2'd0)
-    | (tx2_v && tx2_diff[1:0] == 2'd0);
-  assign bc0_t = tx2_v && tx2_diff[1:0] == 2'd0 ? 2'd2 : tx1_v && tx1_diff[1:0] == 2'd0 ? 2'd1 : 2'd0;
-  assign bc1_v = (tx0_v && tx0_diff[1:0] == 2'd1)
-    | (tx1_v && tx1_diff[1:0] == 2'd1)
-    | (tx2_v && tx2_diff[1:0] == 2'd1);
-  assign bc1_t = tx2_v && tx2_diff[1:0] == 2'd1 ? 2'd2 : tx1_v && tx1_diff[1:0] == 2'd1 ? 2'd1 : 2'd0;
-  assign bc2_v = (tx0_v && tx0_diff[1:0] == 2'd2)
-    | (tx1_v && tx1_diff[1:0] == 2'd2)
-    | (tx2_v && tx2_diff[1:0] == 2'd2);
-  assign bc2_t = tx2_v && tx2_diff[1:0] == 2'd2 ? 2'd2 : tx1_v && tx1_diff[1:0] == 2'd2 ? 2'd1 : 2'd0;
+  assign bc0_h0 = tx0_v && tx0_diff[1:0] == 2'd0;
+  assign bc0_h1 = tx1_v && tx1_diff[1:0] == 2'd0;
+  assign bc0_h2 = tx2_v && tx2_diff[1:0] == 2'd0;
+  assign bc0_v = bc0_h0 | bc0_h1 | bc0_h2;
+  assign bc0_q = {4{bc0_h0}} & tx0_prod[10:7] | {4{bc0_h1}} & tx1_prod[10:7] | {4{bc0_h2}} & tx2_prod[10:7];
+  assign bc1_h0 = tx0_v && tx0_diff[1:0] == 2'd1;
+  assign bc1_h1 = tx1_v && tx1_diff[1:0] == 2'd1;
+  assign bc1_h2 = tx2_v && tx2_diff[1:0] == 2'd1;
+  assign bc1_v = bc1_h0 | bc1_h1 | bc1_h2;
+  assign bc1_q = {4{bc1_h0}} & tx0_prod[10:7] | {4{bc1_h1}} & tx1_prod[10:7] | {4{bc1_h2}} & tx2_prod[10:7];
+  assign bc2_h0 = tx0_v && tx0_diff[1:0] == 2'd2;
+  assign bc2_h1 = tx1_v && tx1_diff[1:0] == 2'd2;
+  assign bc2_h2 = tx2_v && tx2_diff[1:0] == 2'd2;
+  assign bc2_v = bc2_h0 | bc2_h1 | bc2_h2;
+  assign bc2_q = {4{bc2_h0}} & tx0_prod[10:7] | {4{bc2_h1}} & tx1_prod[10:7] | {4{bc2_h2}} & tx2_prod[10:7];
   assign b0_0_a = {1'd0, br0_base} + {5'd0, bc0_q};
-  assign b0_0_rt = br0_t * 2'd3;
-  assign b0_0_t = {1'd0, b0_0_rt} + {3'd0, bc0_t};
+  assign b0_0_t = {4{br0_h0 && bc0_h1}} & 4'd1
+    | {4{br0_h0 && bc0_h2}} & 4'd2
+    | {4{br0_h1 && bc0_h0}} & 4'd3
+    | {4{br0_h1 && bc0_h1}} & 4'd4
+    | {4{br0_h1 && bc0_h2}} & 4'd5
+    | {4{br0_h2 && bc0_h0}} & 4'd6
+    | {4{br0_h2 && bc0_h1}} & 4'd7
+    | {4{br0_h2 && bc0_h2}} & 4'd8;
   assign b0_1_a = {1'd0, br0_base} + {5'd0, bc1_q};
-  assign b0_1_rt = br0_t * 2'd3;
-  assign b0_1_t = {1'd0, b0_1_rt} + {3'd0, bc1_t};
+  assign b0_1_t = {4{br0_h0 && bc1_h1}} & 4'd1
+    | {4{br0_h0 && bc1_h2}} & 4'd2
+    | {4{br0_h1 && bc1_h0}} & 4'd3
+    | {4{br0_h1 && bc1_h1}} & 4'd4
+    | {4{br0_h1 && bc1_h2}} & 4'd5
+    | {4{br0_h2 && bc1_h0}} & 4'd6
+    | {4{br0_h2 && bc1_h1}} & 4'd7
+    | {4{br0_h2 && bc1_h2}} & 4'd8;
   assign b0_2_a = {1'd0, br0_base} + {5'd0, bc2_q};
-  assign b0_2_rt = br0_t * 2'd3;
-  assign b0_2_t = {1'd0, b0_2_rt} + {3'd0, bc2_t};
+  assign b0_2_t = {4{br0_h0 && bc2_h1}} & 4'd1
+    | {4{br0_h0 && bc2_h2}} & 4'd2
+    | {4{br0_h1 && bc2_h0}} & 4'd3
+    | {4{br0_h1 && bc2_h1}} & 4'd4
+    | {4{br0_h1 && bc2_h2}} & 4'd5
+    | {4{br0_h2 && bc2_h0}} & 4'd6
+    | {4{br0_h2 && bc2_h1}} & 4'd7
+    | {4{br0_h2 && bc2_h2}} & 4'd8;
   assign b1_0_a = {1'd0, br1_base} + {5'd0, bc0_q};
-  assign b1_0_rt = br1_t * 2'd3;
-  assign b1_0_t = {1'd0, b1_0_rt} + {3'd0, bc0_t};
+  assign b1_0_t = {4{br1_h0 && bc0_h1}} & 4'd1
+    | {4{br1_h0 && bc0_h2}} & 4'd2
+    | {4{br1_h1 && bc0_h0}} & 4'd3
+    | {4{br1_h1 && bc0_h1}} & 4'd4
+    | {4{br1_h1 && bc0_h2}} & 4'd5
+    | {4{br1_h2 && bc0_h0}} & 4'd6
+    | {4{br1_h2 && bc0_h1}} & 4'd7
+    | {4{br1_h2 && bc0_h2}} & 4'd8;
   assign b1_1_a = {1'd0, br1_base} + {5'd0, bc1_q};
-  assign b1_1_rt = br1_t * 2'd3;
-  assign b1_1_t = {1'd0, b1_1_rt} + {3'd0, bc1_t};
+  assign b1_1_t = {4{br1_h0 && bc1_h1}} & 4'd1
+    | {4{br1_h0 && bc1_h2}} & 4'd2
+    | {4{br1_h1 && bc1_h0}} & 4'd3
+    | {4{br1_h1 && bc1_h1}} & 4'd4
+    | {4{br1_h1 && bc1_h2}} & 4'd5
+    | {4{br1_h2 && bc1_h0}} & 4'd6
+    | {4{br1_h2 && bc1_h1}} & 4'd7
+    | {4{br1_h2 && bc1_h2}} & 4'd8;
   assign b1_2_a = {1'd0, br1_base} + {5'd0, bc2_q};
-  assign b1_2_rt = br1_t * 2'd3;
-  assign b1_2_t = {1'd0, b1_2_rt} + {3'd0, bc2_t};
+  assign b1_2_t = {4{br1_h0 && bc2_h1}} & 4'd1
+    | {4{br1_h0 && bc2_h2}} & 4'd2
+    | {4{br1_h1 && bc2_h0}} & 4'd3
+    | {4{br1_h1 && bc2_h1}} & 4'd4
+    | {4{br1_h1 && bc2_h2}} & 4'd5
+    | {4{br1_h2 && bc2_h0}} & 4'd6
+    | {4{br1_h2 && bc2_h1}} & 4'd7
+    | {4{br1_h2 && bc2_h2}} & 4'd8;
   assign b2_0_a = {1'd0, br2_base} + {5'd0, bc0_q};
-  assign b2_0_rt = br2_t * 2'd3;
-  assign b2_0_t = {1'd0, b2_0_rt} + {3'd0, bc0_t};
+  assign b2_0_t = {4{br2_h0 && bc0_h1}} & 4'd1
+    | {4{br2_h0 && bc0_h2}} & 4'd2
+    | {4{br2_h1 && bc0_h0}} & 4'd3
+    | {4{br2_h1 && bc0_h1}} & 4'd4
+    | {4{br2_h1 && bc0_h2}} & 4'd5
+    | {4{br2_h2 && bc0_h0}} & 4'd6
+    | {4{br2_h2 && bc0_h1}} & 4'd7
+    | {4{br2_h2 && bc0_h2}} & 4'd8;
   assign b2_1_a = {1'd0, br2_base} + {5'd0, bc1_q};
-  assign b2_1_rt = br2_t * 2'd3;
-  assign b2_1_t = {1'd0, b2_1_rt} + {3'd0, bc1_t};
+  assign b2_1_t = {4{br2_h0 && bc1_h1}} & 4'd1
+    | {4{br2_h0 && bc1_h2}} & 4'd2
+    | {4{br2_h1 && bc1_h0}} & 4'd3
+    | {4{br2_h1 && bc1_h1}} & 4'd4
+    | {4{br2_h1 && bc1_h2}} & 4'd5
+    | {4{br2_h2 && bc1_h0}} & 4'd6
+    | {4{br2_h2 && bc1_h1}} & 4'd7
+    | {4{br2_h2 && bc1_h2}} & 4'd8;
   assign b2_2_a = {1'd0, br2_base} + {5'd0, bc2_q};
-  assign b2_2_rt = br2_t * 2'd3;
-  assign b2_2_t = {1'd0, b2_2_rt} + {3'd0, bc2_t};
+  assign b2_2_t = {4{br2_h0 && bc2_h1}} & 4'd1
+    | {4{br2_h0 && bc2_h2}} & 4'd2
+    | {4{br2_h1 && bc2_h0}} & 4'd3
+    | {4{br2_h1 && bc2_h1}} & 4'd4
+    | {4{br2_h1 && bc2_h2}} & 4'd5
+    | {4{br2_h2 && bc2_h0}} & 4'd6
+    | {4{br2_h2 && bc2_h1}} & 4'd7
+    | {4{br2_h2 && bc2_h2}} & 4'd8;
   assign o_en = {
     i_valid && br2_v && bc2_v,
     i_valid && br2_v && bc1_v,
@@ -224,35 +287,16 @@ module tiny_scatter (
     b0_1_a[5:0],
     b0_0_a[5:0]
   };
-  assign o_tap = {
-    b2_2_t[3:0],
-    b2_1_t[3:0],
-    b2_0_t[3:0],
-    b1_2_t[3:0],
-    b1_1_t[3:0],
-    b1_0_t[3:0],
-    b0_2_t[3:0],
-    b0_1_t[3:0],
-    b0_0_t[3:0]
-  };
+  assign o_tap = {b2_2_t, b2_1_t, b2_0_t, b1_2_t, b1_1_t, b1_0_t, b0_2_t, b0_1_t, b0_0_t};
   assign unused_bits = ^{
-     b2_2_t[4],
      b2_2_a[8:6],
-     b2_1_t[4],
      b2_1_a[8:6],
-     b2_0_t[4],
      b2_0_a[8:6],
-     b1_2_t[4],
      b1_2_a[8:6],
-     b1_1_t[4],
      b1_1_a[8:6],
-     b1_0_t[4],
      b1_0_a[8:6],
-     b0_2_t[4],
      b0_2_a[8:6],
-     b0_1_t[4],
      b0_1_a[8:6],
-     b0_0_t[4],
      b0_0_a[8:6],
      tx2_diff[6:2],
      tx2_prod[12:11],
@@ -320,78 +364,6 @@ module tiny_scatter (
       2'd1: tx2_o = tx2_d >> 1;
       default: tx2_o = tx2_d >> 2;
     endcase
-  end
-
-  always @(*) begin
-    if (ty2_v && ty2_diff[1:0] == 2'd0) begin
-      br0_q = ty2_prod[10:7];
-    end else if (ty1_v && ty1_diff[1:0] == 2'd0) begin
-      br0_q = ty1_prod[10:7];
-    end else if (ty0_v && ty0_diff[1:0] == 2'd0) begin
-      br0_q = ty0_prod[10:7];
-    end else begin
-      br0_q = 4'd0;
-    end
-  end
-
-  always @(*) begin
-    if (ty2_v && ty2_diff[1:0] == 2'd1) begin
-      br1_q = ty2_prod[10:7];
-    end else if (ty1_v && ty1_diff[1:0] == 2'd1) begin
-      br1_q = ty1_prod[10:7];
-    end else if (ty0_v && ty0_diff[1:0] == 2'd1) begin
-      br1_q = ty0_prod[10:7];
-    end else begin
-      br1_q = 4'd0;
-    end
-  end
-
-  always @(*) begin
-    if (ty2_v && ty2_diff[1:0] == 2'd2) begin
-      br2_q = ty2_prod[10:7];
-    end else if (ty1_v && ty1_diff[1:0] == 2'd2) begin
-      br2_q = ty1_prod[10:7];
-    end else if (ty0_v && ty0_diff[1:0] == 2'd2) begin
-      br2_q = ty0_prod[10:7];
-    end else begin
-      br2_q = 4'd0;
-    end
-  end
-
-  always @(*) begin
-    if (tx2_v && tx2_diff[1:0] == 2'd0) begin
-      bc0_q = tx2_prod[10:7];
-    end else if (tx1_v && tx1_diff[1:0] == 2'd0) begin
-      bc0_q = tx1_prod[10:7];
-    end else if (tx0_v && tx0_diff[1:0] == 2'd0) begin
-      bc0_q = tx0_prod[10:7];
-    end else begin
-      bc0_q = 4'd0;
-    end
-  end
-
-  always @(*) begin
-    if (tx2_v && tx2_diff[1:0] == 2'd1) begin
-      bc1_q = tx2_prod[10:7];
-    end else if (tx1_v && tx1_diff[1:0] == 2'd1) begin
-      bc1_q = tx1_prod[10:7];
-    end else if (tx0_v && tx0_diff[1:0] == 2'd1) begin
-      bc1_q = tx0_prod[10:7];
-    end else begin
-      bc1_q = 4'd0;
-    end
-  end
-
-  always @(*) begin
-    if (tx2_v && tx2_diff[1:0] == 2'd2) begin
-      bc2_q = tx2_prod[10:7];
-    end else if (tx1_v && tx1_diff[1:0] == 2'd2) begin
-      bc2_q = tx1_prod[10:7];
-    end else if (tx0_v && tx0_diff[1:0] == 2'd2) begin
-      bc2_q = tx0_prod[10:7];
-    end else begin
-      bc2_q = 4'd0;
-    end
   end
 endmodule
 `default_nettype wire
