@@ -2,9 +2,9 @@
 // of random configurations (shipped ones with awkward numbers, and draws over the whole schema
 // that favour the edges of every range, repaired to validity with the smallest memories
 // validation accepts) go through validate -> elaborate -> IR checks -> Verilog, in process
-// (milliseconds each); tests/sim/test_validation_sample.cpp takes a few of
+// (no tool runs); tests/sim/test_validation_sample.cpp takes a few of
 // them on through Verilator. Seeded (ZASGEN_TEST_SEED); the count is ZASGEN_PROPERTY_CONFIGS
-// (default 2000 valid configurations, 75-90 ms each on one core: the draws favour the edges of
+// (default 2000 valid configurations, about 0.1 s each on one core: the draws favour the edges of
 // every range, so many are designs of hundreds of PEs).
 #include <catch2/catch.hpp>
 
