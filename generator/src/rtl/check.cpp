@@ -467,12 +467,12 @@ void check_design(const Design& design) {
   // Port paths of each module: coarse ones (a superset) for the net graphs; exact ones, computed
   // on demand, for the bit graphs. Modules come leaves first.
   std::map<std::string, PortPaths> coarse, exact;
-  std::function<const PortPaths&(const Module&)> exact_paths =
-      [&](const Module& m) -> const PortPaths& {
-    if (auto it = exact.find(m.name); it != exact.end()) return it->second;
+  // The bit graph of a module, once the exact port paths of the modules it instantiates are known.
+  std::function<CombGraph(const Module&)> bit_graph = [&](const Module& m) {
     for (const Instance& i : m.instances)
-      if (const Module* t = design.find(i.module); t && !t->is_verbatim()) exact_paths(*t);
-    return exact[m.name] = CombGraph(m, exact, Grain::Bit).port_paths();
+      if (const Module* t = design.find(i.module); t && !t->is_verbatim() && !exact.count(t->name))
+        exact[t->name] = bit_graph(*t).port_paths();
+    return CombGraph(m, exact, Grain::Bit);
   };
   for (const auto& m : design.modules) {
     check_module(*m, design, problems);
@@ -480,10 +480,7 @@ void check_design(const Design& design) {
     const CombGraph nets(*m, coarse, Grain::Net);
     coarse[m->name] = nets.port_paths();
     if (nets.find_loop().empty()) continue;
-    for (const Instance& i : m->instances)
-      if (const Module* t = design.find(i.module); t && !t->is_verbatim()) exact_paths(*t);
-    const CombGraph bits(*m, exact, Grain::Bit);
-    if (const std::string loop = bits.find_loop(); !loop.empty())
+    if (const std::string loop = bit_graph(*m).find_loop(); !loop.empty())
       problems.push_back(fmt::format("{}: combinational loop {}", m->name, loop));
   }
   if (design.top.empty() || !design.find(design.top)) problems.push_back("no top module");
