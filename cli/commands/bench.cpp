@@ -78,6 +78,7 @@ struct BenchOptions {
   std::string out_dir;  // empty: out/<config stem>/; reports in <out_dir>/reports/
   std::string layer;    // sparsity suite layer SPEC (empty: c=64,k=64,h=56,w=56,pad=1)
   uint64_t seed = 1;
+  int jobs = 0;  // simulations in parallel (0: the number of cores)
   bool quick = false;
 };
 
@@ -100,6 +101,7 @@ int run_bench(const BenchOptions& o) {
   bo.cache_root = sim_cache_dir();
   bo.quick = o.quick;
   bo.seed = o.seed;
+  bo.jobs = o.jobs;
   bo.sparsity_layer = o.layer;
   bo.log = [](const std::string& s) { std::fprintf(stderr, "  %s\n", s.c_str()); };
   // The tool suite times the tiny configuration and the benchmarked one (quick: tiny only).
@@ -178,6 +180,9 @@ Command add_bench(CLI::App& app) {
                 "layer of the sparsity suite (default c=64,k=64,h=56,w=56,pad=1)");
   b->add_option("--seed", o->seed, "seed of the synthetic inputs, weights and bias")
       ->check(count_in(0, UINT64_MAX));
+  b->add_option("-j,--jobs", o->jobs,
+                "simulations in parallel (default: cores; the figures do not depend on it)")
+      ->check(CLI::Range(1, 256));
   b->add_flag("--quick", o->quick, "scaled-down variant that CI can afford");
   return {b, [o] { return run_bench(*o); }};
 }

@@ -4,6 +4,7 @@
 #include "zasgen/app/bench.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -13,6 +14,7 @@
 #include <fmt/format.h>
 
 #include "zasgen/app/experiment.h"
+#include "zasgen/app/parallel.h"
 #include "zasgen/app/ppa.h"
 #include "zasgen/config.h"
 #include "zasgen/fs_util.h"
@@ -41,6 +43,10 @@ double since(Clock::time_point t0) {
 
 void say(const BenchOptions& o, const std::string& s) {
   if (o.log) o.log(s);
+}
+
+int jobs_of(const BenchOptions& o) {
+  return o.jobs > 0 ? o.jobs : default_jobs();
 }
 
 std::string xf(double v) {
@@ -211,21 +217,24 @@ SuiteReport bench_sparsity(const ArchParams& p, const BenchOptions& o) {
   j["layer"] = layer;
   json points = json::array();
   std::map<std::pair<int, int>, json> at;  // (pattern, level index) -> point
+  // The points are independent: they run on o.jobs workers, each into its own slot.
   const size_t total = levels.size() * patterns.size();
-  size_t n = 0;
-  for (size_t li = 0; li < levels.size(); ++li) {
-    for (size_t pi = 0; pi < patterns.size(); ++pi) {
-      const auto ts = Clock::now();
-      Point pt = run_point(d, p, layer, levels[li], patterns[pi], o.seed);
-      rep.mismatches += pt.mismatches;
-      say(o, fmt::format(
-                 "sparsity [{}/{}] {} {:.0f}%: {} (limit {}, model {}){}; {:.1f} s", ++n, total,
-                 model::to_string(patterns[pi]), 100 * levels[li], xf(jnum(pt.j, "speedup")),
-                 opt_x(pt.j["limit"]), xf(jnum(pt.j, "model_speedup")),
-                 pt.mismatches ? fmt::format(", {} MISMATCHES", pt.mismatches) : "", since(ts)));
-      at[{int(pi), int(li)}] = pt.j;
-      points.push_back(std::move(pt.j));
-    }
+  std::vector<Point> pts(total);
+  std::atomic<size_t> finished{0};
+  parallel_for(total, jobs_of(o), [&](size_t k) {
+    const size_t li = k / patterns.size(), pi = k % patterns.size();
+    const auto ts = Clock::now();
+    const Point& pt = pts[k] = run_point(d, p, layer, levels[li], patterns[pi], o.seed);
+    say(o, fmt::format(
+               "sparsity [{}/{}] {} {:.0f}%: {} (limit {}, model {}){}; {:.1f} s", ++finished,
+               total, model::to_string(patterns[pi]), 100 * levels[li], xf(jnum(pt.j, "speedup")),
+               opt_x(pt.j["limit"]), xf(jnum(pt.j, "model_speedup")),
+               pt.mismatches ? fmt::format(", {} MISMATCHES", pt.mismatches) : "", since(ts)));
+  });
+  for (size_t k = 0; k < total; ++k) {
+    rep.mismatches += pts[k].mismatches;
+    at[{int(k % patterns.size()), int(k / patterns.size())}] = pts[k].j;
+    points.push_back(std::move(pts[k].j));
   }
   j["points"] = points;
   j["mismatches"] = rep.mismatches;
@@ -389,41 +398,73 @@ struct ProfileRun {
   std::string rows;                                        // Markdown table rows
 };
 
-// Runs the layers of the network under each profile; counts progress across the suite.
+// One layer of one profile as simulated: its point, or why it did not fit.
+struct LayerOutcome {
+  Point pt;
+  std::string skipped;  // non-empty: the layer did not fit the configuration or its buffers
+};
+
+// Runs the layers of the network under each profile. Every (profile, layer) pair is an
+// independent simulation of both designs; they run on o.jobs workers and are recorded in order
+// afterwards, so the figures do not depend on the number of workers.
 struct Vgg16Runner {
   const ArchParams& p;
   const BenchOptions& o;
   const DesignPair& d;
   const std::vector<model::NamedLayer>& layers;
   SuiteReport& rep;
-  size_t n = 0;
-  size_t total = 2 * layers.size();
 
-  ProfileRun run_profile(const Profile& prof);
-  void run_layer(const Profile& prof, size_t i, ProfileRun& r);
+  std::vector<ProfileRun> run(const std::vector<const Profile*>& profiles);
+  LayerOutcome simulate(const Profile& prof, size_t i) const;
+  void record(const Profile& prof, size_t i, const LayerOutcome& out, ProfileRun& r);
 };
 
-ProfileRun Vgg16Runner::run_profile(const Profile& prof) {
-  ProfileRun r;
-  for (size_t i = 0; i < layers.size(); ++i) run_layer(prof, i, r);
-  return r;
+std::vector<ProfileRun> Vgg16Runner::run(const std::vector<const Profile*>& profiles) {
+  const size_t n = layers.size(), total = profiles.size() * n;
+  std::vector<LayerOutcome> outcomes(total);
+  std::atomic<size_t> finished{0};
+  parallel_for(total, jobs_of(o), [&](size_t k) {
+    const Profile& prof = *profiles[k / n];
+    const size_t i = k % n;
+    const auto ts = Clock::now();
+    outcomes[k] = simulate(prof, i);
+    const LayerOutcome& out = outcomes[k];
+    const std::string what =
+        !out.skipped.empty()
+            ? "skipped: " + out.skipped
+            : fmt::format(
+                  "{} of {}{}", xf(jnum(out.pt.j, "speedup")), opt_x(out.pt.j["limit"]),
+                  out.pt.mismatches ? fmt::format(", {} MISMATCHES", out.pt.mismatches) : "");
+    say(o, fmt::format("vgg16 [{}/{}] {} ({}, {:.0f}% zeros): {}; {:.1f} s", ++finished, total,
+                       layers[i].name, prof.id, 100 * prof.zeros[i], what, since(ts)));
+  });
+  std::vector<ProfileRun> runs(profiles.size());
+  for (size_t k = 0; k < total; ++k) record(*profiles[k / n], k % n, outcomes[k], runs[k / n]);
+  return runs;
 }
 
-// One layer on both designs; a layer that does not fit the configuration or its buffers is
-// recorded as skipped.
-void Vgg16Runner::run_layer(const Profile& prof, size_t i, ProfileRun& r) {
+LayerOutcome Vgg16Runner::simulate(const Profile& prof, size_t i) const {
   const model::NamedLayer& l = layers[i];
   const model::LayerSpec spec = o.quick ? quick_layer(l.spec, p) : l.spec;
-  const std::string text = o.quick ? spec.to_string() : l.full_name();
-  const auto ts = Clock::now();
-  Point pt;
+  LayerOutcome out;
   try {
-    pt = run_point(d, p, text, prof.zeros[i], model::Pattern::Uniform, o.seed);
+    out.pt = run_point(d, p, o.quick ? spec.to_string() : l.full_name(), prof.zeros[i],
+                       model::Pattern::Uniform, o.seed);
   } catch (const InputError& e) {
-    r.skipped.push_back(fmt::format("{}: {}", l.name, e.what()));
-    say(o, fmt::format("vgg16 [{}/{}] {} skipped: {}", ++n, total, l.name, e.what()));
+    out.skipped = e.what();
+  }
+  return out;
+}
+
+// One layer's figures into its profile; a layer that did not fit is listed as skipped.
+void Vgg16Runner::record(const Profile& prof, size_t i, const LayerOutcome& out, ProfileRun& r) {
+  const model::NamedLayer& l = layers[i];
+  if (!out.skipped.empty()) {
+    r.skipped.push_back(fmt::format("{}: {}", l.name, out.skipped));
     return;
   }
+  const Point& pt = out.pt;
+  const model::LayerSpec spec = o.quick ? quick_layer(l.spec, p) : l.spec;
   rep.mismatches += pt.mismatches;
   const double m = double(spec.macs());
   const double limit = 1.0 / (1.0 - prof.zeros[i]);
@@ -456,10 +497,6 @@ void Vgg16Runner::run_layer(const Profile& prof, size_t i, ProfileRun& r) {
       l.name, spec.c, spec.h, spec.w, spec.k, m / 1e6, 100 * prof.zeros[i], grouped(pt.cycles),
       grouped(pt.dense_cycles), xf(speedup), xf(limit), pct(speedup / limit),
       opt_x(pt.j["model_speedup"]));
-  say(o, fmt::format(
-             "vgg16 [{}/{}] {} ({}, {:.0f}% zeros): {} of {} ({}){}; {:.1f} s", ++n, total, l.name,
-             prof.id, 100 * prof.zeros[i], xf(speedup), xf(limit), pct(speedup / limit),
-             pt.mismatches ? fmt::format(", {} MISMATCHES", pt.mismatches) : "", since(ts)));
   r.layers.push_back(std::move(e));
 }
 
@@ -532,13 +569,15 @@ SuiteReport bench_vgg16(const ArchParams& p, const BenchOptions& o) {
   std::string md = vgg16_intro(p, o);
 
   json profiles = json::array();
-  Vgg16Runner runner{p, o, d, layers, rep};
-  for (const Profile* prof : {&profs.pub, &profs.sparser}) {
+  const std::vector<const Profile*> order = {&profs.pub, &profs.sparser};
+  const std::vector<ProfileRun> runs = Vgg16Runner{p, o, d, layers, rep}.run(order);
+  for (size_t k = 0; k < order.size(); ++k) {
+    const Profile* prof = order[k];
+    const ProfileRun& r = runs[k];
     json pj;
     pj["id"] = prof->id;
     pj["title"] = prof->title;
     pj["assumption"] = prof->assumption;
-    const ProfileRun r = runner.run_profile(*prof);
     pj["layers"] = r.layers;
     pj["skipped"] = r.skipped;
     rep.complete = rep.complete && r.skipped.empty();

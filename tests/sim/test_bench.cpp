@@ -120,12 +120,34 @@ TEST_CASE("bench vgg16 --quick: 13 layers per profile, whole-network speedup and
   const fs::path log = scratch() / "bench-vgg16.log";
   const fs::path js = scratch() / "bench-vgg16.json";
   fs::remove(js);
-  const int rc = zasgen("bench vgg16 '" + config() + "' --quick --out '" + out.string() +
+  const int rc = zasgen("bench vgg16 '" + config() + "' --quick --jobs 1 --out '" + out.string() +
                             "' --json '" + js.string() + "'",
                         log.string());
   INFO(slurp(log));
   REQUIRE(rc == 0);
   const json j = load(js);
+  {
+    // The layers run on two workers give the same figures, in the same order.
+    const fs::path js2 = scratch() / "bench-vgg16-j2.json";
+    const fs::path log2 = scratch() / "bench-vgg16-j2.log";
+    const int rc2 = zasgen("bench vgg16 '" + config() + "' --quick --jobs 2 --out '" +
+                               out.string() + "' --json '" + js2.string() + "'",
+                           log2.string());
+    INFO(slurp(log2));
+    REQUIRE(rc2 == 0);
+    const json j2 = load(js2);
+    REQUIRE(j2["profiles"].size() == j["profiles"].size());
+    for (size_t k = 0; k < j["profiles"].size(); ++k) {
+      const json &a = j["profiles"][k], &b = j2["profiles"][k];
+      CHECK(a["network"] == b["network"]);
+      REQUIRE(a["layers"].size() == b["layers"].size());
+      for (size_t i = 0; i < a["layers"].size(); ++i) {
+        CHECK(a["layers"][i]["layer"] == b["layers"][i]["layer"]);
+        CHECK(a["layers"][i]["cycles"] == b["layers"][i]["cycles"]);
+        CHECK(a["layers"][i]["dense_cycles"] == b["layers"][i]["dense_cycles"]);
+      }
+    }
+  }
   CHECK(j["suite"] == "vgg16");
   CHECK(j["mismatches"] == 0);
   // The MAC-weighted limit of Han's profile at full shapes (1.62x from the published table),

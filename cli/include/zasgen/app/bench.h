@@ -36,6 +36,8 @@ struct BenchOptions {
   std::string cache_root;   // simulator builds (content-addressed)
   bool quick = false;       // scaled-down variants that CI can afford
   uint64_t seed = 1;        // synthetic inputs, weights and bias
+  int jobs = 0;             // simulations in parallel (0: the number of cores); figures do not
+                            // depend on it
   // sparsity: the layer; empty = c=64,k=64,h=56,w=56,pad=1 (quick: a small layer), clamped to
   // what the configuration accepts.
   std::string sparsity_layer;
