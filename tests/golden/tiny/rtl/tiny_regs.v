@@ -183,9 +183,6 @@ module tiny_regs (
   wire [31:0] rv_out_bank;
   wire [31:0] rv_out_entries;
   wire [31:0] rv_out_table;
-  reg  [31:0] rvalue;
-  reg  rhit;  // the read address names a register
-  wire rok;
 
   assign s_axi_awready = s_axi_awvalid && s_axi_wvalid && !s_axi_bvalid;
   assign s_axi_wready = s_axi_awready;
@@ -300,7 +297,6 @@ module tiny_regs (
   assign rv_out_bank = {30'd0, out_bank_bank};
   assign rv_out_entries = {23'd0, out_entries_count};
   assign rv_out_table = {28'd0, out_table_count};
-  assign rok = rhit && s_axi_araddr[1:0] == 2'd0;
 
   // write response
   always @(posedge clk or negedge rst_n) begin
@@ -677,167 +673,6 @@ module tiny_regs (
     end
   end
 
-  // read decode
-  always @(*) begin
-    rvalue = 32'd0;
-    rhit = 1'd0;
-    case (s_axi_araddr)
-      ADDR_ID: begin
-        rvalue = rv_id;
-        rhit = 1'd1;
-      end
-      ADDR_HWCFG: begin
-        rvalue = rv_hwcfg;
-        rhit = 1'd1;
-      end
-      ADDR_SCRATCH: begin
-        rvalue = scratch_value;
-        rhit = 1'd1;
-      end
-      ADDR_CTRL: begin
-        rvalue = rv_ctrl;
-        rhit = 1'd1;
-      end
-      ADDR_STATUS: begin
-        rvalue = rv_status;
-        rhit = 1'd1;
-      end
-      ADDR_RUN_C: begin
-        rvalue = rv_run_c;
-        rhit = 1'd1;
-      end
-      ADDR_RUN_ROWS: begin
-        rvalue = rv_run_rows;
-        rhit = 1'd1;
-      end
-      ADDR_RUN_W: begin
-        rvalue = rv_run_w;
-        rhit = 1'd1;
-      end
-      ADDR_RUN_YOFF: begin
-        rvalue = rv_run_yoff;
-        rhit = 1'd1;
-      end
-      ADDR_RUN_PAD: begin
-        rvalue = rv_run_pad;
-        rhit = 1'd1;
-      end
-      ADDR_RUN_OH: begin
-        rvalue = rv_run_oh;
-        rhit = 1'd1;
-      end
-      ADDR_RUN_OW: begin
-        rvalue = rv_run_ow;
-        rhit = 1'd1;
-      end
-      ADDR_RUN_PITCH: begin
-        rvalue = rv_run_pitch;
-        rhit = 1'd1;
-      end
-      ADDR_RUN_KERNEL: begin
-        rvalue = rv_run_kernel;
-        rhit = 1'd1;
-      end
-      ADDR_RUN_GROUPS: begin
-        rvalue = rv_run_groups;
-        rhit = 1'd1;
-      end
-      ADDR_RUN_FLAGS: begin
-        rvalue = rv_run_flags;
-        rhit = 1'd1;
-      end
-      ADDR_RUN_MULT: begin
-        rvalue = rv_run_mult;
-        rhit = 1'd1;
-      end
-      ADDR_RUN_SHIFT: begin
-        rvalue = rv_run_shift;
-        rhit = 1'd1;
-      end
-      ADDR_RUN_WROWS: begin
-        rvalue = rv_run_wrows;
-        rhit = 1'd1;
-      end
-      ADDR_PERF_CYCLES_LO: begin
-        rvalue = perf_cycles_lo_value;
-        rhit = 1'd1;
-      end
-      ADDR_PERF_CYCLES_HI: begin
-        rvalue = perf_cycles_hi_value;
-        rhit = 1'd1;
-      end
-      ADDR_PERF_NNZ: begin
-        rvalue = perf_nnz_value;
-        rhit = 1'd1;
-      end
-      ADDR_PERF_MACS_LO: begin
-        rvalue = perf_macs_lo_value;
-        rhit = 1'd1;
-      end
-      ADDR_PERF_MACS_HI: begin
-        rvalue = perf_macs_hi_value;
-        rhit = 1'd1;
-      end
-      ADDR_PERF_ACTIVE: begin
-        rvalue = perf_active_value;
-        rhit = 1'd1;
-      end
-      ADDR_PERF_STALL_WEIGHT: begin
-        rvalue = perf_stall_weight_value;
-        rhit = 1'd1;
-      end
-      ADDR_PERF_STALL_DECODE: begin
-        rvalue = perf_stall_decode_value;
-        rhit = 1'd1;
-      end
-      ADDR_PERF_STALL_DRAIN: begin
-        rvalue = perf_stall_drain_value;
-        rhit = 1'd1;
-      end
-      ADDR_PERF_STALL_CLEAR: begin
-        rvalue = perf_stall_clear_value;
-        rhit = 1'd1;
-      end
-      ADDR_PERF_STALL_LANE: begin
-        rvalue = perf_stall_lane_value;
-        rhit = 1'd1;
-      end
-      ADDR_PERF_STALL_TAIL: begin
-        rvalue = perf_stall_tail_value;
-        rhit = 1'd1;
-      end
-      ADDR_PERF_DRAIN: begin
-        rvalue = perf_drain_value;
-        rhit = 1'd1;
-      end
-      ADDR_MEM_SEL: begin
-        rvalue = rv_mem_sel;
-        rhit = 1'd1;
-      end
-      ADDR_MEM_ADDR: begin
-        rvalue = rv_mem_addr;
-        rhit = 1'd1;
-      end
-      ADDR_MEM_RCOUNT: begin
-        rvalue = rv_mem_rcount;
-        rhit = 1'd1;
-      end
-      ADDR_OUT_BANK: begin
-        rvalue = rv_out_bank;
-        rhit = 1'd1;
-      end
-      ADDR_OUT_ENTRIES: begin
-        rvalue = rv_out_entries;
-        rhit = 1'd1;
-      end
-      ADDR_OUT_TABLE: begin
-        rvalue = rv_out_table;
-        rhit = 1'd1;
-      end
-      default: ;
-    endcase
-  end
-
   // read response
   always @(posedge clk or negedge rst_n) begin
     if (!rst_n) begin
@@ -847,8 +682,163 @@ module tiny_regs (
     end else begin
       if (s_axi_arready) begin
         s_axi_rvalid <= 1'd1;
-        s_axi_rdata <= rok ? rvalue : 32'd0;
-        s_axi_rresp <= rok ? 2'd0 : 2'd2;
+        s_axi_rdata <= 32'd0;
+        s_axi_rresp <= 2'd2;
+        case (s_axi_araddr)
+          ADDR_ID: begin
+            s_axi_rdata <= rv_id;
+            s_axi_rresp <= 2'd0;
+          end
+          ADDR_HWCFG: begin
+            s_axi_rdata <= rv_hwcfg;
+            s_axi_rresp <= 2'd0;
+          end
+          ADDR_SCRATCH: begin
+            s_axi_rdata <= scratch_value;
+            s_axi_rresp <= 2'd0;
+          end
+          ADDR_CTRL: begin
+            s_axi_rdata <= rv_ctrl;
+            s_axi_rresp <= 2'd0;
+          end
+          ADDR_STATUS: begin
+            s_axi_rdata <= rv_status;
+            s_axi_rresp <= 2'd0;
+          end
+          ADDR_RUN_C: begin
+            s_axi_rdata <= rv_run_c;
+            s_axi_rresp <= 2'd0;
+          end
+          ADDR_RUN_ROWS: begin
+            s_axi_rdata <= rv_run_rows;
+            s_axi_rresp <= 2'd0;
+          end
+          ADDR_RUN_W: begin
+            s_axi_rdata <= rv_run_w;
+            s_axi_rresp <= 2'd0;
+          end
+          ADDR_RUN_YOFF: begin
+            s_axi_rdata <= rv_run_yoff;
+            s_axi_rresp <= 2'd0;
+          end
+          ADDR_RUN_PAD: begin
+            s_axi_rdata <= rv_run_pad;
+            s_axi_rresp <= 2'd0;
+          end
+          ADDR_RUN_OH: begin
+            s_axi_rdata <= rv_run_oh;
+            s_axi_rresp <= 2'd0;
+          end
+          ADDR_RUN_OW: begin
+            s_axi_rdata <= rv_run_ow;
+            s_axi_rresp <= 2'd0;
+          end
+          ADDR_RUN_PITCH: begin
+            s_axi_rdata <= rv_run_pitch;
+            s_axi_rresp <= 2'd0;
+          end
+          ADDR_RUN_KERNEL: begin
+            s_axi_rdata <= rv_run_kernel;
+            s_axi_rresp <= 2'd0;
+          end
+          ADDR_RUN_GROUPS: begin
+            s_axi_rdata <= rv_run_groups;
+            s_axi_rresp <= 2'd0;
+          end
+          ADDR_RUN_FLAGS: begin
+            s_axi_rdata <= rv_run_flags;
+            s_axi_rresp <= 2'd0;
+          end
+          ADDR_RUN_MULT: begin
+            s_axi_rdata <= rv_run_mult;
+            s_axi_rresp <= 2'd0;
+          end
+          ADDR_RUN_SHIFT: begin
+            s_axi_rdata <= rv_run_shift;
+            s_axi_rresp <= 2'd0;
+          end
+          ADDR_RUN_WROWS: begin
+            s_axi_rdata <= rv_run_wrows;
+            s_axi_rresp <= 2'd0;
+          end
+          ADDR_PERF_CYCLES_LO: begin
+            s_axi_rdata <= perf_cycles_lo_value;
+            s_axi_rresp <= 2'd0;
+          end
+          ADDR_PERF_CYCLES_HI: begin
+            s_axi_rdata <= perf_cycles_hi_value;
+            s_axi_rresp <= 2'd0;
+          end
+          ADDR_PERF_NNZ: begin
+            s_axi_rdata <= perf_nnz_value;
+            s_axi_rresp <= 2'd0;
+          end
+          ADDR_PERF_MACS_LO: begin
+            s_axi_rdata <= perf_macs_lo_value;
+            s_axi_rresp <= 2'd0;
+          end
+          ADDR_PERF_MACS_HI: begin
+            s_axi_rdata <= perf_macs_hi_value;
+            s_axi_rresp <= 2'd0;
+          end
+          ADDR_PERF_ACTIVE: begin
+            s_axi_rdata <= perf_active_value;
+            s_axi_rresp <= 2'd0;
+          end
+          ADDR_PERF_STALL_WEIGHT: begin
+            s_axi_rdata <= perf_stall_weight_value;
+            s_axi_rresp <= 2'd0;
+          end
+          ADDR_PERF_STALL_DECODE: begin
+            s_axi_rdata <= perf_stall_decode_value;
+            s_axi_rresp <= 2'd0;
+          end
+          ADDR_PERF_STALL_DRAIN: begin
+            s_axi_rdata <= perf_stall_drain_value;
+            s_axi_rresp <= 2'd0;
+          end
+          ADDR_PERF_STALL_CLEAR: begin
+            s_axi_rdata <= perf_stall_clear_value;
+            s_axi_rresp <= 2'd0;
+          end
+          ADDR_PERF_STALL_LANE: begin
+            s_axi_rdata <= perf_stall_lane_value;
+            s_axi_rresp <= 2'd0;
+          end
+          ADDR_PERF_STALL_TAIL: begin
+            s_axi_rdata <= perf_stall_tail_value;
+            s_axi_rresp <= 2'd0;
+          end
+          ADDR_PERF_DRAIN: begin
+            s_axi_rdata <= perf_drain_value;
+            s_axi_rresp <= 2'd0;
+          end
+          ADDR_MEM_SEL: begin
+            s_axi_rdata <= rv_mem_sel;
+            s_axi_rresp <= 2'd0;
+          end
+          ADDR_MEM_ADDR: begin
+            s_axi_rdata <= rv_mem_addr;
+            s_axi_rresp <= 2'd0;
+          end
+          ADDR_MEM_RCOUNT: begin
+            s_axi_rdata <= rv_mem_rcount;
+            s_axi_rresp <= 2'd0;
+          end
+          ADDR_OUT_BANK: begin
+            s_axi_rdata <= rv_out_bank;
+            s_axi_rresp <= 2'd0;
+          end
+          ADDR_OUT_ENTRIES: begin
+            s_axi_rdata <= rv_out_entries;
+            s_axi_rresp <= 2'd0;
+          end
+          ADDR_OUT_TABLE: begin
+            s_axi_rdata <= rv_out_table;
+            s_axi_rresp <= 2'd0;
+          end
+          default: ;
+        endcase
       end else if (s_axi_rready) begin
         s_axi_rvalid <= 1'd0;
       end
