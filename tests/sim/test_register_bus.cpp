@@ -11,7 +11,8 @@
 
 namespace zasgen {
 
-TEST_CASE("registers: mapped reads answer OKAY, unmapped and unaligned ones SLVERR", "[sim][regs]") {
+TEST_CASE("registers: mapped reads answer OKAY, unmapped and unaligned ones SLVERR",
+          "[sim][regs]") {
   const ArchParams p = test::params_from_file(test::repo_path("configs/tiny.yaml"));
   const sim::Design d =
       sim::prepare_design(p, test::scratch("register_bus") + "/design", test::cache_root());

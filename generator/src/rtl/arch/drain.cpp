@@ -59,22 +59,33 @@ const Module& build_requant(Elab& e) {
   E v = m.wire("v", sext(m.wire("mx_w", mx), VW) + sext(i_bias, VW));
   E v_q = m.reg("v_q", VW);
   E en_q = m.reg("en_q", 1);
+  // The scaling travels with its value: stage 2 reads local copies, so the drain's descriptor
+  // select (one net per field, shared by every output channel) ends at these registers instead
+  // of running through the multiplier and the shifter.
+  E mult_q = m.reg("mult_q", d.mult);
+  E shift_q = m.reg("shift_q", d.shift);
+  E relu_q = m.reg("relu_q", 1);
   {
     Body b = m.seq(clk, "stage 1: pooled accumulator plus bias");
     b.set(en_q, i_en);
-    b.if_(i_en, [&](Body& t) { t.set(v_q, v); });
+    b.if_(i_en, [&](Body& t) {
+      t.set(v_q, v);
+      t.set(mult_q, i_mult);
+      t.set(shift_q, i_shift);
+      t.set(relu_q, i_relu);
+    });
   }
-  E prod = m.smul("prod", v_q, zext(i_mult, d.mult + 1));
+  E prod = m.smul("prod", v_q, zext(mult_q, d.mult + 1));
   E one = lit(PW, 1);
-  E rnd = m.wire("rnd", (one << i_shift) >> 1, "half an output step (0 when shift is 0)");
+  E rnd = m.wire("rnd", (one << shift_q) >> 1, "half an output step (0 when shift is 0)");
   E rounded = m.wire("rounded", prod + rnd);
-  E q = m.sshr("q", rounded, i_shift);
+  E q = m.sshr("q", rounded, shift_q);
   // Shifts of PW-1 and more leave nothing (the exact result is 0; the rounding term itself
   // would no longer fit PW bits).
   const bool can_be_huge = (int64_t(1) << d.shift) - 1 >= PW - 1;
-  E huge = can_be_huge ? m.wire("huge", ge(i_shift, uint64_t(PW - 1))) : zeros(1);
+  E huge = can_be_huge ? m.wire("huge", ge(shift_q, uint64_t(PW - 1))) : zeros(1);
   E neg = q.msb();
-  E qr = m.wire("qr", mux((i_relu && neg) || huge, zeros(PW), q));
+  E qr = m.wire("qr", mux((relu_q && neg) || huge, zeros(PW), q));
   const int64_t hi = (int64_t(1) << (d.act - 1)) - 1;
   const int64_t lo = -(int64_t(1) << (d.act - 1));
   auto as_bits = [&](int64_t v) { return uint64_t(v) & (PW >= 64 ? ~0ull : ((1ull << PW) - 1)); };

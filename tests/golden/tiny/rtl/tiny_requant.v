@@ -25,6 +25,9 @@ module tiny_requant (
   wire [24:0] v;
   reg  [24:0] v_q;
   reg  en_q;
+  reg  [15:0] mult_q;
+  reg  [5:0] shift_q;
+  reg  relu_q;
   wire [41:0] prod;
   wire [41:0] rnd;  // half an output step (0 when shift is 0)
   wire [41:0] rounded;
@@ -44,12 +47,12 @@ module tiny_requant (
   assign max4 = lt ? m23 : m01;
   assign mx = i_pool ? max4 : i_words[23:0];
   assign v = {mx[23], mx} + {{9{i_bias[15]}}, i_bias};
-  assign prod = $signed(v_q) * $signed({1'd0, i_mult});
-  assign rnd = 42'd1 << (i_shift) >> 1;
+  assign prod = $signed(v_q) * $signed({1'd0, mult_q});
+  assign rnd = 42'd1 << (shift_q) >> 1;
   assign rounded = prod + rnd;
-  assign q = $signed(rounded) >>> (i_shift);
-  assign huge = i_shift >= 6'd41;
-  assign qr = i_relu && q[41] || huge ? 42'd0 : q;
+  assign q = $signed(rounded) >>> (shift_q);
+  assign huge = shift_q >= 6'd41;
+  assign qr = relu_q && q[41] || huge ? 42'd0 : q;
   assign too_big = 42'sd127 < $signed(qr);
   assign too_small = $signed(qr) < -42'sd128;
   assign sat = too_big ? 8'd127 : too_small ? 8'd128 : qr[7:0];
@@ -60,6 +63,9 @@ module tiny_requant (
     en_q <= i_en;
     if (i_en) begin
       v_q <= v;
+      mult_q <= i_mult;
+      shift_q <= i_shift;
+      relu_q <= i_relu;
     end
   end
 
