@@ -67,6 +67,14 @@ std::string duration_text(double s) {
   return fmt::format("{:.0f} min {:.0f} s", std::floor(s / 60), std::fmod(s, 60));
 }
 
+// "[k/n, ETA ...]" for the k-th of n finished points of a suite that started at t0: the
+// remaining points at the mean time per point so far (the last one shows the elapsed time).
+std::string count_eta(size_t k, size_t n, Clock::time_point t0) {
+  const double elapsed = since(t0);
+  if (k >= n) return fmt::format("[{}/{}, {} in all]", k, n, duration_text(elapsed));
+  return fmt::format("[{}/{}, ETA {}]", k, n, duration_text(elapsed / double(k) * double(n - k)));
+}
+
 std::string design_text(const ArchParams& p) {
   return fmt::format("`{}` ({} storage, {} PEs x {} lane{}, {}-bit activations)", p.name,
                      p.sparse() ? to_string(p.format) : "dense", p.pes, p.lanes,
@@ -221,15 +229,17 @@ SuiteReport bench_sparsity(const ArchParams& p, const BenchOptions& o) {
   const size_t total = levels.size() * patterns.size();
   std::vector<Point> pts(total);
   std::atomic<size_t> finished{0};
+  const auto t_points = Clock::now();
   parallel_for(total, jobs_of(o), [&](size_t k) {
     const size_t li = k / patterns.size(), pi = k % patterns.size();
     const auto ts = Clock::now();
     const Point& pt = pts[k] = run_point(d, p, layer, levels[li], patterns[pi], o.seed);
-    say(o, fmt::format(
-               "sparsity [{}/{}] {} {:.0f}%: {} (limit {}, model {}){}; {:.1f} s", ++finished,
-               total, model::to_string(patterns[pi]), 100 * levels[li], xf(jnum(pt.j, "speedup")),
-               opt_x(pt.j["limit"]), xf(jnum(pt.j, "model_speedup")),
-               pt.mismatches ? fmt::format(", {} MISMATCHES", pt.mismatches) : "", since(ts)));
+    say(o,
+        fmt::format("sparsity {} {} {:.0f}%: {} (limit {}, model {}){}; {:.1f} s",
+                    count_eta(++finished, total, t_points), model::to_string(patterns[pi]),
+                    100 * levels[li], xf(jnum(pt.j, "speedup")), opt_x(pt.j["limit"]),
+                    xf(jnum(pt.j, "model_speedup")),
+                    pt.mismatches ? fmt::format(", {} MISMATCHES", pt.mismatches) : "", since(ts)));
   });
   for (size_t k = 0; k < total; ++k) {
     rep.mismatches += pts[k].mismatches;
@@ -423,6 +433,7 @@ std::vector<ProfileRun> Vgg16Runner::run(const std::vector<const Profile*>& prof
   const size_t n = layers.size(), total = profiles.size() * n;
   std::vector<LayerOutcome> outcomes(total);
   std::atomic<size_t> finished{0};
+  const auto t_points = Clock::now();
   parallel_for(total, jobs_of(o), [&](size_t k) {
     const Profile& prof = *profiles[k / n];
     const size_t i = k % n;
@@ -435,8 +446,9 @@ std::vector<ProfileRun> Vgg16Runner::run(const std::vector<const Profile*>& prof
             : fmt::format(
                   "{} of {}{}", xf(jnum(out.pt.j, "speedup")), opt_x(out.pt.j["limit"]),
                   out.pt.mismatches ? fmt::format(", {} MISMATCHES", out.pt.mismatches) : "");
-    say(o, fmt::format("vgg16 [{}/{}] {} ({}, {:.0f}% zeros): {}; {:.1f} s", ++finished, total,
-                       layers[i].name, prof.id, 100 * prof.zeros[i], what, since(ts)));
+    say(o, fmt::format("vgg16 {} {} ({}, {:.0f}% zeros): {}; {:.1f} s",
+                       count_eta(++finished, total, t_points), layers[i].name, prof.id,
+                       100 * prof.zeros[i], what, since(ts)));
   });
   std::vector<ProfileRun> runs(profiles.size());
   for (size_t k = 0; k < total; ++k) record(*profiles[k / n], k % n, outcomes[k], runs[k / n]);
