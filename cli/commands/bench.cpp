@@ -118,6 +118,7 @@ int run_bench(const BenchOptions& o) {
   std::fflush(stdout);
   std::vector<app::SuiteReport> done;
   const app::SuiteReport* ppa = nullptr;
+  const app::SuiteReport* vgg16 = nullptr;
   int64_t mismatches = 0;
   bool tool_failed = false;
   fs::create_directories(reports);
@@ -130,7 +131,7 @@ int run_bench(const BenchOptions& o) {
       r = app::bench_ppa(p, bo);
       tool_failed = tool_failed || !r.complete;
     }
-    if (s == "tool") r = app::bench_tool(p, bo, ppa);
+    if (s == "tool") r = app::bench_tool(p, bo, ppa, vgg16);
     mismatches += r.mismatches;
     app::write_suite(r, reports);
     std::printf("  %s: done in %.0f s -> %s/bench_%s.json\n", s.c_str(), r.seconds, reports.c_str(),
@@ -138,6 +139,7 @@ int run_bench(const BenchOptions& o) {
     std::fflush(stdout);
     done.push_back(std::move(r));
     if (s == "ppa") ppa = &done.back();
+    if (s == "vgg16") vgg16 = &done.back();
   }
   if (!o.json.empty()) {
     nlohmann::ordered_json j;

@@ -618,7 +618,8 @@ SuiteReport bench_vgg16(const ArchParams& p, const BenchOptions& o) {
 // ---------------------------------------------------------------------------------------------
 // tool
 
-SuiteReport bench_tool(const ArchParams& p, const BenchOptions& o, const SuiteReport* ppa) {
+SuiteReport bench_tool(const ArchParams& p, const BenchOptions& o, const SuiteReport* ppa,
+                       const SuiteReport* vgg16) {
   const auto t0 = Clock::now();
   SuiteReport rep;
   rep.suite = "tool";
@@ -701,8 +702,18 @@ SuiteReport bench_tool(const ArchParams& p, const BenchOptions& o, const SuiteRe
     } else {
       e["synth_command_seconds"] = nullptr;
     }
-    rows += fmt::format("| `{}` | {} | {:.0f} ms | {:.1f} s | {:.0f}k | {} |\n", path, params.name,
-                        1000 * gen_best, dsg.build_seconds, cps / 1e3, synth_cell);
+    // The VGG16 suite's wall time, when it ran for this configuration in this invocation.
+    std::string vgg16_cell = "not run";
+    if (vgg16 && path == o.config_path) {
+      e["vgg16_seconds"] = vgg16->seconds;
+      e["vgg16_quick"] = o.quick;
+      vgg16_cell = duration_text(vgg16->seconds) + (o.quick ? " (quick)" : "");
+    } else {
+      e["vgg16_seconds"] = nullptr;
+    }
+    rows +=
+        fmt::format("| `{}` | {} | {:.0f} ms | {:.1f} s | {:.0f}k | {} | {} |\n", path, params.name,
+                    1000 * gen_best, dsg.build_seconds, cps / 1e3, synth_cell, vgg16_cell);
     list.push_back(std::move(e));
   }
   j["configs"] = list;
@@ -716,10 +727,14 @@ SuiteReport bench_tool(const ArchParams& p, const BenchOptions& o, const SuiteRe
       "empty cache. Simulation speed = simulated clock cycles (transfers included) per "
       "second of wall time on a 3x3 layer at 50% zeros. Synthesis = the whole `zasgen "
       "synth` (design and dense twin: activity simulation, Yosys, OpenSTA) when it ran in "
-      "this invocation (`zasgen bench all` or `ppa`). The machine's two cores are shared, so "
-      "times vary from run to run.\n\n";
-  md += "| config | design | generate | simulator build | sim speed (cycles/s) | synthesis |\n";
-  md += "|---|---|---:|---:|---:|---|\n";
+      "this invocation (`zasgen bench all` or `ppa`); VGG16 = the `vgg16` suite (13 layers under "
+      "two "
+      "profiles, on both designs) when it ran in this invocation. The machine's two cores "
+      "are shared, so times vary from run to run.\n\n";
+  md +=
+      "| config | design | generate | simulator build | sim speed (cycles/s) | synthesis | "
+      "VGG16 |\n";
+  md += "|---|---|---:|---:|---:|---|---|\n";
   md += rows;
   md += fmt::format("\nSuite run time {} (`{}`).\n", duration_text(rep.seconds),
                     command_text("tool", o));

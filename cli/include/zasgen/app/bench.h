@@ -66,10 +66,11 @@ SuiteReport bench_sparsity(const ArchParams& p, const BenchOptions& o);
 SuiteReport bench_vgg16(const ArchParams& p, const BenchOptions& o);
 
 // Tool speed per configuration of o.tool_configs: generation time, uncached simulator build
-// time, simulation speed; synthesis time from the ppa suite when it ran for the benchmarked
-// configuration in this invocation (else the section says it was not measured).
-SuiteReport bench_tool(const ArchParams& p, const BenchOptions& o,
-                       const SuiteReport* ppa = nullptr);
+// time, simulation speed; synthesis time from the ppa suite, and the VGG16 suite's time, when
+// they ran for the benchmarked configuration in this invocation (else the section says they
+// were not measured).
+SuiteReport bench_tool(const ArchParams& p, const BenchOptions& o, const SuiteReport* ppa = nullptr,
+                       const SuiteReport* vgg16 = nullptr);
 
 // Synthesis of the design and its dense twin with simulated activity (ppa.h), in this process,
 // next to the paper's 1.94 TOPS/W. When a tool fails the section says so, and why, with no
