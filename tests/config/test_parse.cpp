@@ -37,7 +37,7 @@ TEST_CASE("values keep their 1-based key and value locations", "[parse]") {
   CHECK(c.default_name == "p");
 }
 
-TEST_CASE("integers: decimal, signed, hex, octal; 64-bit overflow is reported", "[parse]") {
+TEST_CASE("integers: decimal, signed, hex, octal, and 64-bit overflow is reported", "[parse]") {
   CHECK(parse("arch: {pes: 0x10}\n").config->find("arch.pes")->integer == 16);
   CHECK(parse("arch: {pes: 0o20}\n").config->find("arch.pes")->integer == 16);
   CHECK(parse("arch: {pes: +16}\n").config->find("arch.pes")->integer == 16);
@@ -72,7 +72,7 @@ TEST_CASE("wrong types get their own codes", "[parse]") {
   CHECK(code_of(parse("memory: {psum: [1]}\n").diags) == "E105");
 }
 
-TEST_CASE("numbers accept integers and fractions; enums accept any scalar for validation",
+TEST_CASE("numbers accept integers and fractions, enums accept any scalar for validation",
           "[parse]") {
   const ParseResult r = parse(
       "clock: {target_mhz: 250}\nmemory: {psum: {capacity_kib: .5}}\n"

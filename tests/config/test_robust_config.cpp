@@ -67,8 +67,9 @@ Checked check_with_timeout(const std::string& text, const std::string& name,
 
 }  // namespace
 
-TEST_CASE("yaml-cpp LoadAll hang: a stray ',' or ']' is an unexpected token, not a loop",
-          "[robust][parse]") {
+TEST_CASE(
+    "yaml-cpp LoadAll hang: a stray comma or closing bracket is an unexpected token, not a loop",
+    "[robust][parse]") {
   for (const std::string text : {",", " ,", "]", "}", "a: 1\n---\n,", "arch: {pes: 4}\n]\n"}) {
     INFO(text);
     const ParseResult r = parse(text);
@@ -150,7 +151,7 @@ TEST_CASE("diagnostic flood: 20,000 unknown keys give 50 diagnostics and a count
   CHECK(key.diags[0].param.size() < 300);
 }
 
-TEST_CASE("100,000 '[' is nesting too deep, at the first bracket past the limit",
+TEST_CASE("100,000 opening brackets are nesting too deep, at the first bracket past the limit",
           "[robust][parse]") {
   const ParseResult r = parse("arch: " + std::string(100000, '[') + "\n");
   REQUIRE_FALSE(r.ok());

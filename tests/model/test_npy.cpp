@@ -196,7 +196,7 @@ TEST_CASE("unsupported dtypes are named", "[npy]") {
   }
 }
 
-TEST_CASE("typed readers check rank and shape; missing files are reported", "[npy]") {
+TEST_CASE("typed readers check rank and shape, and missing files are reported", "[npy]") {
   using C = NpyError::Code;
   TempDir dir("typed");
   const std::string two_d =

@@ -74,7 +74,7 @@ TEST_CASE("uniform_int is unbiased where modulo would not be", "[rng]") {
   CHECK(low < 10300);
 }
 
-TEST_CASE("uniform01 is in [0, 1) with the right mean", "[rng]") {
+TEST_CASE("uniform01 lies in the half-open unit interval with the right mean", "[rng]") {
   const uint64_t seed = test::base_seed() + 32;
   INFO("seed " << seed);
   Rng r(seed);
@@ -88,7 +88,7 @@ TEST_CASE("uniform01 is in [0, 1) with the right mean", "[rng]") {
   CHECK(sum / 100000 == Approx(0.5).margin(0.005));
 }
 
-TEST_CASE("same seed, same stream; forks are independent and reproducible", "[rng]") {
+TEST_CASE("same seed, same stream, and forks are independent and reproducible", "[rng]") {
   Rng a(42), b(42), c(43);
   bool differs = false;
   for (int i = 0; i < 100; ++i) {

@@ -131,7 +131,7 @@ TEST_CASE("results do not depend on the executor nor on the number of jobs", "[s
                p0["results"][0]["cycles"].get<double>()));
 }
 
-TEST_CASE("a rerun resumes; failed and killed points are retried, and only they", "[sweep][exec]") {
+TEST_CASE("a rerun resumes: failed and killed points are retried, and only they", "[sweep][exec]") {
   const std::string dir = test::scratch("exec-resume");
   SweepOptions o = options(dir, "out");
   o.jobs = 2;

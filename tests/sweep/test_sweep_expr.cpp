@@ -46,7 +46,7 @@ TEST_CASE("arithmetic, comparison and logic with the usual precedence", "[sweep]
   CHECK(eval("1.5e1 >= 15") == true);
 }
 
-TEST_CASE("keys read the point; bare words are strings", "[sweep][expr]") {
+TEST_CASE("keys read the point, bare words are strings", "[sweep][expr]") {
   const json v = {
       {"arch.pes", 8}, {"sparse.format", "coord"}, {"kernel.strides", {1, 2}}, {"name", "tiny"}};
   CHECK(eval("arch.pes * 2 >= 16 and sparse.format == coord", v) == true);
