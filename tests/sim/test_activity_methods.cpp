@@ -46,16 +46,14 @@ TEST_CASE("activity: register toggles of the ordinary simulation equal Verilator
     sum_a += n.toggles;
     sum_b += it->second.toggles;
     const uint64_t dd = n.toggles > it->second.toggles ? n.toggles - it->second.toggles
-                                                        : it->second.toggles - n.toggles;
+                                                       : it->second.toggles - n.toggles;
     abs_diff += dd;
     if (dd > max_diff) {
       max_diff = dd;
-      worst = name + ": " + std::to_string(n.toggles) + " vs " +
-              std::to_string(it->second.toggles);
+      worst = name + ": " + std::to_string(n.toggles) + " vs " + std::to_string(it->second.toggles);
     }
     if (n.toggles != it->second.toggles && ++differ == 1)
-      first = name + ": " + std::to_string(n.toggles) + " vs " +
-              std::to_string(it->second.toggles);
+      first = name + ": " + std::to_string(n.toggles) + " vs " + std::to_string(it->second.toggles);
   }
   std::printf(
       "activity methods on %s: %zu register bits counted, %zu also in the coverage, %zu differ; "
