@@ -425,6 +425,7 @@ struct Vgg16Runner {
   SuiteReport& rep;
 
   std::vector<ProfileRun> run(const std::vector<const Profile*>& profiles);
+  model::LayerSpec spec(size_t i) const;  // layer i as simulated (quick: scaled down)
   LayerOutcome simulate(const Profile& prof, size_t i) const;
   void record(const Profile& prof, size_t i, const LayerOutcome& out, ProfileRun& r);
 };
@@ -455,12 +456,14 @@ std::vector<ProfileRun> Vgg16Runner::run(const std::vector<const Profile*>& prof
   return runs;
 }
 
+model::LayerSpec Vgg16Runner::spec(size_t i) const {
+  return o.quick ? quick_layer(layers[i].spec, p) : layers[i].spec;
+}
+
 LayerOutcome Vgg16Runner::simulate(const Profile& prof, size_t i) const {
-  const model::NamedLayer& l = layers[i];
-  const model::LayerSpec spec = o.quick ? quick_layer(l.spec, p) : l.spec;
   LayerOutcome out;
   try {
-    out.pt = run_point(d, p, o.quick ? spec.to_string() : l.full_name(), prof.zeros[i],
+    out.pt = run_point(d, p, o.quick ? spec(i).to_string() : layers[i].full_name(), prof.zeros[i],
                        model::Pattern::Uniform, o.seed);
   } catch (const InputError& e) {
     out.skipped = e.what();
@@ -476,9 +479,9 @@ void Vgg16Runner::record(const Profile& prof, size_t i, const LayerOutcome& out,
     return;
   }
   const Point& pt = out.pt;
-  const model::LayerSpec spec = o.quick ? quick_layer(l.spec, p) : l.spec;
+  const model::LayerSpec ls = spec(i);
   rep.mismatches += pt.mismatches;
-  const double m = double(spec.macs());
+  const double m = double(ls.macs());
   const double limit = 1.0 / (1.0 - prof.zeros[i]);
   const double speedup = double(pt.dense_cycles) / double(pt.cycles);
   r.sum_s += pt.cycles;
@@ -489,8 +492,8 @@ void Vgg16Runner::record(const Profile& prof, size_t i, const LayerOutcome& out,
   r.md_meas.push_back({m, double(pt.nonzeros) / double(pt.activations)});
   json e;
   e["layer"] = l.name;
-  e["shape"] = spec.to_string();
-  e["macs"] = spec.macs();
+  e["shape"] = ls.to_string();
+  e["macs"] = ls.macs();
   e["zero_fraction"] = prof.zeros[i];
   e["limit"] = limit;
   e["measured_limit"] = pt.j["limit"];
@@ -506,7 +509,7 @@ void Vgg16Runner::record(const Profile& prof, size_t i, const LayerOutcome& out,
   r.rows += fmt::format(
       "| {} | {}x{}x{} -> {} | {:.1f} | {:.1f}% | {} | {} | **{}** | {} | {} | "
       "{} |\n",
-      l.name, spec.c, spec.h, spec.w, spec.k, m / 1e6, 100 * prof.zeros[i], grouped(pt.cycles),
+      l.name, ls.c, ls.h, ls.w, ls.k, m / 1e6, 100 * prof.zeros[i], grouped(pt.cycles),
       grouped(pt.dense_cycles), xf(speedup), xf(limit), pct(speedup / limit),
       opt_x(pt.j["model_speedup"]));
   r.layers.push_back(std::move(e));
