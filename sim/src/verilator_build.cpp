@@ -42,13 +42,19 @@ std::vector<std::string> filelist(const fs::path& dir) {
 
 // Flags shared by every build; part of the cache key.
 //
-// The model's C++ is compiled at -O1. Measured on configs/default.yaml, the whole `zasgen sim`
-// command on the 64x64x56x56 3x3 layer at 0% zeros (806,973 cycles, sparse design, warm cache,
-// best of four, quiet 2-core machine): -O1 3.2-3.3 s; -O2 3.6 s (and 32 s to build against
-// 27 s); -O3 -march=native 3.4 s; -Os 3.5 s; -O1 -finline-small-functions 3.35 s; --x-assign
-// fast --x-initial fast 3.4 s; --threads 2 5.9 s (two threads cost more in synchronisation than
-// the model's ~5 us of work per cycle gains). The generated model is large (0.5 MB of code run
-// every cycle), so its speed is set by the design's logic per cycle, not by the optimiser.
+// Verilator's makefile compiles the files that run every cycle with OPT_FAST (its default -Os),
+// placed after -CFLAGS, and the rest (construction, "slow" files) with -CFLAGS alone. So the
+// per-cycle code's level is set with OPT_FAST; -CFLAGS -O1 keeps the large slow files quick to
+// compile. Measured on configs/default.yaml, `zasgen sim` on the 64x64x56x56 3x3 layer at 0%
+// zeros (806,973 cycles, sparse design, cached model, 2-core VM whose timings vary by +-10%
+// between runs, so best and median of seven alternating runs): OPT_FAST -Os 2.93 / 3.27 s,
+// -O2 2.59 / 3.09 s, -O3 3.08 / 3.47 s (no better than -O2). -Os leaves Verilator's helpers
+// such as the signed multiply (VL_MULS_III, 9% of the time) as calls; -O2 inlines them. The cold
+// build (ccache off) takes the same time at -O2 as at -Os: 26 s against 25 s. Earlier
+// measurements, whose -CFLAGS levels reached only the slow files: --x-assign fast
+// --x-initial fast no better; --threads 2 1.8x slower (two threads cost more in
+// synchronisation than the model's ~4 us of work per cycle gains). The model's speed is set by
+// the design's logic per cycle more than by the optimiser.
 std::vector<std::string> verilator_flags(const BuildRequest& r) {
   // A gate-level netlist makes tens of megabytes of C++ that GCC compiles for a quarter of an
   // hour at -O1 and in three minutes at -O0 across split files; it runs a few hundred cycles.
@@ -64,7 +70,12 @@ std::vector<std::string> verilator_flags(const BuildRequest& r) {
   auto add = [&f](std::initializer_list<const char*> more) {
     for (const char* a : more) f.push_back(a);
   };
-  if (r.netlist) add({"--output-split", "20000", "-fno-const-bit-op-tree"});
+  // The netlist keeps Verilator's -Os for its per-cycle files: -O2 would take far longer to
+  // compile for the few hundred cycles it runs.
+  if (r.netlist)
+    add({"--output-split", "20000", "-fno-const-bit-op-tree"});
+  else
+    add({"-MAKEFLAGS", "OPT_FAST=-O2"});
   if (r.trace) add({"--trace-fst", "-CFLAGS", "-DZSIM_TRACE"});
   if (r.coverage)
     add({"--coverage-toggle", "--coverage-line", "--coverage-max-width", "65536", "-CFLAGS",

@@ -18,19 +18,12 @@ HarnessSpec scatter_psum_spec(const PreparedConfig& pc, const std::string&) {
   s.harness = "scatter_psum_harness.cpp";
   s.verilog = pc.design.verilog;
   s.verilog.push_back(std::string(ZASGEN_TEST_DIR) + "/rtl/harness/scatter_psum_tb.v");
-  const std::pair<const char*, int> params[] = {{"T", d.taps},
-                                                {"PA", d.p_addr},
-                                                {"TI", d.tap_idx},
-                                                {"IY", d.idx_y},
-                                                {"IX", d.idx_x},
-                                                {"KR", d.kr},
-                                                {"KS", d.ks},
-                                                {"PW", d.pad},
-                                                {"CH", d.cnt_h},
-                                                {"CW", d.cnt_w},
-                                                {"PT", d.pitch},
-                                                {"PRODW", d.pes * d.taps * (d.act + d.wgt)},
-                                                {"DW", d.taps * d.pes * d.acc}};
+  const std::pair<const char*, int> params[] = {
+      {"T", d.taps},   {"PA", d.p_addr}, {"TI", d.tap_idx},
+      {"IY", d.idx_y}, {"IX", d.idx_x},  {"KR", d.kr},
+      {"KS", d.ks},    {"PW", d.pad},    {"CH", d.cnt_h},
+      {"CW", d.cnt_w}, {"PT", d.pitch},  {"PRODW", d.pes * d.taps * (d.act + d.wgt)},
+      {"NP", d.d_pos}, {"SW", d.p_bank}, {"DW", d.d_pos * d.pes * d.acc}};
   for (const auto& [name, value] : params)
     s.vflags.push_back("-G" + std::string(name) + "=" + std::to_string(value));
   s.vflags.push_back("+define+ZT_SCATTER=" + p.name + "_scatter");

@@ -1,6 +1,7 @@
 // The control/status register block (generator/src/rtl/arch/regs.cpp) on its AXI4-Lite bus, in
 // the simulated design: every register of the map answers OKAY with its value, written values
-// read back, and an unmapped or unaligned address answers SLVERR with zero data.
+// read back, and an unmapped or unaligned address answers SLVERR (reads with zero data, writes
+// without effect).
 #include <algorithm>
 #include <cstdint>
 
@@ -11,7 +12,7 @@
 
 namespace zasgen {
 
-TEST_CASE("registers: mapped reads answer OKAY, unmapped and unaligned ones SLVERR",
+TEST_CASE("registers: mapped accesses answer OKAY, unmapped and unaligned ones SLVERR",
           "[sim][regs]") {
   const ArchParams p = test::params_from_file(test::repo_path("configs/tiny.yaml"));
   const sim::Design d =
@@ -37,6 +38,13 @@ TEST_CASE("registers: mapped reads answer OKAY, unmapped and unaligned ones SLVE
   REQUIRE(past < (1u << map.addr_bits));
   CHECK_THROWS_WITH(m.read(past), Catch::Contains("SLVERR"));
   CHECK_THROWS_WITH(m.read(map.offset("SCRATCH") + 2), Catch::Contains("SLVERR"));
+  // Writes there answer SLVERR too and change nothing.
+  m.write(map.offset("SCRATCH"), 0x0BADF00Du);
+  CHECK_THROWS_WITH(m.write(past, 1), Catch::Contains("SLVERR"));
+  CHECK_THROWS_WITH(m.write(map.offset("SCRATCH") + 2, 0x12345678u), Catch::Contains("SLVERR"));
+  CHECK(m.read(map.offset("SCRATCH")) == 0x0BADF00Du);
+  // A write to a read-only register is accepted and ignored.
+  m.write(map.offset("ID"), 0);
   // The bus still works after an error response.
   CHECK(m.read(map.offset("ID")) == 0x5A415347u);
 }

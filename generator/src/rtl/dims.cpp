@@ -52,6 +52,8 @@ Dims::Dims(const ArchParams& p) {
   tab_count = count_bits(std::max(p.act_in_table.depth, p.act_out_table.depth));
   w_addr = p.weights.addr_bits();
   p_addr = p.psum.addr_bits();
+  p_bank = std::max(1, clog2(taps));
+  d_pos = p.pool ? 4 : 1;
   b_addr = p.bias.addr_bits();
   pq = count_bits(ceil_div(p.max_h, p.max_r));
   pc = count_bits(ceil_div(p.max_w, p.max_s));

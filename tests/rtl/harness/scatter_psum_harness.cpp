@@ -62,6 +62,7 @@ int main(int argc, char** argv) {
   sim->c_set = 0;
   sim->d_set = 0;
   zt::put(sim->d_en, 0, T, 0);
+  zt::put(sim->d_sel, 0, d.d_pos * d.p_bank, 0);
   zt::put(sim->z_en, 0, T, 0);
   sim->z_mask = 0;
   sim.settle();
@@ -274,10 +275,17 @@ int main(int argc, char** argv) {
       // Drain data of the read issued before this edge.
       clear = -1;
       if (dread) {
-        for (int b = 0; b < T; ++b)
-          for (int k = 0; k < P; ++k)
-            got[size_t(b)][size_t(drain_next) * size_t(P) + size_t(k)] =
-                zt::sext(zt::get(sim->d_rdata, (b * P + k) * ACC, ACC), ACC);
+        // The drain port gives d.d_pos banks' words at once, picked by d_sel: the banks'
+        // read data holds, so every bank is picked in turn without a clock edge.
+        for (int b0 = 0; b0 < T; b0 += d.d_pos) {
+          for (int q = 0; q < d.d_pos; ++q)
+            zt::put(sim->d_sel, q * d.p_bank, d.p_bank, uint64_t(std::min(b0 + q, T - 1)));
+          sim.settle();
+          for (int q = 0; q < d.d_pos && b0 + q < T; ++q)
+            for (int k = 0; k < P; ++k)
+              got[size_t(b0 + q)][size_t(drain_next) * size_t(P) + size_t(k)] =
+                  zt::sext(zt::get(sim->d_word, (q * P + k) * ACC, ACC), ACC);
+        }
         clear = drain_next;  // cleared behind the drain, next cycle
         ++drain_next;
       }

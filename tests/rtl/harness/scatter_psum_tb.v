@@ -16,7 +16,9 @@ module zt_scatter_psum #(
   parameter int CW = 6,      // ow bits
   parameter int PT = 4,      // pitch bits
   parameter int PRODW = 576, // pes * T * (act_bits + weight_bits)
-  parameter int DW = 864     // T * pes * acc_bits
+  parameter int NP = 4,      // positions the drain reads per cycle
+  parameter int SW = 4,      // bank number bits
+  parameter int DW = 384     // NP * pes * acc_bits
 ) (
   input  wire            clk,
   input  wire            rst_n,
@@ -41,7 +43,8 @@ module zt_scatter_psum #(
   input  wire            d_set,
   input  wire [T-1:0]    d_en,
   input  wire [T*PA-1:0] d_addr,
-  output wire [DW-1:0]   d_rdata,
+  input  wire [NP*SW-1:0] d_sel,
+  output wire [DW-1:0]   d_word,
   input  wire [1:0]      z_mask,
   input  wire [T-1:0]    z_en,
   input  wire [T*PA-1:0] z_addr,
@@ -55,7 +58,8 @@ module zt_scatter_psum #(
 
   `ZT_PSUM u_psum (
     .clk(clk), .rst_n(rst_n), .c_set(c_set), .m_en(o_en), .m_addr(o_addr), .a_prod(a_prod),
-    .d_set(d_set), .d_en(d_en), .d_addr(d_addr), .d_rdata(d_rdata), .z_mask(z_mask),
+    .d_set(d_set), .d_en(d_en), .d_addr(d_addr), .d_sel(d_sel), .d_word(d_word),
+    .z_mask(z_mask),
     .z_en(z_en), .z_addr(z_addr), .o_busy(o_busy)
   );
 

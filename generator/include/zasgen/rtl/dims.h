@@ -34,6 +34,8 @@ struct Dims {
   int tab_count;
   int w_addr;     // weight SRAM address
   int p_addr;     // partial-sum address
+  int p_bank;     // partial-sum bank index 0..taps-1 (at least 1 bit)
+  int d_pos;      // positions the drain reads per cycle: 4 with 2x2 pooling, else 1
   int b_addr;     // bias address
   int pq;         // psum address row (oy div max_r) 0..ceil(max_h/max_r)
   int pc;         // psum address column (ox div max_s)

@@ -66,6 +66,8 @@ struct Dma {
   E take, last_beat, wr;
   // this cycle's access and its range check; the word being read is out of range
   E issue_rd, access, beyond, rbad;
+  // the word written to memory, one cycle after its last beat
+  E wr_q, waddr_q, wdata_q;
 };
 
 void Dma::ports() {
@@ -143,14 +145,20 @@ void Dma::write_word() {
                   zext(fit(m, fmt::format("word{}", c), w, std::min(widths[c], 32 * n)), MW));
     wdata = mux(eq(sel_class, uint64_t(c)), wc, wdata);
   }
-  m.assign(m_wdata, m.wire("wdata", wdata));
+  // Registered: the memories' write ports then depend on registers only, not on the stream's
+  // inputs (a cycle-based simulator evaluates input-driven logic on every evaluation).
+  wdata_q = m.reg("wdata_q", MW);
+  Body b = m.seq(clk);
+  b.if_(wr, [&](Body& t) { t.set(wdata_q, wdata); });
+  m.assign(m_wdata, wdata_q);
 }
 
 // This cycle's memory access (a word written or a read issued) and the range check: an access
 // past the words the selected memory holds is dropped (reads return zeros) and reported in
 // STATUS.DMA_RANGE, never aliased onto a lower address.
 void Dma::range_check() {
-  issue_rd = m.wire("issue_rd", rstate == st_idle && ne(rleft, 0) && !busy);
+  wr_q = m.reg_reset("wr_q", 1, 0, "a word is written to memory this cycle");
+  issue_rd = m.wire("issue_rd", rstate == st_idle && ne(rleft, 0) && !busy && !wr_q);
   const int AW = d.mem_words;
   // A memory of exactly 2^AW words needs one more bit for its depth.
   int LW = AW;
@@ -226,11 +234,22 @@ void Dma::store_stream() {
   m.assign(st_data, beat_data);
 }
 
-// The memory port: accesses inside the selected memory only.
+// The memory port: accesses inside the selected memory only. A word is written the cycle after
+// its last beat, at the address it arrived for; a read waits for that write.
 void Dma::memory_port() {
-  m.assign(m_ce, access && !beyond);
-  m.assign(m_we, wr && !beyond);
-  m.assign(m_addr, fit(m, "maddr", addr, MA));
+  waddr_q = m.reg("waddr_q", MA);
+  E maddr = fit(m, "maddr", addr, MA);
+  {
+    Body b = m.seq_reset(clk, rst_n);
+    b.set(wr_q, wr && !beyond);
+  }
+  {
+    Body b = m.seq(clk);
+    b.if_(wr, [&](Body& t) { t.set(waddr_q, maddr); });
+  }
+  m.assign(m_ce, wr_q || (issue_rd && !beyond));
+  m.assign(m_we, wr_q);
+  m.assign(m_addr, mux(wr_q, waddr_q, maddr));
 }
 
 }  // namespace

@@ -167,8 +167,8 @@ struct Drain {
   const int T, P, L, A, PA, NP, RM, SM;
   const bool has_table;
   const int rmw = std::max(1, clog2(RM)), smw = std::max(1, clog2(SM));
-  const int rbw = PA + 1;                // row base: address of a row of positions
-  const int bw = std::max(1, clog2(T));  // bank number
+  const int rbw = PA + 1;   // row base: address of a row of positions
+  const int bw = d.p_bank;  // bank number
   const Module& encoder;
   const Module& requant;
   const Module& bias_mem;
@@ -179,7 +179,7 @@ struct Drain {
   E clk, rst_n, run_start, t_start, t_set, t_group, t_kvalid;
   E r_oh, r_ow, r_pitch, r_pool, r_relu, r_mult, r_shift;
   E start, s_set, clr_start, clr_mask;
-  E d_set, d_en, d_addr, d_rdata, z_en, z_addr, z_mask;
+  E d_set, d_en, d_addr, d_sel, d_word, z_en, z_addr, z_mask;
   E b_we, b_addr, b_wdata;
   E ewe, eaddr, edata, lim_e, twe, taddr, tdata, lim_t;
   E cnt_sel, o_ecount, o_tcount, o_busy, o_overflow;
@@ -231,7 +231,8 @@ void Drain::ports() {
   d_set = m.output("d_set");
   d_en = m.output("d_en", T);
   d_addr = m.output("d_addr", T * PA);
-  d_rdata = m.input("d_rdata", L * T * P * A);
+  d_sel = m.output("d_sel", d.d_pos * d.p_bank);
+  d_word = m.input("d_word", L * d.d_pos * P * A);
   z_en = m.output("z_en", T);
   z_addr = m.output("z_addr", T * PA);
   z_mask = m.output("z_mask", 2);
@@ -531,17 +532,17 @@ void Drain::pipeline() {
   }
 }
 
-// Each position's word, picked out of the banks of each lane.
+// Each position's word of each lane: the partial-sum blocks pick it out of their banks by the
+// bank numbers registered with the read (d_sel).
 void Drain::bank_words() {
+  std::vector<E> sel;  // MSB first
+  for (int k = d.d_pos - 1; k >= 0; --k)
+    sel.push_back(size_t(k) < bank1.size() ? bank1[size_t(k)] : lit(d.p_bank, 0));
+  m.assign(d_sel, cat(sel));
   words.resize(size_t(L));
-  for (int l = 0; l < L; ++l) {
-    for (size_t k = 0; k < pos.size(); ++k) {
-      E w = d_rdata.bits((l * T + 0) * P * A, P * A);
-      for (int b = 1; b < T; ++b)
-        w = mux(eq(bank1[k], uint64_t(b)), d_rdata.bits((l * T + b) * P * A, P * A), w);
-      words[size_t(l)].push_back(m.wire(fmt::format("word_l{}_p{}", l, k), w));
-    }
-  }
+  for (int l = 0; l < L; ++l)
+    for (size_t k = 0; k < pos.size(); ++k)
+      words[size_t(l)].push_back(d_word.bits((l * d.d_pos + int(k)) * P * A, P * A));
 }
 
 // Output channel of PE k: its accumulators through a requantiser into its re-encoder.

@@ -217,15 +217,19 @@ void Encoder::pointers() {
   }
 }
 
-// The registered write addresses (the pointers) and data.
+// The registered write addresses (the pointers) and data, loaded with a write request: they
+// matter only beside their write enables, and hold (no toggling) in between.
 void Encoder::write_data() {
   Body b = m.seq(clk);
-  b.set(o_eaddr, fit(m, "eptr_a", o_ecount, d.ent_addr));
-  b.set(o_edata, edata);
-  if (has_table) {
-    b.set(o_taddr, fit(m, "tptr_a", o_tcount, d.tab_addr));
-    b.set(o_tdata, tdata);
-  }
+  b.if_(ewr, [&](Body& t) {
+    t.set(o_eaddr, fit(m, "eptr_a", o_ecount, d.ent_addr));
+    t.set(o_edata, edata);
+  });
+  if (has_table)
+    b.if_(twr, [&](Body& t) {
+      t.set(o_taddr, fit(m, "tptr_a", o_tcount, d.tab_addr));
+      t.set(o_tdata, tdata);
+    });
 }
 
 }  // namespace

@@ -63,7 +63,7 @@ struct Lane {
   E c_run, rows, wid, kr, ks, stride, yoff, pad, oh, ow, pitch, wrows;
   E o_bank, o_ent_re, o_ent_addr, i_ent, o_tab_re, o_tab_addr, i_tab;
   E dma_we, dma_bank, dma_addr, dma_wdata;
-  E d_set, d_en, d_addr, d_rdata, z_mask, z_en, z_addr;
+  E d_set, d_en, d_addr, d_sel, d_word, z_mask, z_en, z_addr;
   E o_idle, o_issue, o_wstall, o_bubble, o_taps;
   // tokens
   E tok_valid, tok_act, tok_last, tok_par, tok_val, tok_y, tok_x;
@@ -109,7 +109,8 @@ void Lane::ports() {
   d_set = m.input("d_set");
   d_en = m.input("d_en", T);
   d_addr = m.input("d_addr", T * d.p_addr);
-  d_rdata = m.output("d_rdata", T * P * d.acc);
+  d_sel = m.input("d_sel", d.d_pos * d.p_bank);
+  d_word = m.output("d_word", d.d_pos * P * d.acc);
   z_mask = m.input("z_mask", 2);
   z_en = m.input("z_en", T);
   z_addr = m.input("z_addr", T * d.p_addr);
@@ -244,7 +245,8 @@ void Lane::partial_sums() {
       .conn("d_set", d_set)
       .conn("d_en", d_en)
       .conn("d_addr", d_addr)
-      .conn("d_rdata", d_rdata)
+      .conn("d_sel", d_sel)
+      .conn("d_word", d_word)
       .conn("z_mask", z_mask)
       .conn("z_en", z_en)
       .conn("z_addr", z_addr)

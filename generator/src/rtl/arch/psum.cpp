@@ -3,8 +3,8 @@
 // bank and cycle: read in stage M, add the products and write in stage A. Back-to-back updates of
 // one address (neighbouring non-zeros of a row share output positions) are merged: the second
 // takes the first's sum by forwarding, so the macro sees one read and one write for the pair.
-// The set the compute side does not own is read by the output stage (drain) and written with
-// zeros (clear).
+// The set the compute side does not own is read by the output stage (drain), which names the bank
+// of each position it drains, and written with zeros (clear).
 #include <fmt/format.h>
 
 #include "elab.h"
@@ -33,7 +33,8 @@ const Module& build_psum(Elab& e) {
   E d_set = m.input("d_set");
   E d_en = m.input("d_en", T);
   E d_addr = m.input("d_addr", T * PA);
-  E d_rdata = m.output("d_rdata", T * W);
+  E d_sel = m.input("d_sel", d.d_pos * d.p_bank);
+  E d_word = m.output("d_word", d.d_pos * W);
   E z_mask = m.input("z_mask", 2);
   E z_en = m.input("z_en", T);
   E z_addr = m.input("z_addr", T * PA);
@@ -92,8 +93,10 @@ const Module& build_psum(Elab& e) {
     }
     {
       Body b = m.seq(clk);
-      b.set(f_addr, aa);
-      b.set(f_data, next);
+      b.if_(ae, [&](Body& t) {
+        t.set(f_addr, aa);
+        t.set(f_data, next);
+      });
     }
     for (int s = 0; s < 2; ++s) {
       const std::string n = fmt::format("{}_s{}", bn, s);
@@ -115,9 +118,20 @@ const Module& build_psum(Elab& e) {
           .conn("wdata", wdata)
           .conn("rdata", rdata[s]);
     }
-    drain_words.push_back(mux(d_set_q, rdata[1], rdata[0]));
+    drain_words.push_back(
+        m.wire(bn + "_dw", mux(d_set_q, rdata[1], rdata[0]), "the drained set's word"));
   }
-  m.assign(d_rdata, cat(std::vector<E>(drain_words.rbegin(), drain_words.rend())));
+  // The drain's positions: each picks its bank's word (the drain registered the bank numbers
+  // with the read).
+  if (T == 1) m.unused(d_sel);
+  std::vector<E> picked;  // MSB first
+  for (int k = d.d_pos - 1; k >= 0; --k) {
+    E sel = d_sel.bits(k * d.p_bank, d.p_bank);
+    E w = drain_words[0];
+    for (int b = 1; b < T; ++b) w = mux(eq(sel, uint64_t(b)), drain_words[size_t(b)], w);
+    picked.push_back(m.wire(fmt::format("d_word{}", k), w));
+  }
+  m.assign(d_word, cat(picked));
   return mod;
 }
 

@@ -45,8 +45,7 @@ struct Regs {
   void address_constants();
   void field_ports();
   void write_channel();
-  void field_registers();
-  void write_strobes();
+  void write_register(Body& t, const Register& r);
   void read_channel();
   void read_response();
 
@@ -59,8 +58,8 @@ struct Regs {
   E clk, rst_n;
   E awvalid, awready, awaddr, wvalid, wready, wdata, wstrb, bvalid, bready, bresp;
   E arvalid, arready, araddr, rvalid, rready, rdata, rresp;
-  // per register, in register-map order: its byte address, whether this cycle's write hits it
-  std::vector<E> offsets, whit;
+  // per register, in register-map order: its byte address
+  std::vector<E> offsets;
   // per field, in register-map order; per strobed register, its write strobe
   std::vector<FieldNets> fields;
   std::vector<std::pair<const Register*, E>> strobes;
@@ -125,74 +124,62 @@ void Regs::field_ports() {
   }
 }
 
-// Write channel: address and data together, one transaction at a time; the register hit and
-// the write response.
+// Write channel: address and data together, one transaction at a time. The address is decoded
+// where the write is accepted, as the read response does: the same logic, which a cycle-based
+// simulator then skips in the cycles without a write. An aligned, full-word write to a register
+// answers OKAY; any other write answers SLVERR and changes nothing. In the same block: the
+// writable fields (RW, write-1-to-pulse, write-1-to-clear) and the strobes, one-cycle pulses of
+// the strobed registers when they are written.
 void Regs::write_channel() {
   E wfire = m.wire("wfire", awvalid && wvalid && !bvalid, "a write is accepted this cycle");
   m.assign(awready, wfire);
   m.assign(wready, wfire);
-  E waddr_ok = m.wire("waddr_ok", eq(awaddr.bits(0, 2), 0) && eq(wstrb, 0xF),
-                      "aligned, full-word writes only");
+  Body b = m.seq_reset(clk, rst_n, "write: response, fields and strobes");
+  for (FieldNets& fn : fields) {
+    if (fn.field->access == Access::W1P) b.set(fn.value, zeros(1));
+    if (fn.field->access == Access::W1C)
+      b.if_(fn.hw_in, [&](Body& t) { t.set(fn.value, ones(1)); });
+  }
+  for (const auto& [reg, strobe] : strobes) b.set(strobe, zeros(1));
+  std::vector<std::pair<std::vector<E>, Body::Fn>> items;
   for (size_t i = 0; i < map.regs.size(); ++i)
-    whit.push_back(
-        m.wire("w_" + lower(map.regs[i].name), wfire && waddr_ok && awaddr == offsets[i]));
-  E wmapped = m.wire("wmapped", red_or(cat(std::vector<E>(whit.rbegin(), whit.rend()))),
-                     "the write hits a register");
-  Body b = m.seq_reset(clk, rst_n, "write response");
+    items.push_back({{offsets[i]}, [this, i](Body& t) { write_register(t, map.regs[i]); }});
   b.if_(
       wfire,
       [&](Body& t) {
         t.set(bvalid, ones(1));
-        t.set(bresp, mux(wmapped, lit(2, 0), lit(2, 2)));  // OKAY or SLVERR
+        t.set(bresp, lit(2, 2));  // SLVERR unless a register takes the write
+        t.if_(eq(wstrb, 0xF), [&](Body& u) { u.switch_(awaddr, items, nullptr); });
       },
       [&](Body& t) { t.if_(bready, [&](Body& u) { u.set(bvalid, zeros(1)); }); });
+  // Write-1-to-pulse fields read as zero.
+  for (FieldNets& fn : fields)
+    if (fn.field->access == Access::W1P) fn.value = zeros(1);
 }
 
-// The writable fields' registers (RW, write-1-to-pulse, write-1-to-clear), register by register.
-void Regs::field_registers() {
-  size_t ri = 0;
-  for (const Register& r : map.regs) {
-    const E hit = whit[ri++];
-    for (FieldNets& fn : fields) {
-      if (fn.reg != &r) continue;
-      const Field& f = *fn.field;
-      const E wbits = wdata.bits(f.lsb, f.width);
-      const E q = fn.value;  // the port is the register
-      switch (f.access) {
-        case Access::RW: {
-          Body b = m.seq_reset(clk, rst_n);
-          b.if_(hit, [&](Body& t) { t.set(q, wbits); });
-          break;
-        }
-        case Access::W1P: {
-          Body b = m.seq_reset(clk, rst_n);
-          b.set(q, hit & wbits);
-          fn.value = zeros(1);  // reads 0
-          break;
-        }
-        case Access::W1C: {
-          Body b = m.seq_reset(clk, rst_n);
-          b.if_(
-              fn.hw_in, [&](Body& t) { t.set(q, ones(1)); },
-              [&](Body& t) { t.if_(hit & wbits, [&](Body& u) { u.set(q, zeros(1)); }); });
-          break;
-        }
-        case Access::RO:
-          break;
-      }
+// An accepted write to register r: OKAY, its writable fields and its strobe.
+void Regs::write_register(Body& t, const Register& r) {
+  t.set(bresp, lit(2, 0));
+  for (FieldNets& fn : fields) {
+    if (fn.reg != &r) continue;
+    const Field& f = *fn.field;
+    const E wbits = wdata.bits(f.lsb, f.width);
+    switch (f.access) {
+      case Access::RW:
+        t.set(fn.value, wbits);
+        break;
+      case Access::W1P:
+        t.set(fn.value, wbits);
+        break;
+      case Access::W1C:  // the hardware's set wins over a clear in the same cycle
+        t.if_(wbits && !fn.hw_in, [&](Body& u) { u.set(fn.value, zeros(1)); });
+        break;
+      case Access::RO:
+        break;
     }
   }
-}
-
-// A one-cycle pulse per strobed register when it is written.
-void Regs::write_strobes() {
-  for (size_t i = 0; i < strobes.size(); ++i) {
-    size_t idx = 0;
-    for (size_t k = 0; k < map.regs.size(); ++k)
-      if (&map.regs[k] == strobes[i].first) idx = k;
-    Body b = m.seq_reset(clk, rst_n);
-    b.set(strobes[i].second, whit[idx]);
-  }
+  for (const auto& [reg, strobe] : strobes)
+    if (reg == &r) t.set(strobe, ones(1));
 }
 
 // Read channel: the read value of every register, assembled from its fields.
@@ -249,8 +236,6 @@ const Module& build_regs(Elab& e) {
   g.address_constants();
   g.field_ports();
   g.write_channel();
-  g.field_registers();
-  g.write_strobes();
   g.read_channel();
   g.read_response();
   return g.mod;

@@ -103,8 +103,8 @@ struct Top {
   E l_bank, l_ere, l_eaddr, l_erd, l_tre, l_taddr, l_trd;
   E ewe, eaddr, edata, twe, taddr, tdata;
   // partial sums: drain reads and clears
-  E ps_den, ps_daddr, ps_dset, ps_zen, ps_zaddr, ps_zmask;
-  std::vector<E> lane_rdata;
+  E ps_den, ps_daddr, ps_dset, ps_dsel, ps_zen, ps_zaddr, ps_zmask;
+  std::vector<E> lane_words;
 };
 
 // AXI ports pass through, fields become wires named like the ports.
@@ -294,13 +294,14 @@ void Top::lanes() {
   ps_den = m.wire("ps_den", T);
   ps_daddr = m.wire("ps_daddr", T * d.p_addr);
   ps_dset = m.wire("ps_dset", 1);
+  ps_dsel = m.wire("ps_dsel", d.d_pos * d.p_bank);
   ps_zen = m.wire("ps_zen", T);
   ps_zaddr = m.wire("ps_zaddr", T * d.p_addr);
   ps_zmask = m.wire("ps_zmask", 2);
   const int lane_bits = std::max(1, 8 - selw);
   for (int l = 0; l < L; ++l) {
-    E rd = m.wire(fmt::format("ps_rdata{}", l), T * P * d.acc);
-    lane_rdata.push_back(rd);
+    E rd = m.wire(fmt::format("ps_word{}", l), d.d_pos * P * d.acc);
+    lane_words.push_back(rd);
     E wsel = m.wire(fmt::format("w_we{}", l),
                     m_ce && m_we && eq(cls, 2) && eq(index.bits(selw, lane_bits), uint64_t(l)));
     auto lb = m.inst(c.lane, fmt::format("u_lane{}", l));
@@ -338,7 +339,8 @@ void Top::lanes() {
         .conn("d_set", ps_dset)
         .conn("d_en", ps_den)
         .conn("d_addr", ps_daddr)
-        .conn("d_rdata", rd)
+        .conn("d_sel", ps_dsel)
+        .conn("d_word", rd)
         .conn("z_mask", ps_zmask)
         .conn("z_en", ps_zen)
         .conn("z_addr", ps_zaddr)
@@ -381,7 +383,8 @@ void Top::output_stage() {
         .conn("d_set", ps_dset)
         .conn("d_en", ps_den)
         .conn("d_addr", ps_daddr)
-        .conn("d_rdata", cat(std::vector<E>(lane_rdata.rbegin(), lane_rdata.rend())))
+        .conn("d_sel", ps_dsel)
+        .conn("d_word", cat(std::vector<E>(lane_words.rbegin(), lane_words.rend())))
         .conn("z_en", ps_zen)
         .conn("z_addr", ps_zaddr)
         .conn("z_mask", ps_zmask)

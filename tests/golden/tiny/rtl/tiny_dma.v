@@ -21,7 +21,7 @@ module tiny_dma (
   output wire        m_ce,
   output wire        m_we,
   output wire [8:0]  m_addr,
-  output reg  [63:0] m_wdata,
+  output wire [63:0] m_wdata,
   input  wire [11:0] m_rdata,
   output wire        range_err
 );
@@ -52,12 +52,15 @@ module tiny_dma (
   wire [63:0] word0;
   wire [63:0] word1;
   wire [63:0] word2;
+  reg  [63:0] wdata_q;
+  reg  wr_q;  // a word is written to memory this cycle
   wire issue_rd;
   reg  [23:0] limit;
   wire access;  // a word is written or read this cycle
   wire beyond;  // the address is past the selected memory
   reg  rbad;  // the word being read was past the memory: send zeros
   wire last_rbeat;
+  reg  [8:0] waddr_q;
   wire unused_bits;  // computed or received but deliberately not used
   wire [23:0] limit_sel;
   wire [23:0] limit_sel_0;
@@ -72,16 +75,17 @@ module tiny_dma (
   assign word0 = {52'd0, word_all[43:32]};
   assign word1 = {55'd0, word_all[40:32]};
   assign word2 = {32'd0, word_all[63:32]};
-  assign issue_rd = rstate == ST_IDLE && rleft != 24'd0 && !busy;
+  assign m_wdata = wdata_q;
+  assign issue_rd = rstate == ST_IDLE && rleft != 24'd0 && !busy && !wr_q;
   assign access = wr || issue_rd;
   assign beyond = addr >= limit;
   assign range_err = access && beyond;
   assign last_rbeat = {1'd0, rbeat} + 2'd1 == 2'd1;
   assign st_data = {20'd0, rword};
   assign st_valid = rstate == ST_SEND;
-  assign m_ce = access && !beyond;
-  assign m_we = wr && !beyond;
-  assign m_addr = addr[8:0];
+  assign m_ce = wr_q || issue_rd && !beyond;
+  assign m_we = wr_q;
+  assign m_addr = wr_q ? waddr_q : addr[8:0];
   assign unused_bits = ^{addr[23:9], rbeat, word_all[63:41], word_all[63:44]};
   assign limit_sel = sel_buf ? DEPTH_TABLE_B : DEPTH_TABLE_A;
   assign limit_sel_0 = sel_buf ? DEPTH_ENTRIES_B : DEPTH_ENTRIES_A;
@@ -89,6 +93,18 @@ module tiny_dma (
   always @(posedge clk) begin
     if (take) begin
       shreg <= ld_data;
+    end
+  end
+
+  always @(posedge clk) begin
+    if (wr) begin
+      case (sel_class)
+        2'd3: wdata_q <= word_all;
+        2'd2: wdata_q <= word2;
+        2'd1: wdata_q <= word1;
+        2'd0: wdata_q <= word0;
+        default: wdata_q <= 64'd0;
+      endcase
     end
   end
 
@@ -147,14 +163,18 @@ module tiny_dma (
     end
   end
 
-  always @(*) begin
-    case (sel_class)
-      2'd3: m_wdata = word_all;
-      2'd2: m_wdata = word2;
-      2'd1: m_wdata = word1;
-      2'd0: m_wdata = word0;
-      default: m_wdata = 64'd0;
-    endcase
+  always @(posedge clk or negedge rst_n) begin
+    if (!rst_n) begin
+      wr_q <= 1'd0;
+    end else begin
+      wr_q <= wr && !beyond;
+    end
+  end
+
+  always @(posedge clk) begin
+    if (wr) begin
+      waddr_q <= addr[8:0];
+    end
   end
 
   always @(*) begin

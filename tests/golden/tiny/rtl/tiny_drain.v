@@ -25,7 +25,8 @@ module tiny_drain (
   output wire         d_set,
   output wire [8:0]   d_en,
   output wire [53:0]  d_addr,
-  input  wire [863:0] d_rdata,
+  output wire [15:0]  d_sel,
+  input  wire [383:0] d_word,
   output wire [8:0]   z_en,
   output wire [53:0]  z_addr,
   output wire [1:0]   z_mask,
@@ -173,10 +174,6 @@ module tiny_drain (
   reg  rl3;
   reg  cl3;
   reg  v2;
-  reg  [95:0] word_l0_p0;
-  reg  [95:0] word_l0_p1;
-  reg  [95:0] word_l0_p2;
-  reg  [95:0] word_l0_p3;
   wire [7:0] val0;
   wire pe_en0;
   wire ewe0;
@@ -321,6 +318,7 @@ module tiny_drain (
   assign z_en = clearing ? 9'd511 : zen_q;
   assign z_addr = clearing ? {9{caddr}} : zaddr_q;
   assign z_mask = clearing ? cmask : set_q ? 2'd2 : 2'd1;
+  assign d_sel = {bank1_3, bank1_2, bank1_1, bank1_0};
   assign pe_en0 = 3'd0 < kvalid_d;
   assign pe_en1 = 3'd1 < kvalid_d;
   assign pe_en2 = 3'd2 < kvalid_d;
@@ -617,62 +615,6 @@ module tiny_drain (
   end
 
   always @(*) begin
-    case (bank1_0)
-      4'd8: word_l0_p0 = d_rdata[863:768];
-      4'd7: word_l0_p0 = d_rdata[767:672];
-      4'd6: word_l0_p0 = d_rdata[671:576];
-      4'd5: word_l0_p0 = d_rdata[575:480];
-      4'd4: word_l0_p0 = d_rdata[479:384];
-      4'd3: word_l0_p0 = d_rdata[383:288];
-      4'd2: word_l0_p0 = d_rdata[287:192];
-      4'd1: word_l0_p0 = d_rdata[191:96];
-      default: word_l0_p0 = d_rdata[95:0];
-    endcase
-  end
-
-  always @(*) begin
-    case (bank1_1)
-      4'd8: word_l0_p1 = d_rdata[863:768];
-      4'd7: word_l0_p1 = d_rdata[767:672];
-      4'd6: word_l0_p1 = d_rdata[671:576];
-      4'd5: word_l0_p1 = d_rdata[575:480];
-      4'd4: word_l0_p1 = d_rdata[479:384];
-      4'd3: word_l0_p1 = d_rdata[383:288];
-      4'd2: word_l0_p1 = d_rdata[287:192];
-      4'd1: word_l0_p1 = d_rdata[191:96];
-      default: word_l0_p1 = d_rdata[95:0];
-    endcase
-  end
-
-  always @(*) begin
-    case (bank1_2)
-      4'd8: word_l0_p2 = d_rdata[863:768];
-      4'd7: word_l0_p2 = d_rdata[767:672];
-      4'd6: word_l0_p2 = d_rdata[671:576];
-      4'd5: word_l0_p2 = d_rdata[575:480];
-      4'd4: word_l0_p2 = d_rdata[479:384];
-      4'd3: word_l0_p2 = d_rdata[383:288];
-      4'd2: word_l0_p2 = d_rdata[287:192];
-      4'd1: word_l0_p2 = d_rdata[191:96];
-      default: word_l0_p2 = d_rdata[95:0];
-    endcase
-  end
-
-  always @(*) begin
-    case (bank1_3)
-      4'd8: word_l0_p3 = d_rdata[863:768];
-      4'd7: word_l0_p3 = d_rdata[767:672];
-      4'd6: word_l0_p3 = d_rdata[671:576];
-      4'd5: word_l0_p3 = d_rdata[575:480];
-      4'd4: word_l0_p3 = d_rdata[479:384];
-      4'd3: word_l0_p3 = d_rdata[383:288];
-      4'd2: word_l0_p3 = d_rdata[287:192];
-      4'd1: word_l0_p3 = d_rdata[191:96];
-      default: word_l0_p3 = d_rdata[95:0];
-    endcase
-  end
-
-  always @(*) begin
     case (cnt_sel)
       2'd3: o_ecount = ecount3;
       2'd2: o_ecount = ecount2;
@@ -707,7 +649,7 @@ module tiny_drain (
     .i_mult  (mult_d),
     .i_shift (shift_d),
     .i_bias  (bias_d[15:0]),
-    .i_words ({word_l0_p3[23:0], word_l0_p2[23:0], word_l0_p1[23:0], word_l0_p0[23:0]}),
+    .i_words ({d_word[311:288], d_word[215:192], d_word[119:96], d_word[23:0]}),
     .o_val   (val0)
   );
 
@@ -741,7 +683,7 @@ module tiny_drain (
     .i_mult  (mult_d),
     .i_shift (shift_d),
     .i_bias  (bias_d[31:16]),
-    .i_words ({word_l0_p3[47:24], word_l0_p2[47:24], word_l0_p1[47:24], word_l0_p0[47:24]}),
+    .i_words ({d_word[335:312], d_word[239:216], d_word[143:120], d_word[47:24]}),
     .o_val   (val1)
   );
 
@@ -775,7 +717,7 @@ module tiny_drain (
     .i_mult  (mult_d),
     .i_shift (shift_d),
     .i_bias  (bias_d[47:32]),
-    .i_words ({word_l0_p3[71:48], word_l0_p2[71:48], word_l0_p1[71:48], word_l0_p0[71:48]}),
+    .i_words ({d_word[359:336], d_word[263:240], d_word[167:144], d_word[71:48]}),
     .o_val   (val2)
   );
 
@@ -809,7 +751,7 @@ module tiny_drain (
     .i_mult  (mult_d),
     .i_shift (shift_d),
     .i_bias  (bias_d[63:48]),
-    .i_words ({word_l0_p3[95:72], word_l0_p2[95:72], word_l0_p1[95:72], word_l0_p0[95:72]}),
+    .i_words ({d_word[383:360], d_word[287:264], d_word[191:168], d_word[95:72]}),
     .o_val   (val3)
   );
 

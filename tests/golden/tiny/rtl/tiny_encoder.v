@@ -92,10 +92,14 @@ module tiny_encoder (
   end
 
   always @(posedge clk) begin
-    o_eaddr <= o_ecount;
-    o_edata <= edata;
-    o_taddr <= o_tcount;
-    o_tdata <= n_next;
+    if (w) begin
+      o_eaddr <= o_ecount;
+      o_edata <= edata;
+    end
+    if (twr) begin
+      o_taddr <= o_tcount;
+      o_tdata <= n_next;
+    end
   end
 endmodule
 `default_nettype wire

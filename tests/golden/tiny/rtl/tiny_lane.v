@@ -36,7 +36,8 @@ module tiny_lane (
   input  wire         d_set,
   input  wire [8:0]   d_en,
   input  wire [53:0]  d_addr,
-  output wire [863:0] d_rdata,
+  input  wire [15:0]  d_sel,
+  output wire [383:0] d_word,
   input  wire [1:0]   z_mask,
   input  wire [8:0]   z_en,
   input  wire [53:0]  z_addr,
@@ -207,20 +208,21 @@ module tiny_lane (
   );
 
   tiny_psum u_psum (
-    .clk     (clk),
-    .rst_n   (rst_n),
-    .c_set   (c_set),
-    .m_en    (bk_en),
-    .m_addr  (bk_addr),
-    .a_prod  ({prod3, prod2, prod1, prod0}),
-    .d_set   (d_set),
-    .d_en    (d_en),
-    .d_addr  (d_addr),
-    .d_rdata (d_rdata),
-    .z_mask  (z_mask),
-    .z_en    (z_en),
-    .z_addr  (z_addr),
-    .o_busy  (ps_busy)
+    .clk    (clk),
+    .rst_n  (rst_n),
+    .c_set  (c_set),
+    .m_en   (bk_en),
+    .m_addr (bk_addr),
+    .a_prod ({prod3, prod2, prod1, prod0}),
+    .d_set  (d_set),
+    .d_en   (d_en),
+    .d_addr (d_addr),
+    .d_sel  (d_sel),
+    .d_word (d_word),
+    .z_mask (z_mask),
+    .z_en   (z_en),
+    .z_addr (z_addr),
+    .o_busy (ps_busy)
   );
 endmodule
 `default_nettype wire

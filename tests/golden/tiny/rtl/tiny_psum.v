@@ -13,7 +13,8 @@ module tiny_psum (
   input  wire         d_set,
   input  wire [8:0]   d_en,
   input  wire [53:0]  d_addr,
-  output wire [863:0] d_rdata,
+  input  wire [15:0]  d_sel,
+  output wire [383:0] d_word,
   input  wire [1:0]   z_mask,
   input  wire [8:0]   z_en,
   input  wire [53:0]  z_addr,
@@ -49,6 +50,7 @@ module tiny_psum (
   wire b0_s1_we;
   wire [5:0] b0_s1_wa;
   wire [95:0] b0_s1_wd;
+  wire [95:0] b0_dw;  // the drained set's word
   reg  b1_fv;
   reg  [5:0] b1_fa;
   reg  [95:0] b1_fd;
@@ -73,6 +75,7 @@ module tiny_psum (
   wire b1_s1_we;
   wire [5:0] b1_s1_wa;
   wire [95:0] b1_s1_wd;
+  wire [95:0] b1_dw;  // the drained set's word
   reg  b2_fv;
   reg  [5:0] b2_fa;
   reg  [95:0] b2_fd;
@@ -97,6 +100,7 @@ module tiny_psum (
   wire b2_s1_we;
   wire [5:0] b2_s1_wa;
   wire [95:0] b2_s1_wd;
+  wire [95:0] b2_dw;  // the drained set's word
   reg  b3_fv;
   reg  [5:0] b3_fa;
   reg  [95:0] b3_fd;
@@ -121,6 +125,7 @@ module tiny_psum (
   wire b3_s1_we;
   wire [5:0] b3_s1_wa;
   wire [95:0] b3_s1_wd;
+  wire [95:0] b3_dw;  // the drained set's word
   reg  b4_fv;
   reg  [5:0] b4_fa;
   reg  [95:0] b4_fd;
@@ -145,6 +150,7 @@ module tiny_psum (
   wire b4_s1_we;
   wire [5:0] b4_s1_wa;
   wire [95:0] b4_s1_wd;
+  wire [95:0] b4_dw;  // the drained set's word
   reg  b5_fv;
   reg  [5:0] b5_fa;
   reg  [95:0] b5_fd;
@@ -169,6 +175,7 @@ module tiny_psum (
   wire b5_s1_we;
   wire [5:0] b5_s1_wa;
   wire [95:0] b5_s1_wd;
+  wire [95:0] b5_dw;  // the drained set's word
   reg  b6_fv;
   reg  [5:0] b6_fa;
   reg  [95:0] b6_fd;
@@ -193,6 +200,7 @@ module tiny_psum (
   wire b6_s1_we;
   wire [5:0] b6_s1_wa;
   wire [95:0] b6_s1_wd;
+  wire [95:0] b6_dw;  // the drained set's word
   reg  b7_fv;
   reg  [5:0] b7_fa;
   reg  [95:0] b7_fd;
@@ -217,6 +225,7 @@ module tiny_psum (
   wire b7_s1_we;
   wire [5:0] b7_s1_wa;
   wire [95:0] b7_s1_wd;
+  wire [95:0] b7_dw;  // the drained set's word
   reg  b8_fv;
   reg  [5:0] b8_fa;
   reg  [95:0] b8_fd;
@@ -241,15 +250,11 @@ module tiny_psum (
   wire b8_s1_we;
   wire [5:0] b8_s1_wa;
   wire [95:0] b8_s1_wd;
-  wire [95:0] d_rdata_sel;
-  wire [95:0] d_rdata_sel_0;
-  wire [95:0] d_rdata_sel_1;
-  wire [95:0] d_rdata_sel_2;
-  wire [95:0] d_rdata_sel_3;
-  wire [95:0] d_rdata_sel_4;
-  wire [95:0] d_rdata_sel_5;
-  wire [95:0] d_rdata_sel_6;
-  wire [95:0] d_rdata_sel_7;
+  wire [95:0] b8_dw;  // the drained set's word
+  reg  [95:0] d_word3;
+  reg  [95:0] d_word2;
+  reg  [95:0] d_word1;
+  reg  [95:0] d_word0;
 
   assign o_busy = |a_en;
   assign b0_rd = a_set ? b0_rd1 : b0_rd0;
@@ -276,6 +281,7 @@ module tiny_psum (
   assign b0_s1_we = b0_s1_cw ? !b0_merge : z_en[0] && z_mask[1];
   assign b0_s1_wa = b0_s1_cw ? a_addr[5:0] : z_addr[5:0];
   assign b0_s1_wd = b0_s1_cw ? b0_next : 96'd0;
+  assign b0_dw = d_set_q ? b0_rd1 : b0_rd0;
   assign b1_rd = a_set ? b1_rd1 : b1_rd0;
   assign b1_fwd = b1_fv && b1_fa == a_addr[11:6] && f_set == a_set;
   assign b1_merge = a_en[1] && m_en[1] && m_addr[11:6] == a_addr[11:6] && c_set == a_set;
@@ -300,6 +306,7 @@ module tiny_psum (
   assign b1_s1_we = b1_s1_cw ? !b1_merge : z_en[1] && z_mask[1];
   assign b1_s1_wa = b1_s1_cw ? a_addr[11:6] : z_addr[11:6];
   assign b1_s1_wd = b1_s1_cw ? b1_next : 96'd0;
+  assign b1_dw = d_set_q ? b1_rd1 : b1_rd0;
   assign b2_rd = a_set ? b2_rd1 : b2_rd0;
   assign b2_fwd = b2_fv && b2_fa == a_addr[17:12] && f_set == a_set;
   assign b2_merge = a_en[2] && m_en[2] && m_addr[17:12] == a_addr[17:12] && c_set == a_set;
@@ -324,6 +331,7 @@ module tiny_psum (
   assign b2_s1_we = b2_s1_cw ? !b2_merge : z_en[2] && z_mask[1];
   assign b2_s1_wa = b2_s1_cw ? a_addr[17:12] : z_addr[17:12];
   assign b2_s1_wd = b2_s1_cw ? b2_next : 96'd0;
+  assign b2_dw = d_set_q ? b2_rd1 : b2_rd0;
   assign b3_rd = a_set ? b3_rd1 : b3_rd0;
   assign b3_fwd = b3_fv && b3_fa == a_addr[23:18] && f_set == a_set;
   assign b3_merge = a_en[3] && m_en[3] && m_addr[23:18] == a_addr[23:18] && c_set == a_set;
@@ -348,6 +356,7 @@ module tiny_psum (
   assign b3_s1_we = b3_s1_cw ? !b3_merge : z_en[3] && z_mask[1];
   assign b3_s1_wa = b3_s1_cw ? a_addr[23:18] : z_addr[23:18];
   assign b3_s1_wd = b3_s1_cw ? b3_next : 96'd0;
+  assign b3_dw = d_set_q ? b3_rd1 : b3_rd0;
   assign b4_rd = a_set ? b4_rd1 : b4_rd0;
   assign b4_fwd = b4_fv && b4_fa == a_addr[29:24] && f_set == a_set;
   assign b4_merge = a_en[4] && m_en[4] && m_addr[29:24] == a_addr[29:24] && c_set == a_set;
@@ -372,6 +381,7 @@ module tiny_psum (
   assign b4_s1_we = b4_s1_cw ? !b4_merge : z_en[4] && z_mask[1];
   assign b4_s1_wa = b4_s1_cw ? a_addr[29:24] : z_addr[29:24];
   assign b4_s1_wd = b4_s1_cw ? b4_next : 96'd0;
+  assign b4_dw = d_set_q ? b4_rd1 : b4_rd0;
   assign b5_rd = a_set ? b5_rd1 : b5_rd0;
   assign b5_fwd = b5_fv && b5_fa == a_addr[35:30] && f_set == a_set;
   assign b5_merge = a_en[5] && m_en[5] && m_addr[35:30] == a_addr[35:30] && c_set == a_set;
@@ -396,6 +406,7 @@ module tiny_psum (
   assign b5_s1_we = b5_s1_cw ? !b5_merge : z_en[5] && z_mask[1];
   assign b5_s1_wa = b5_s1_cw ? a_addr[35:30] : z_addr[35:30];
   assign b5_s1_wd = b5_s1_cw ? b5_next : 96'd0;
+  assign b5_dw = d_set_q ? b5_rd1 : b5_rd0;
   assign b6_rd = a_set ? b6_rd1 : b6_rd0;
   assign b6_fwd = b6_fv && b6_fa == a_addr[41:36] && f_set == a_set;
   assign b6_merge = a_en[6] && m_en[6] && m_addr[41:36] == a_addr[41:36] && c_set == a_set;
@@ -420,6 +431,7 @@ module tiny_psum (
   assign b6_s1_we = b6_s1_cw ? !b6_merge : z_en[6] && z_mask[1];
   assign b6_s1_wa = b6_s1_cw ? a_addr[41:36] : z_addr[41:36];
   assign b6_s1_wd = b6_s1_cw ? b6_next : 96'd0;
+  assign b6_dw = d_set_q ? b6_rd1 : b6_rd0;
   assign b7_rd = a_set ? b7_rd1 : b7_rd0;
   assign b7_fwd = b7_fv && b7_fa == a_addr[47:42] && f_set == a_set;
   assign b7_merge = a_en[7] && m_en[7] && m_addr[47:42] == a_addr[47:42] && c_set == a_set;
@@ -444,6 +456,7 @@ module tiny_psum (
   assign b7_s1_we = b7_s1_cw ? !b7_merge : z_en[7] && z_mask[1];
   assign b7_s1_wa = b7_s1_cw ? a_addr[47:42] : z_addr[47:42];
   assign b7_s1_wd = b7_s1_cw ? b7_next : 96'd0;
+  assign b7_dw = d_set_q ? b7_rd1 : b7_rd0;
   assign b8_rd = a_set ? b8_rd1 : b8_rd0;
   assign b8_fwd = b8_fv && b8_fa == a_addr[53:48] && f_set == a_set;
   assign b8_merge = a_en[8] && m_en[8] && m_addr[53:48] == a_addr[53:48] && c_set == a_set;
@@ -468,26 +481,8 @@ module tiny_psum (
   assign b8_s1_we = b8_s1_cw ? !b8_merge : z_en[8] && z_mask[1];
   assign b8_s1_wa = b8_s1_cw ? a_addr[53:48] : z_addr[53:48];
   assign b8_s1_wd = b8_s1_cw ? b8_next : 96'd0;
-  assign d_rdata = {
-    d_rdata_sel,
-    d_rdata_sel_0,
-    d_rdata_sel_1,
-    d_rdata_sel_2,
-    d_rdata_sel_3,
-    d_rdata_sel_4,
-    d_rdata_sel_5,
-    d_rdata_sel_6,
-    d_rdata_sel_7
-  };
-  assign d_rdata_sel = d_set_q ? b8_rd1 : b8_rd0;
-  assign d_rdata_sel_0 = d_set_q ? b7_rd1 : b7_rd0;
-  assign d_rdata_sel_1 = d_set_q ? b6_rd1 : b6_rd0;
-  assign d_rdata_sel_2 = d_set_q ? b5_rd1 : b5_rd0;
-  assign d_rdata_sel_3 = d_set_q ? b4_rd1 : b4_rd0;
-  assign d_rdata_sel_4 = d_set_q ? b3_rd1 : b3_rd0;
-  assign d_rdata_sel_5 = d_set_q ? b2_rd1 : b2_rd0;
-  assign d_rdata_sel_6 = d_set_q ? b1_rd1 : b1_rd0;
-  assign d_rdata_sel_7 = d_set_q ? b0_rd1 : b0_rd0;
+  assign b8_dw = d_set_q ? b8_rd1 : b8_rd0;
+  assign d_word = {d_word3, d_word2, d_word1, d_word0};
 
   always @(posedge clk or negedge rst_n) begin
     if (!rst_n) begin
@@ -516,8 +511,10 @@ module tiny_psum (
   end
 
   always @(posedge clk) begin
-    b0_fa <= a_addr[5:0];
-    b0_fd <= b0_next;
+    if (a_en[0]) begin
+      b0_fa <= a_addr[5:0];
+      b0_fd <= b0_next;
+    end
   end
 
   always @(posedge clk or negedge rst_n) begin
@@ -529,8 +526,10 @@ module tiny_psum (
   end
 
   always @(posedge clk) begin
-    b1_fa <= a_addr[11:6];
-    b1_fd <= b1_next;
+    if (a_en[1]) begin
+      b1_fa <= a_addr[11:6];
+      b1_fd <= b1_next;
+    end
   end
 
   always @(posedge clk or negedge rst_n) begin
@@ -542,8 +541,10 @@ module tiny_psum (
   end
 
   always @(posedge clk) begin
-    b2_fa <= a_addr[17:12];
-    b2_fd <= b2_next;
+    if (a_en[2]) begin
+      b2_fa <= a_addr[17:12];
+      b2_fd <= b2_next;
+    end
   end
 
   always @(posedge clk or negedge rst_n) begin
@@ -555,8 +556,10 @@ module tiny_psum (
   end
 
   always @(posedge clk) begin
-    b3_fa <= a_addr[23:18];
-    b3_fd <= b3_next;
+    if (a_en[3]) begin
+      b3_fa <= a_addr[23:18];
+      b3_fd <= b3_next;
+    end
   end
 
   always @(posedge clk or negedge rst_n) begin
@@ -568,8 +571,10 @@ module tiny_psum (
   end
 
   always @(posedge clk) begin
-    b4_fa <= a_addr[29:24];
-    b4_fd <= b4_next;
+    if (a_en[4]) begin
+      b4_fa <= a_addr[29:24];
+      b4_fd <= b4_next;
+    end
   end
 
   always @(posedge clk or negedge rst_n) begin
@@ -581,8 +586,10 @@ module tiny_psum (
   end
 
   always @(posedge clk) begin
-    b5_fa <= a_addr[35:30];
-    b5_fd <= b5_next;
+    if (a_en[5]) begin
+      b5_fa <= a_addr[35:30];
+      b5_fd <= b5_next;
+    end
   end
 
   always @(posedge clk or negedge rst_n) begin
@@ -594,8 +601,10 @@ module tiny_psum (
   end
 
   always @(posedge clk) begin
-    b6_fa <= a_addr[41:36];
-    b6_fd <= b6_next;
+    if (a_en[6]) begin
+      b6_fa <= a_addr[41:36];
+      b6_fd <= b6_next;
+    end
   end
 
   always @(posedge clk or negedge rst_n) begin
@@ -607,8 +616,10 @@ module tiny_psum (
   end
 
   always @(posedge clk) begin
-    b7_fa <= a_addr[47:42];
-    b7_fd <= b7_next;
+    if (a_en[7]) begin
+      b7_fa <= a_addr[47:42];
+      b7_fd <= b7_next;
+    end
   end
 
   always @(posedge clk or negedge rst_n) begin
@@ -620,8 +631,66 @@ module tiny_psum (
   end
 
   always @(posedge clk) begin
-    b8_fa <= a_addr[53:48];
-    b8_fd <= b8_next;
+    if (a_en[8]) begin
+      b8_fa <= a_addr[53:48];
+      b8_fd <= b8_next;
+    end
+  end
+
+  always @(*) begin
+    case (d_sel[15:12])
+      4'd8: d_word3 = b8_dw;
+      4'd7: d_word3 = b7_dw;
+      4'd6: d_word3 = b6_dw;
+      4'd5: d_word3 = b5_dw;
+      4'd4: d_word3 = b4_dw;
+      4'd3: d_word3 = b3_dw;
+      4'd2: d_word3 = b2_dw;
+      4'd1: d_word3 = b1_dw;
+      default: d_word3 = b0_dw;
+    endcase
+  end
+
+  always @(*) begin
+    case (d_sel[11:8])
+      4'd8: d_word2 = b8_dw;
+      4'd7: d_word2 = b7_dw;
+      4'd6: d_word2 = b6_dw;
+      4'd5: d_word2 = b5_dw;
+      4'd4: d_word2 = b4_dw;
+      4'd3: d_word2 = b3_dw;
+      4'd2: d_word2 = b2_dw;
+      4'd1: d_word2 = b1_dw;
+      default: d_word2 = b0_dw;
+    endcase
+  end
+
+  always @(*) begin
+    case (d_sel[7:4])
+      4'd8: d_word1 = b8_dw;
+      4'd7: d_word1 = b7_dw;
+      4'd6: d_word1 = b6_dw;
+      4'd5: d_word1 = b5_dw;
+      4'd4: d_word1 = b4_dw;
+      4'd3: d_word1 = b3_dw;
+      4'd2: d_word1 = b2_dw;
+      4'd1: d_word1 = b1_dw;
+      default: d_word1 = b0_dw;
+    endcase
+  end
+
+  always @(*) begin
+    case (d_sel[3:0])
+      4'd8: d_word0 = b8_dw;
+      4'd7: d_word0 = b7_dw;
+      4'd6: d_word0 = b6_dw;
+      4'd5: d_word0 = b5_dw;
+      4'd4: d_word0 = b4_dw;
+      4'd3: d_word0 = b3_dw;
+      4'd2: d_word0 = b2_dw;
+      4'd1: d_word0 = b1_dw;
+      default: d_word0 = b0_dw;
+    endcase
   end
 
   sram_1r1w_37x96 u_b0_s0 (

@@ -119,46 +119,6 @@ module tiny_regs (
   localparam [11:0] ADDR_OUT_ENTRIES = 12'hd4;
   localparam [11:0] ADDR_OUT_TABLE = 12'hd8;
 
-  wire waddr_ok;  // aligned, full-word writes only
-  wire w_id;
-  wire w_hwcfg;
-  wire w_scratch;
-  wire w_ctrl;
-  wire w_status;
-  wire w_run_c;
-  wire w_run_rows;
-  wire w_run_w;
-  wire w_run_yoff;
-  wire w_run_pad;
-  wire w_run_oh;
-  wire w_run_ow;
-  wire w_run_pitch;
-  wire w_run_kernel;
-  wire w_run_groups;
-  wire w_run_flags;
-  wire w_run_mult;
-  wire w_run_shift;
-  wire w_run_wrows;
-  wire w_perf_cycles_lo;
-  wire w_perf_cycles_hi;
-  wire w_perf_nnz;
-  wire w_perf_macs_lo;
-  wire w_perf_macs_hi;
-  wire w_perf_active;
-  wire w_perf_stall_weight;
-  wire w_perf_stall_decode;
-  wire w_perf_stall_drain;
-  wire w_perf_stall_clear;
-  wire w_perf_stall_lane;
-  wire w_perf_stall_tail;
-  wire w_perf_drain;
-  wire w_mem_sel;
-  wire w_mem_addr;
-  wire w_mem_rcount;
-  wire w_out_bank;
-  wire w_out_entries;
-  wire w_out_table;
-  wire wmapped;  // the write hits a register
   wire [31:0] rv_id;
   wire [31:0] rv_hwcfg;
   wire [31:0] rv_ctrl;
@@ -186,85 +146,6 @@ module tiny_regs (
 
   assign s_axi_awready = s_axi_awvalid && s_axi_wvalid && !s_axi_bvalid;
   assign s_axi_wready = s_axi_awready;
-  assign waddr_ok = s_axi_awaddr[1:0] == 2'd0 && s_axi_wstrb == 4'd15;
-  assign w_id = s_axi_awready && waddr_ok && s_axi_awaddr == ADDR_ID;
-  assign w_hwcfg = s_axi_awready && waddr_ok && s_axi_awaddr == ADDR_HWCFG;
-  assign w_scratch = s_axi_awready && waddr_ok && s_axi_awaddr == ADDR_SCRATCH;
-  assign w_ctrl = s_axi_awready && waddr_ok && s_axi_awaddr == ADDR_CTRL;
-  assign w_status = s_axi_awready && waddr_ok && s_axi_awaddr == ADDR_STATUS;
-  assign w_run_c = s_axi_awready && waddr_ok && s_axi_awaddr == ADDR_RUN_C;
-  assign w_run_rows = s_axi_awready && waddr_ok && s_axi_awaddr == ADDR_RUN_ROWS;
-  assign w_run_w = s_axi_awready && waddr_ok && s_axi_awaddr == ADDR_RUN_W;
-  assign w_run_yoff = s_axi_awready && waddr_ok && s_axi_awaddr == ADDR_RUN_YOFF;
-  assign w_run_pad = s_axi_awready && waddr_ok && s_axi_awaddr == ADDR_RUN_PAD;
-  assign w_run_oh = s_axi_awready && waddr_ok && s_axi_awaddr == ADDR_RUN_OH;
-  assign w_run_ow = s_axi_awready && waddr_ok && s_axi_awaddr == ADDR_RUN_OW;
-  assign w_run_pitch = s_axi_awready && waddr_ok && s_axi_awaddr == ADDR_RUN_PITCH;
-  assign w_run_kernel = s_axi_awready && waddr_ok && s_axi_awaddr == ADDR_RUN_KERNEL;
-  assign w_run_groups = s_axi_awready && waddr_ok && s_axi_awaddr == ADDR_RUN_GROUPS;
-  assign w_run_flags = s_axi_awready && waddr_ok && s_axi_awaddr == ADDR_RUN_FLAGS;
-  assign w_run_mult = s_axi_awready && waddr_ok && s_axi_awaddr == ADDR_RUN_MULT;
-  assign w_run_shift = s_axi_awready && waddr_ok && s_axi_awaddr == ADDR_RUN_SHIFT;
-  assign w_run_wrows = s_axi_awready && waddr_ok && s_axi_awaddr == ADDR_RUN_WROWS;
-  assign w_perf_cycles_lo = s_axi_awready && waddr_ok && s_axi_awaddr == ADDR_PERF_CYCLES_LO;
-  assign w_perf_cycles_hi = s_axi_awready && waddr_ok && s_axi_awaddr == ADDR_PERF_CYCLES_HI;
-  assign w_perf_nnz = s_axi_awready && waddr_ok && s_axi_awaddr == ADDR_PERF_NNZ;
-  assign w_perf_macs_lo = s_axi_awready && waddr_ok && s_axi_awaddr == ADDR_PERF_MACS_LO;
-  assign w_perf_macs_hi = s_axi_awready && waddr_ok && s_axi_awaddr == ADDR_PERF_MACS_HI;
-  assign w_perf_active = s_axi_awready && waddr_ok && s_axi_awaddr == ADDR_PERF_ACTIVE;
-  assign w_perf_stall_weight = s_axi_awready && waddr_ok && s_axi_awaddr == ADDR_PERF_STALL_WEIGHT;
-  assign w_perf_stall_decode = s_axi_awready && waddr_ok && s_axi_awaddr == ADDR_PERF_STALL_DECODE;
-  assign w_perf_stall_drain = s_axi_awready && waddr_ok && s_axi_awaddr == ADDR_PERF_STALL_DRAIN;
-  assign w_perf_stall_clear = s_axi_awready && waddr_ok && s_axi_awaddr == ADDR_PERF_STALL_CLEAR;
-  assign w_perf_stall_lane = s_axi_awready && waddr_ok && s_axi_awaddr == ADDR_PERF_STALL_LANE;
-  assign w_perf_stall_tail = s_axi_awready && waddr_ok && s_axi_awaddr == ADDR_PERF_STALL_TAIL;
-  assign w_perf_drain = s_axi_awready && waddr_ok && s_axi_awaddr == ADDR_PERF_DRAIN;
-  assign w_mem_sel = s_axi_awready && waddr_ok && s_axi_awaddr == ADDR_MEM_SEL;
-  assign w_mem_addr = s_axi_awready && waddr_ok && s_axi_awaddr == ADDR_MEM_ADDR;
-  assign w_mem_rcount = s_axi_awready && waddr_ok && s_axi_awaddr == ADDR_MEM_RCOUNT;
-  assign w_out_bank = s_axi_awready && waddr_ok && s_axi_awaddr == ADDR_OUT_BANK;
-  assign w_out_entries = s_axi_awready && waddr_ok && s_axi_awaddr == ADDR_OUT_ENTRIES;
-  assign w_out_table = s_axi_awready && waddr_ok && s_axi_awaddr == ADDR_OUT_TABLE;
-  assign wmapped = |{
-     w_out_table,
-     w_out_entries,
-     w_out_bank,
-     w_mem_rcount,
-     w_mem_addr,
-     w_mem_sel,
-     w_perf_drain,
-     w_perf_stall_tail,
-     w_perf_stall_lane,
-     w_perf_stall_clear,
-     w_perf_stall_drain,
-     w_perf_stall_decode,
-     w_perf_stall_weight,
-     w_perf_active,
-     w_perf_macs_hi,
-     w_perf_macs_lo,
-     w_perf_nnz,
-     w_perf_cycles_hi,
-     w_perf_cycles_lo,
-     w_run_wrows,
-     w_run_shift,
-     w_run_mult,
-     w_run_flags,
-     w_run_groups,
-     w_run_kernel,
-     w_run_pitch,
-     w_run_ow,
-     w_run_oh,
-     w_run_pad,
-     w_run_yoff,
-     w_run_w,
-     w_run_rows,
-     w_run_c,
-     w_status,
-     w_ctrl,
-     w_scratch,
-     w_hwcfg,
-     w_id
-   };
   assign s_axi_arready = s_axi_arvalid && !s_axi_rvalid;
   assign rv_id = 32'd1514230599;
   assign rv_hwcfg = 32'd70468100;
@@ -298,378 +179,193 @@ module tiny_regs (
   assign rv_out_entries = {23'd0, out_entries_count};
   assign rv_out_table = {28'd0, out_table_count};
 
-  // write response
-  always @(posedge clk or negedge rst_n) begin
-    if (!rst_n) begin
-      s_axi_bvalid <= 1'd0;
-      s_axi_bresp <= 2'd0;
-    end else begin
-      if (s_axi_awready) begin
-        s_axi_bvalid <= 1'd1;
-        s_axi_bresp <= wmapped ? 2'd0 : 2'd2;
-      end else if (s_axi_bready) begin
-        s_axi_bvalid <= 1'd0;
-      end
-    end
-  end
-
-  always @(posedge clk or negedge rst_n) begin
-    if (!rst_n) begin
-      scratch_value <= 32'd0;
-    end else begin
-      if (w_scratch) begin
-        scratch_value <= s_axi_wdata;
-      end
-    end
-  end
-
+  // write: response, fields and strobes
   always @(posedge clk or negedge rst_n) begin
     if (!rst_n) begin
       ctrl_start <= 1'd0;
-    end else begin
-      ctrl_start <= w_ctrl & s_axi_wdata[0];
-    end
-  end
-
-  always @(posedge clk or negedge rst_n) begin
-    if (!rst_n) begin
-      ctrl_in_sel <= 1'd0;
-    end else begin
-      if (w_ctrl) begin
-        ctrl_in_sel <= s_axi_wdata[1];
-      end
-    end
-  end
-
-  always @(posedge clk or negedge rst_n) begin
-    if (!rst_n) begin
-      ctrl_irq_en <= 1'd0;
-    end else begin
-      if (w_ctrl) begin
-        ctrl_irq_en <= s_axi_wdata[2];
-      end
-    end
-  end
-
-  always @(posedge clk or negedge rst_n) begin
-    if (!rst_n) begin
       status_done <= 1'd0;
-    end else begin
-      if (status_done_set) begin
-        status_done <= 1'd1;
-      end else if (w_status & s_axi_wdata[1]) begin
-        status_done <= 1'd0;
-      end
-    end
-  end
-
-  always @(posedge clk or negedge rst_n) begin
-    if (!rst_n) begin
       status_overflow <= 1'd0;
-    end else begin
-      if (status_overflow_set) begin
-        status_overflow <= 1'd1;
-      end else if (w_status & s_axi_wdata[2]) begin
-        status_overflow <= 1'd0;
-      end
-    end
-  end
-
-  always @(posedge clk or negedge rst_n) begin
-    if (!rst_n) begin
       status_dma_range <= 1'd0;
-    end else begin
-      if (status_dma_range_set) begin
-        status_dma_range <= 1'd1;
-      end else if (w_status & s_axi_wdata[3]) begin
-        status_dma_range <= 1'd0;
-      end
-    end
-  end
-
-  always @(posedge clk or negedge rst_n) begin
-    if (!rst_n) begin
+      mem_addr_wr <= 1'd0;
+      mem_rcount_wr <= 1'd0;
+      s_axi_bvalid <= 1'd0;
+      s_axi_bresp <= 2'd0;
+      scratch_value <= 32'd0;
+      ctrl_in_sel <= 1'd0;
+      ctrl_irq_en <= 1'd0;
       run_c_c <= 6'd0;
-    end else begin
-      if (w_run_c) begin
-        run_c_c <= s_axi_wdata[5:0];
-      end
-    end
-  end
-
-  always @(posedge clk or negedge rst_n) begin
-    if (!rst_n) begin
       run_rows_rows <= 6'd0;
-    end else begin
-      if (w_run_rows) begin
-        run_rows_rows <= s_axi_wdata[5:0];
-      end
-    end
-  end
-
-  always @(posedge clk or negedge rst_n) begin
-    if (!rst_n) begin
       run_w_w <= 6'd0;
-    end else begin
-      if (w_run_w) begin
-        run_w_w <= s_axi_wdata[5:0];
-      end
-    end
-  end
-
-  always @(posedge clk or negedge rst_n) begin
-    if (!rst_n) begin
       run_yoff_yoff <= 1'd0;
-    end else begin
-      if (w_run_yoff) begin
-        run_yoff_yoff <= s_axi_wdata[0];
-      end
-    end
-  end
-
-  always @(posedge clk or negedge rst_n) begin
-    if (!rst_n) begin
       run_pad_pad <= 1'd0;
-    end else begin
-      if (w_run_pad) begin
-        run_pad_pad <= s_axi_wdata[0];
-      end
-    end
-  end
-
-  always @(posedge clk or negedge rst_n) begin
-    if (!rst_n) begin
       run_oh_oh <= 6'd0;
-    end else begin
-      if (w_run_oh) begin
-        run_oh_oh <= s_axi_wdata[5:0];
-      end
-    end
-  end
-
-  always @(posedge clk or negedge rst_n) begin
-    if (!rst_n) begin
       run_ow_ow <= 6'd0;
-    end else begin
-      if (w_run_ow) begin
-        run_ow_ow <= s_axi_wdata[5:0];
-      end
-    end
-  end
-
-  always @(posedge clk or negedge rst_n) begin
-    if (!rst_n) begin
       run_pitch_pitch <= 4'd0;
-    end else begin
-      if (w_run_pitch) begin
-        run_pitch_pitch <= s_axi_wdata[3:0];
-      end
-    end
-  end
-
-  always @(posedge clk or negedge rst_n) begin
-    if (!rst_n) begin
       run_kernel_r <= 2'd0;
-    end else begin
-      if (w_run_kernel) begin
-        run_kernel_r <= s_axi_wdata[1:0];
-      end
-    end
-  end
-
-  always @(posedge clk or negedge rst_n) begin
-    if (!rst_n) begin
       run_kernel_s <= 2'd0;
-    end else begin
-      if (w_run_kernel) begin
-        run_kernel_s <= s_axi_wdata[9:8];
-      end
-    end
-  end
-
-  always @(posedge clk or negedge rst_n) begin
-    if (!rst_n) begin
       run_kernel_stride <= 2'd0;
-    end else begin
-      if (w_run_kernel) begin
-        run_kernel_stride <= s_axi_wdata[17:16];
-      end
-    end
-  end
-
-  always @(posedge clk or negedge rst_n) begin
-    if (!rst_n) begin
       run_groups_groups <= 4'd0;
-    end else begin
-      if (w_run_groups) begin
-        run_groups_groups <= s_axi_wdata[3:0];
-      end
-    end
-  end
-
-  always @(posedge clk or negedge rst_n) begin
-    if (!rst_n) begin
       run_groups_kvalid <= 3'd0;
-    end else begin
-      if (w_run_groups) begin
-        run_groups_kvalid <= s_axi_wdata[18:16];
-      end
-    end
-  end
-
-  always @(posedge clk or negedge rst_n) begin
-    if (!rst_n) begin
       run_flags_first <= 1'd0;
-    end else begin
-      if (w_run_flags) begin
-        run_flags_first <= s_axi_wdata[0];
-      end
-    end
-  end
-
-  always @(posedge clk or negedge rst_n) begin
-    if (!rst_n) begin
       run_flags_last <= 1'd0;
-    end else begin
-      if (w_run_flags) begin
-        run_flags_last <= s_axi_wdata[1];
-      end
-    end
-  end
-
-  always @(posedge clk or negedge rst_n) begin
-    if (!rst_n) begin
       run_flags_relu <= 1'd0;
-    end else begin
-      if (w_run_flags) begin
-        run_flags_relu <= s_axi_wdata[2];
-      end
-    end
-  end
-
-  always @(posedge clk or negedge rst_n) begin
-    if (!rst_n) begin
       run_flags_pool <= 1'd0;
-    end else begin
-      if (w_run_flags) begin
-        run_flags_pool <= s_axi_wdata[3];
-      end
-    end
-  end
-
-  always @(posedge clk or negedge rst_n) begin
-    if (!rst_n) begin
       run_flags_defer <= 1'd0;
-    end else begin
-      if (w_run_flags) begin
-        run_flags_defer <= s_axi_wdata[4];
-      end
-    end
-  end
-
-  always @(posedge clk or negedge rst_n) begin
-    if (!rst_n) begin
       run_mult_mult <= 16'd0;
-    end else begin
-      if (w_run_mult) begin
-        run_mult_mult <= s_axi_wdata[15:0];
-      end
-    end
-  end
-
-  always @(posedge clk or negedge rst_n) begin
-    if (!rst_n) begin
       run_shift_shift <= 6'd0;
-    end else begin
-      if (w_run_shift) begin
-        run_shift_shift <= s_axi_wdata[5:0];
-      end
-    end
-  end
-
-  always @(posedge clk or negedge rst_n) begin
-    if (!rst_n) begin
       run_wrows_wrows <= 2'd0;
-    end else begin
-      if (w_run_wrows) begin
-        run_wrows_wrows <= s_axi_wdata[1:0];
-      end
-    end
-  end
-
-  always @(posedge clk or negedge rst_n) begin
-    if (!rst_n) begin
       mem_sel_class <= 2'd0;
-    end else begin
-      if (w_mem_sel) begin
-        mem_sel_class <= s_axi_wdata[1:0];
-      end
-    end
-  end
-
-  always @(posedge clk or negedge rst_n) begin
-    if (!rst_n) begin
       mem_sel_buf <= 1'd0;
-    end else begin
-      if (w_mem_sel) begin
-        mem_sel_buf <= s_axi_wdata[2];
-      end
-    end
-  end
-
-  always @(posedge clk or negedge rst_n) begin
-    if (!rst_n) begin
       mem_sel_index <= 8'd0;
-    end else begin
-      if (w_mem_sel) begin
-        mem_sel_index <= s_axi_wdata[15:8];
-      end
-    end
-  end
-
-  always @(posedge clk or negedge rst_n) begin
-    if (!rst_n) begin
       mem_addr_addr <= 24'd0;
-    end else begin
-      if (w_mem_addr) begin
-        mem_addr_addr <= s_axi_wdata[23:0];
-      end
-    end
-  end
-
-  always @(posedge clk or negedge rst_n) begin
-    if (!rst_n) begin
       mem_rcount_count <= 24'd0;
-    end else begin
-      if (w_mem_rcount) begin
-        mem_rcount_count <= s_axi_wdata[23:0];
-      end
-    end
-  end
-
-  always @(posedge clk or negedge rst_n) begin
-    if (!rst_n) begin
       out_bank_bank <= 2'd0;
     end else begin
-      if (w_out_bank) begin
-        out_bank_bank <= s_axi_wdata[1:0];
+      ctrl_start <= 1'd0;
+      if (status_done_set) begin
+        status_done <= 1'd1;
       end
-    end
-  end
-
-  always @(posedge clk or negedge rst_n) begin
-    if (!rst_n) begin
+      if (status_overflow_set) begin
+        status_overflow <= 1'd1;
+      end
+      if (status_dma_range_set) begin
+        status_dma_range <= 1'd1;
+      end
       mem_addr_wr <= 1'd0;
-    end else begin
-      mem_addr_wr <= w_mem_addr;
-    end
-  end
-
-  always @(posedge clk or negedge rst_n) begin
-    if (!rst_n) begin
       mem_rcount_wr <= 1'd0;
-    end else begin
-      mem_rcount_wr <= w_mem_rcount;
+      if (s_axi_awready) begin
+        s_axi_bvalid <= 1'd1;
+        s_axi_bresp <= 2'd2;
+        if (s_axi_wstrb == 4'd15) begin
+          case (s_axi_awaddr)
+            ADDR_ID: s_axi_bresp <= 2'd0;
+            ADDR_HWCFG: s_axi_bresp <= 2'd0;
+            ADDR_SCRATCH: begin
+              s_axi_bresp <= 2'd0;
+              scratch_value <= s_axi_wdata;
+            end
+            ADDR_CTRL: begin
+              s_axi_bresp <= 2'd0;
+              ctrl_start <= s_axi_wdata[0];
+              ctrl_in_sel <= s_axi_wdata[1];
+              ctrl_irq_en <= s_axi_wdata[2];
+            end
+            ADDR_STATUS: begin
+              s_axi_bresp <= 2'd0;
+              if (s_axi_wdata[1] && !status_done_set) begin
+                status_done <= 1'd0;
+              end
+              if (s_axi_wdata[2] && !status_overflow_set) begin
+                status_overflow <= 1'd0;
+              end
+              if (s_axi_wdata[3] && !status_dma_range_set) begin
+                status_dma_range <= 1'd0;
+              end
+            end
+            ADDR_RUN_C: begin
+              s_axi_bresp <= 2'd0;
+              run_c_c <= s_axi_wdata[5:0];
+            end
+            ADDR_RUN_ROWS: begin
+              s_axi_bresp <= 2'd0;
+              run_rows_rows <= s_axi_wdata[5:0];
+            end
+            ADDR_RUN_W: begin
+              s_axi_bresp <= 2'd0;
+              run_w_w <= s_axi_wdata[5:0];
+            end
+            ADDR_RUN_YOFF: begin
+              s_axi_bresp <= 2'd0;
+              run_yoff_yoff <= s_axi_wdata[0];
+            end
+            ADDR_RUN_PAD: begin
+              s_axi_bresp <= 2'd0;
+              run_pad_pad <= s_axi_wdata[0];
+            end
+            ADDR_RUN_OH: begin
+              s_axi_bresp <= 2'd0;
+              run_oh_oh <= s_axi_wdata[5:0];
+            end
+            ADDR_RUN_OW: begin
+              s_axi_bresp <= 2'd0;
+              run_ow_ow <= s_axi_wdata[5:0];
+            end
+            ADDR_RUN_PITCH: begin
+              s_axi_bresp <= 2'd0;
+              run_pitch_pitch <= s_axi_wdata[3:0];
+            end
+            ADDR_RUN_KERNEL: begin
+              s_axi_bresp <= 2'd0;
+              run_kernel_r <= s_axi_wdata[1:0];
+              run_kernel_s <= s_axi_wdata[9:8];
+              run_kernel_stride <= s_axi_wdata[17:16];
+            end
+            ADDR_RUN_GROUPS: begin
+              s_axi_bresp <= 2'd0;
+              run_groups_groups <= s_axi_wdata[3:0];
+              run_groups_kvalid <= s_axi_wdata[18:16];
+            end
+            ADDR_RUN_FLAGS: begin
+              s_axi_bresp <= 2'd0;
+              run_flags_first <= s_axi_wdata[0];
+              run_flags_last <= s_axi_wdata[1];
+              run_flags_relu <= s_axi_wdata[2];
+              run_flags_pool <= s_axi_wdata[3];
+              run_flags_defer <= s_axi_wdata[4];
+            end
+            ADDR_RUN_MULT: begin
+              s_axi_bresp <= 2'd0;
+              run_mult_mult <= s_axi_wdata[15:0];
+            end
+            ADDR_RUN_SHIFT: begin
+              s_axi_bresp <= 2'd0;
+              run_shift_shift <= s_axi_wdata[5:0];
+            end
+            ADDR_RUN_WROWS: begin
+              s_axi_bresp <= 2'd0;
+              run_wrows_wrows <= s_axi_wdata[1:0];
+            end
+            ADDR_PERF_CYCLES_LO: s_axi_bresp <= 2'd0;
+            ADDR_PERF_CYCLES_HI: s_axi_bresp <= 2'd0;
+            ADDR_PERF_NNZ: s_axi_bresp <= 2'd0;
+            ADDR_PERF_MACS_LO: s_axi_bresp <= 2'd0;
+            ADDR_PERF_MACS_HI: s_axi_bresp <= 2'd0;
+            ADDR_PERF_ACTIVE: s_axi_bresp <= 2'd0;
+            ADDR_PERF_STALL_WEIGHT: s_axi_bresp <= 2'd0;
+            ADDR_PERF_STALL_DECODE: s_axi_bresp <= 2'd0;
+            ADDR_PERF_STALL_DRAIN: s_axi_bresp <= 2'd0;
+            ADDR_PERF_STALL_CLEAR: s_axi_bresp <= 2'd0;
+            ADDR_PERF_STALL_LANE: s_axi_bresp <= 2'd0;
+            ADDR_PERF_STALL_TAIL: s_axi_bresp <= 2'd0;
+            ADDR_PERF_DRAIN: s_axi_bresp <= 2'd0;
+            ADDR_MEM_SEL: begin
+              s_axi_bresp <= 2'd0;
+              mem_sel_class <= s_axi_wdata[1:0];
+              mem_sel_buf <= s_axi_wdata[2];
+              mem_sel_index <= s_axi_wdata[15:8];
+            end
+            ADDR_MEM_ADDR: begin
+              s_axi_bresp <= 2'd0;
+              mem_addr_addr <= s_axi_wdata[23:0];
+              mem_addr_wr <= 1'd1;
+            end
+            ADDR_MEM_RCOUNT: begin
+              s_axi_bresp <= 2'd0;
+              mem_rcount_count <= s_axi_wdata[23:0];
+              mem_rcount_wr <= 1'd1;
+            end
+            ADDR_OUT_BANK: begin
+              s_axi_bresp <= 2'd0;
+              out_bank_bank <= s_axi_wdata[1:0];
+            end
+            ADDR_OUT_ENTRIES: s_axi_bresp <= 2'd0;
+            ADDR_OUT_TABLE: s_axi_bresp <= 2'd0;
+            default: ;
+          endcase
+        end
+      end else if (s_axi_bready) begin
+        s_axi_bvalid <= 1'd0;
+      end
     end
   end
 

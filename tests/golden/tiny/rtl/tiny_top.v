@@ -122,10 +122,11 @@ module tiny_top (
   wire [8:0] ps_den;
   wire [53:0] ps_daddr;
   wire ps_dset;
+  wire [15:0] ps_dsel;
   wire [8:0] ps_zen;
   wire [53:0] ps_zaddr;
   wire [1:0] ps_zmask;
-  wire [863:0] ps_rdata0;
+  wire [383:0] ps_word0;
   wire w_we0;
   wire [8:0] lim_e;  // depth of the output buffer's banks
   wire overflow;
@@ -352,7 +353,8 @@ module tiny_top (
     .d_set       (ps_dset),
     .d_en        (ps_den),
     .d_addr      (ps_daddr),
-    .d_rdata     (ps_rdata0),
+    .d_sel       (ps_dsel),
+    .d_word      (ps_word0),
     .z_mask      (ps_zmask),
     .z_en        (ps_zen),
     .z_addr      (ps_zaddr),
@@ -385,7 +387,8 @@ module tiny_top (
     .d_set      (ps_dset),
     .d_en       (ps_den),
     .d_addr     (ps_daddr),
-    .d_rdata    (ps_rdata0),
+    .d_sel      (ps_dsel),
+    .d_word     (ps_word0),
     .z_en       (ps_zen),
     .z_addr     (ps_zaddr),
     .z_mask     (ps_zmask),
