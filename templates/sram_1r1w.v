@@ -21,10 +21,16 @@ module {{MODULE}} (
   // The bit cells (toggle counts would be noise); simulators may load and read them directly.
   reg [{{DATA_MSB}}:0] mem [0:{{DEPTH_MSB}}] /* verilator public_flat_rw */;
 
+  // The write is blocking and follows the read: this block is the only reader of the cells,
+  // so a read in the cycle of a write to its address still returns the old word, as with a
+  // non-blocking write, and a cycle-based simulator stores the word directly instead of
+  // through a delayed-assignment copy.
+  /* verilator lint_off BLKSEQ */
   always @(posedge clk) begin
     if (re) rdata <= mem[raddr];
-    if (we) mem[waddr] <= wdata;
+    if (we) mem[waddr] = wdata;
   end
+  /* verilator lint_on BLKSEQ */
 
 `ifndef SYNTHESIS
   reg [63:0] n_reads /* verilator public_flat_rd */;

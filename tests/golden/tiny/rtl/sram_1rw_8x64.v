@@ -23,12 +23,17 @@ module sram_1rw_8x64 (
   // The bit cells (toggle counts would be noise); simulators may load and read them directly.
   reg [63:0] mem [0:7] /* verilator public_flat_rw */;
 
+  // The write is blocking: this block is the only reader of the cells, so it acts as a
+  // non-blocking one, and a cycle-based simulator stores the word directly instead of through
+  // a delayed-assignment copy.
+  /* verilator lint_off BLKSEQ */
   always @(posedge clk) begin
     if (ce) begin
-      if (we) mem[addr] <= wdata;
+      if (we) mem[addr] = wdata;
       else rdata <= mem[addr];
     end
   end
+  /* verilator lint_on BLKSEQ */
 
 `ifndef SYNTHESIS
   reg [63:0] n_reads /* verilator public_flat_rd */;
