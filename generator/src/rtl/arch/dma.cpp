@@ -67,7 +67,7 @@ struct Dma {
   // this cycle's access and its range check; the word being read is out of range
   E issue_rd, access, beyond, rbad;
   // the word written to memory, one cycle after its last beat
-  E wr_q, waddr_q, wdata_q;
+  E wr_q, waddr_q;
 };
 
 void Dma::ports() {
@@ -123,34 +123,28 @@ void Dma::load_stream() {
   wr = m.wire("wr", take && last_beat, "a whole word arrived");
 }
 
-// The written word, assembled from the beats. Earlier beats shift in from the top; with the
-// last beat on top, a word of n beats is the top n*32 bits.
+// The written word, assembled from the beats in a shift register: each beat shifts in from the
+// top, so a word of n beats is the register's top n*32 bits after its last beat. The memory
+// write follows a cycle later (memory_port), from the register: the memories' write ports then
+// depend on registers only, not on the stream's inputs (a cycle-based simulator evaluates
+// input-driven logic on every evaluation).
 void Dma::write_word() {
-  E word_all;
-  if (NB > 1) {
-    E sh = m.reg("shreg", 32 * (NB - 1));
+  E sh = m.reg("shreg", 32 * NB);
+  {
     Body b = m.seq(clk);
     b.if_(take, [&](Body& t) {
-      t.set(sh, NB > 2 ? cat({ld_data, sh.bits(32, 32 * (NB - 2))}) : ld_data);
+      t.set(sh, NB > 1 ? cat({ld_data, sh.bits(32, 32 * (NB - 1))}) : ld_data);
     });
-    word_all = m.wire("word_all", cat({ld_data, sh}));
-  } else {
-    word_all = ld_data;
   }
   E wdata = zeros(MW);
   for (int c = 0; c < 4; ++c) {
     const int n = int(ceil_div(widths[c], 32));
-    E w = word_all.bits(32 * (NB - n), 32 * n);
+    E w = sh.bits(32 * (NB - n), 32 * n);
     E wc = m.wire(fmt::format("word{}", c),
                   zext(fit(m, fmt::format("word{}", c), w, std::min(widths[c], 32 * n)), MW));
     wdata = mux(eq(sel_class, uint64_t(c)), wc, wdata);
   }
-  // Registered: the memories' write ports then depend on registers only, not on the stream's
-  // inputs (a cycle-based simulator evaluates input-driven logic on every evaluation).
-  wdata_q = m.reg("wdata_q", MW);
-  Body b = m.seq(clk);
-  b.if_(wr, [&](Body& t) { t.set(wdata_q, wdata); });
-  m.assign(m_wdata, wdata_q);
+  m.assign(m_wdata, m.wire("wdata", wdata));
 }
 
 // This cycle's memory access (a word written or a read issued) and the range check: an access

@@ -21,7 +21,7 @@ module tiny_dma (
   output wire        m_ce,
   output wire        m_we,
   output wire [8:0]  m_addr,
-  output wire [63:0] m_wdata,
+  output reg  [63:0] m_wdata,
   input  wire [11:0] m_rdata,
   output wire        range_err
 );
@@ -47,12 +47,10 @@ module tiny_dma (
   wire take;
   wire last_beat;
   wire wr;  // a whole word arrived
-  reg  [31:0] shreg;
-  wire [63:0] word_all;
+  reg  [63:0] shreg;
   wire [63:0] word0;
   wire [63:0] word1;
   wire [63:0] word2;
-  reg  [63:0] wdata_q;
   reg  wr_q;  // a word is written to memory this cycle
   wire issue_rd;
   reg  [23:0] limit;
@@ -71,11 +69,9 @@ module tiny_dma (
   assign take = ld_valid && ld_ready;
   assign last_beat = {1'd0, beat} + 2'd1 == nbeats;
   assign wr = take && last_beat;
-  assign word_all = {ld_data, shreg};
-  assign word0 = {52'd0, word_all[43:32]};
-  assign word1 = {55'd0, word_all[40:32]};
-  assign word2 = {32'd0, word_all[63:32]};
-  assign m_wdata = wdata_q;
+  assign word0 = {52'd0, shreg[43:32]};
+  assign word1 = {55'd0, shreg[40:32]};
+  assign word2 = {32'd0, shreg[63:32]};
   assign issue_rd = rstate == ST_IDLE && rleft != 24'd0 && !busy && !wr_q;
   assign access = wr || issue_rd;
   assign beyond = addr >= limit;
@@ -86,25 +82,13 @@ module tiny_dma (
   assign m_ce = wr_q || issue_rd && !beyond;
   assign m_we = wr_q;
   assign m_addr = wr_q ? waddr_q : addr[8:0];
-  assign unused_bits = ^{addr[23:9], rbeat, word_all[63:41], word_all[63:44]};
+  assign unused_bits = ^{addr[23:9], rbeat, shreg[63:41], shreg[63:44]};
   assign limit_sel = sel_buf ? DEPTH_TABLE_B : DEPTH_TABLE_A;
   assign limit_sel_0 = sel_buf ? DEPTH_ENTRIES_B : DEPTH_ENTRIES_A;
 
   always @(posedge clk) begin
     if (take) begin
-      shreg <= ld_data;
-    end
-  end
-
-  always @(posedge clk) begin
-    if (wr) begin
-      case (sel_class)
-        2'd3: wdata_q <= word_all;
-        2'd2: wdata_q <= word2;
-        2'd1: wdata_q <= word1;
-        2'd0: wdata_q <= word0;
-        default: wdata_q <= 64'd0;
-      endcase
+      shreg <= {ld_data, shreg[63:32]};
     end
   end
 
@@ -175,6 +159,16 @@ module tiny_dma (
     if (wr) begin
       waddr_q <= addr[8:0];
     end
+  end
+
+  always @(*) begin
+    case (sel_class)
+      2'd3: m_wdata = shreg;
+      2'd2: m_wdata = word2;
+      2'd1: m_wdata = word1;
+      2'd0: m_wdata = word0;
+      default: m_wdata = 64'd0;
+    endcase
   end
 
   always @(*) begin
