@@ -1,6 +1,7 @@
 // The processing element (ARCH 5): a double-buffered weight register of one output channel's
-// max_r x max_s kernel and one multiplier per partial-sum bank. The scatter tells each bank which
-// kernel tap feeds it; the PE multiplies the broadcast activation by that tap's weight.
+// max_r x max_s kernel and one multiplier per kernel tap. The PE multiplies the broadcast
+// activation by every tap's weight; the scatter tells each partial-sum bank which tap's product
+// it takes.
 #include <fmt/format.h>
 
 #include "elab.h"
@@ -18,7 +19,7 @@ const Module& build_pe(Elab& e) {
       "pe",
       {"Processing element: one output channel.",
        fmt::format("Weight register: 2 buffers x {} taps x {} bits; {} multipliers ({}x{} bits, "
-                   "signed), one per partial-sum bank; products registered.",
+                   "signed), one per tap; each bank's product registered.",
                    T, d.wgt, T, d.act, d.wgt)});
   ModuleBuilder m(mod);
   E clk = m.input("clk");
@@ -51,22 +52,26 @@ const Module& build_pe(Elab& e) {
         body.if_(w_we.bit(t) && (b ? w_buf : !w_buf), [&](Body& x) { x.set(wreg[b][t], wsrc); });
     }
   }
-  // The active buffer, then per bank the tap the scatter selected.
-  std::vector<E> wact;
-  for (int t = 0; t < T; ++t)
-    wact.push_back(m.wire(fmt::format("wa_{}", t), mux(i_par, wreg[1][t], wreg[0][t])));
+  // The active buffer; one product per kernel tap; then per bank the product of the tap the
+  // scatter selected. Selecting after the multipliers lets them work in parallel with the
+  // scatter's tap computation (selecting the weight first put the scatter, the select's fanout
+  // and the multiplier on one path, the design's longest).
+  std::vector<E> tprods;
+  for (int t = 0; t < T; ++t) {
+    E wa = m.wire(fmt::format("wa_{}", t), mux(i_par, wreg[1][t], wreg[0][t]));
+    tprods.push_back(m.smul(fmt::format("tprod_{}", t), i_act, wa));
+  }
   std::vector<E> prods;
   for (int bank = 0; bank < T; ++bank) {
-    E w = wact[0];
+    E pr = tprods[0];
     if (T > 1) {
       E sel = i_tap.bits(bank * d.tap_idx, d.tap_idx);
-      for (int t = 1; t < T; ++t) w = mux(eq(sel, t), wact[t], w);
+      for (int t = 1; t < T; ++t) pr = mux(eq(sel, t), tprods[size_t(t)], pr);
     }
-    E wsel = m.wire(fmt::format("wsel_{}", bank), w);
-    E prod = m.smul(fmt::format("prod_{}", bank), i_act, wsel);
+    E psel = m.wire(fmt::format("prod_{}", bank), pr);
     E q = m.reg(fmt::format("prod_q_{}", bank), pw);
     Body b = m.seq(clk);
-    b.if_(i_en, [&](Body& x) { x.set(q, prod); });
+    b.if_(i_en, [&](Body& x) { x.set(q, psel); });
     prods.push_back(q);
   }
   std::vector<E> msb_first(prods.rbegin(), prods.rend());
