@@ -144,8 +144,10 @@ struct Point {
   int64_t nonzeros = 0, activations = 0;
 };
 
-// The point of a case whose dense twin ran (r.dense is set).
-Point point_of(const CaseResult& r, const ArchParams& p, double sparsity, model::Pattern pattern) {
+// The point of a case with its dense twin's result (r.dense is set). `dense_shared`: that result
+// is another point's (same shape), whose run, time and mismatches are counted there.
+Point point_of(const CaseResult& r, const ArchParams& p, double sparsity, model::Pattern pattern,
+               bool dense_shared = false) {
   Point pt;
   pt.cycles = r.sparse.run.perf.cycles;
   pt.dense_cycles = r.dense->run.perf.cycles;
@@ -153,7 +155,7 @@ Point point_of(const CaseResult& r, const ArchParams& p, double sparsity, model:
   pt.model_dense_cycles = r.dense->model.cycles;
   pt.nonzeros = r.input_nonzeros;
   pt.activations = int64_t(r.c.in.act.size());
-  pt.mismatches = r.sparse.mismatch.count + r.dense->mismatch.count;
+  pt.mismatches = r.sparse.mismatch.count + (dense_shared ? 0 : r.dense->mismatch.count);
   json& j = pt.j;
   j["pattern"] = model::to_string(pattern);
   j["sparsity"] = sparsity;
@@ -173,8 +175,9 @@ Point point_of(const CaseResult& r, const ArchParams& p, double sparsity, model:
   j["model_speedup"] =
       pt.model_cycles ? double(pt.model_dense_cycles) / double(pt.model_cycles) : 0.0;
   j["mismatches"] = pt.mismatches;
-  j["sim_seconds"] = r.sparse.run.seconds + r.dense->run.seconds;
-  j["simulated_cycles"] = r.sparse.run.total_cycles + r.dense->run.total_cycles;
+  j["sim_seconds"] = r.sparse.run.seconds + (dense_shared ? 0.0 : r.dense->run.seconds);
+  j["simulated_cycles"] =
+      r.sparse.run.total_cycles + (dense_shared ? 0 : r.dense->run.total_cycles);
   j["detail"] = to_json(r, p);
   return pt;
 }
@@ -555,25 +558,19 @@ LayerOutcome Vgg16Runner::simulate(const Profile& prof, size_t i, const DenseRun
     CaseResult r = run_case(d.sparse, nullptr, c);
     ++simulations;
     const ArchParams& dp = d.dense.params;
-    const uint64_t model_dense =
-        sim::estimate_layer(c.layer, dp, c.in.act, sim::plan_layer(c.layer, dp, c.in.act), true)
-            .cycles;
+    const auto model_dense = [&] {
+      return sim::estimate_layer(c.layer, dp, c.in.act, sim::plan_layer(c.layer, dp, c.in.act))
+          .cycles;
+    };
     const bool same_input = &prof == first;
-    if (same_input || model_dense == dense.r->model.cycles) {
+    if (same_input || model_dense() == dense.r->model.cycles) {
       r.dense = *dense.r;
       out.dense_reused = !same_input;
     } else {
       r.dense = run_case(d.dense, nullptr, c).sparse;
       ++simulations;
     }
-    out.pt = point_of(r, p, prof.zeros[i], model::Pattern::Uniform);
-    if (out.dense_reused) {
-      // The dense twin's run, its time and its mismatches belong to the first profile.
-      out.pt.mismatches = r.sparse.mismatch.count;
-      out.pt.j["mismatches"] = out.pt.mismatches;
-      out.pt.j["sim_seconds"] = r.sparse.run.seconds;
-      out.pt.j["simulated_cycles"] = r.sparse.run.total_cycles;
-    }
+    out.pt = point_of(r, p, prof.zeros[i], model::Pattern::Uniform, out.dense_reused);
   } catch (const InputError& e) {
     out.skipped = e.what();
   }
