@@ -275,6 +275,7 @@ nlohmann::ordered_json design_json(const DesignPpa& d) {
   j["fmax_mhz"] = s.timing.fmax_mhz;
   j["clock_mhz"] = d.clock_mhz;
   j["worst_setup_slack_ns"] = s.timing.worst_setup_slack_ns;
+  if (s.timing.has_half_cycle_paths) j["half_cycle_slack_ns"] = s.timing.half_cycle_slack_ns;
   j["power_mw"] = d.energy.power_mw.central;
   j["power_mw_opensta"] = s.power.total.total_mw();
   j["power_breakdown_mw"] = {{"internal", s.power.total.internal_mw},

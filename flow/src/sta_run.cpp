@@ -26,6 +26,7 @@
 // power this is exact: OpenSTA's probabilistic propagation of (0, 1) or (0, 0) through a
 // cell function gives the constant's own values; with no constants left the levels follow
 // every edge the activity search follows.
+#include <algorithm>
 #include <cmath>
 #include <iomanip>
 #include <limits>
@@ -314,6 +315,19 @@ std::string sta_script(const SynthJob& job, const JobFiles& f, const LibInfo& st
   s << "puts \"ZASGEN async_slack [worst_slack -max]\"\n";
   s << "set async_pins [all_registers -async_pins]\n";
   s << "if {[llength $async_pins] > 0} { set_false_path -to $async_pins }\n";
+  // A falling-edge register (a clock gate's enable) has half a period to or from the rising
+  // edge: the worst slack of those paths is reported apart, and they leave the full-period
+  // WNS, so that fmax can scale each kind by its share of the period.
+  s << "set half_slack 1e30\n"
+    << "foreach {dir pins} [list -to [all_registers -fall_clock clk -data_pins] "
+       "-from [all_registers -fall_clock clk -clock_pins]] {\n"
+    << "  if {[llength $pins] == 0} { continue }\n"
+    << "  foreach pe [find_timing_paths -path_delay max $dir $pins] {\n"
+    << "    set half_slack [expr {min($half_slack, [get_property $pe slack])}]\n"
+    << "  }\n"
+    << "  set_false_path $dir $pins\n"
+    << "}\n";
+  s << "puts \"ZASGEN half_cycle_slack $half_slack\"\n";
   s << "puts \"ZASGEN setup_slack [worst_slack -max]\"\n";
   s << "puts \"ZASGEN hold_slack [worst_slack -min]\"\n";
   s << "report_checks -path_delay max -sort_by_slack -digits 4 -fields {slew cap} > "
@@ -351,7 +365,7 @@ namespace {
 struct StaOutput {
   std::string version;
   bool done = false;
-  double setup = 0, hold = 0, with_async = 0;
+  double setup = 0, hold = 0, with_async = 0, half = 1e30;
   std::vector<double> design;  // 20 numbers: total, seq, comb, macro, pad x (int, sw, leak, tot)
   struct Macro {
     std::string inst, ref;
@@ -383,6 +397,8 @@ StaOutput parse_sta_log(const std::string& log) {
       l >> o.version;
     else if (key == "setup_slack")
       o.setup = numbers(l).at(0);
+    else if (key == "half_cycle_slack")
+      o.half = numbers(l).at(0);
     else if (key == "hold_slack")
       o.hold = numbers(l).at(0);
     else if (key == "async_slack")
@@ -507,8 +523,13 @@ void run_sta(const SynthJob& job, const JobFiles& f, const LibInfo& std_lib, Syn
   t.worst_slack_with_async_ns = o.with_async;
   // OpenSTA prints a huge number (INF) when nothing is constrained.
   t.has_paths = std::fabs(o.setup) < 1e9;
+  t.has_half_cycle_paths = o.half < 1e29;
+  if (t.has_half_cycle_paths) t.half_cycle_slack_ns = o.half;
   if (t.has_paths) {
-    const double critical = job.clock_period_ns - o.setup;
+    // A half-period path of slack s needs a period of (period - 2 s).
+    double critical = job.clock_period_ns - o.setup;
+    if (t.has_half_cycle_paths)
+      critical = std::max(critical, job.clock_period_ns - 2.0 * t.half_cycle_slack_ns);
     t.fmax_mhz = critical > 0 ? 1000.0 / critical : 0.0;
   }
   // One path per group comes back, sorted by slack: keep the worst.

@@ -157,6 +157,9 @@ std::string to_json(const SynthResult& r) {
                  {"worst_setup_slack_ns", r.timing.worst_setup_slack_ns},
                  {"worst_hold_slack_ns", r.timing.worst_hold_slack_ns},
                  {"worst_slack_with_async_ns", r.timing.worst_slack_with_async_ns},
+                 {"half_cycle_slack_ns", r.timing.has_half_cycle_paths
+                                             ? nlohmann::json(r.timing.half_cycle_slack_ns)
+                                             : nlohmann::json()},
                  {"fmax_mhz", r.timing.fmax_mhz}};
   const PowerResult& p = r.power;
   nlohmann::json macros = nlohmann::json::array();

@@ -551,6 +551,13 @@ Body ModuleBuilder::seq_reset(const E& clock, const E& reset_n, const std::strin
   return b;
 }
 
+Body ModuleBuilder::seq_reset_falling(const E& clock, const E& reset_n,
+                                      const std::string& comment) {
+  Body b = seq_reset(clock, reset_n, comment);
+  m_->processes.back().falling = true;
+  return b;
+}
+
 InstBuilder ModuleBuilder::inst(const Module& target, const std::string& name,
                                 const std::string& comment) {
   Instance i;

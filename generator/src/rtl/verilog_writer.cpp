@@ -486,14 +486,14 @@ void print_process(Printer& p, const Process& proc) {
     p.line(1, "end");
     return;
   }
+  const std::string edge = (proc.falling ? "negedge " : "posedge ") + proc.clock->name;
   if (!proc.reset_n) {
-    p.line(1, "always @(posedge " + proc.clock->name + ") begin");
+    p.line(1, "always @(" + edge + ") begin");
     p.block(proc.body, 2, true);
     p.line(1, "end");
     return;
   }
-  p.line(1,
-         "always @(posedge " + proc.clock->name + " or negedge " + proc.reset_n->name + ") begin");
+  p.line(1, "always @(" + edge + " or negedge " + proc.reset_n->name + ") begin");
   p.line(2, "if (!" + proc.reset_n->name + ") begin");
   std::vector<const Net*> regs;
   assigned_regs(proc.body, regs);

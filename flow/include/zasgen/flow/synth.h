@@ -105,10 +105,15 @@ struct TimingResult {
   // Worst setup-type slack including recovery checks of asynchronous resets, which are
   // excluded from fmax (ideal reset network: ABC cannot buffer a port-to-flop net).
   double worst_slack_with_async_ns = 0;
-  // fmax = 1000 / (period - worst_setup_slack) MHz: the clock at which the worst setup path
-  // would have zero slack. Valid because every other term of the constraint (ideal clock, no
-  // uncertainty, fixed I/O delays, no multicycle paths) is independent of the period.
-  // Paths: register/port/macro to register/port/macro in clock clk; not reset recovery.
+  // Paths to or from a falling-edge register (a clock gate's enable), which have half a
+  // period; worst_setup_slack_ns covers the full-period paths only.
+  bool has_half_cycle_paths = false;
+  double half_cycle_slack_ns = 0;
+  // fmax = 1000 / max(period - worst_setup_slack, period - 2 half_cycle_slack) MHz: the clock
+  // at which the worst path would have zero slack. Valid because every other term of the
+  // constraint (ideal clock, no uncertainty, fixed I/O delays, no multicycle paths) is
+  // independent of the period. Paths: register/port/macro to register/port/macro in clock
+  // clk; not reset recovery.
   double fmax_mhz = 0;
   std::string critical_path;  // report_checks text of the worst path
 };

@@ -142,6 +142,9 @@ class ModuleBuilder {
   Body comb(const std::string& comment = "");
   Body seq(const E& clock, const std::string& comment = "");
   Body seq_reset(const E& clock, const E& reset_n, const std::string& comment = "");
+  // Registers clocked on the falling edge, with an asynchronous reset: only a clock gate's
+  // enable (clock_gate.cpp) uses one.
+  Body seq_reset_falling(const E& clock, const E& reset_n, const std::string& comment = "");
 
   InstBuilder inst(const Module& target, const std::string& name, const std::string& comment = "");
 

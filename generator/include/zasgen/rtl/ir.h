@@ -124,6 +124,7 @@ struct Stmt {
 struct Process {
   enum class Kind { Comb, Seq } kind = Kind::Comb;
   const Net* clock = nullptr;
+  bool falling = false;          // clocked on the clock's falling edge (a clock gate's enable)
   const Net* reset_n = nullptr;  // asynchronous, active low; registers with has_reset use it
   std::string comment;
   Block body;

@@ -41,7 +41,8 @@ const Module& build_psum(Elab& e);
 const Module& build_lane(Elab& e, const Module& decoder, const Module& wload, const Module& scatter,
                          const Module& pe, const Module& psum);
 const Module& build_encoder(Elab& e);
-const Module& build_drain(Elab& e, const Module& encoder);
+const Module& build_clock_gate(Elab& e);
+const Module& build_drain(Elab& e, const Module& encoder, const Module& clock_gate);
 const Module& build_actbuf(Elab& e);
 const Module& build_dma(Elab& e);
 const Module& build_ctrl(Elab& e);

@@ -24,7 +24,8 @@ struct Children {
         psum(build_psum(e)),
         lane(build_lane(e, decoder, wload, scatter, pe, psum)),
         encoder(build_encoder(e)),
-        drain(build_drain(e, encoder)) {}
+        clock_gate(build_clock_gate(e)),
+        drain(build_drain(e, encoder, clock_gate)) {}
 
   const Module& regs;
   const Module& ctrl;
@@ -37,6 +38,7 @@ struct Children {
   const Module& psum;
   const Module& lane;
   const Module& encoder;
+  const Module& clock_gate;
   const Module& drain;
 };
 

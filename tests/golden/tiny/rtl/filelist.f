@@ -14,6 +14,7 @@ tiny_pe.v
 tiny_psum.v
 tiny_lane.v
 tiny_encoder.v
+tiny_clock_gate.v
 tiny_requant.v
 tiny_drain.v
 tiny_top.v

@@ -52,6 +52,7 @@ module tiny_drain (
   localparam [1:0] ST_CLEAR = 2'd1;  // writing zeros into partial-sum sets
   localparam [1:0] ST_DRAIN = 2'd2;  // reading a tile out through the output stage
 
+  wire gclk;
   reg  [1:0] state;
   reg  set_q;
   reg  [1:0] cmask;
@@ -219,6 +220,7 @@ module tiny_drain (
   wire [8:0] tdata3;
   wire [3:0] tcount3;
   reg  tail;
+  wire clk_en;
   wire unused_bits;  // computed or received but deliberately not used
 
   assign oh_d = set_q ? t1_oh : t0_oh;
@@ -331,10 +333,11 @@ module tiny_drain (
   assign o_tdata = {tdata3, tdata2, tdata1, tdata0};
   assign o_overflow = ovf0 | ovf1 | ovf2 | ovf3;
   assign o_busy = state != ST_IDLE || v1 || v2 || emit2 || emit3 || tail;
+  assign clk_en = o_busy || start || clr_start || t_start || bias_ld || b_we || run_start;
   assign unused_bits = ^{pd_as[6], pd_bs[4], pc_as[6], pc_bs[4], pb_as[6], pb_bs[4], pa_as[6], pa_bs[4]};
 
   // descriptor of the tile computing in set 0
-  always @(posedge clk) begin
+  always @(posedge gclk) begin
     if (t_start && !t_set) begin
       t0_oh <= oh;
       t0_ow <= ow;
@@ -351,7 +354,7 @@ module tiny_drain (
   end
 
   // descriptor of the tile computing in set 1
-  always @(posedge clk) begin
+  always @(posedge gclk) begin
     if (t_start && t_set) begin
       t1_oh <= oh;
       t1_ow <= ow;
@@ -367,7 +370,7 @@ module tiny_drain (
     end
   end
 
-  always @(posedge clk or negedge rst_n) begin
+  always @(posedge gclk or negedge rst_n) begin
     if (!rst_n) begin
       bias_ld <= 1'd0;
       bias_set <= 1'd0;
@@ -378,7 +381,7 @@ module tiny_drain (
   end
 
   // sequencing
-  always @(posedge clk or negedge rst_n) begin
+  always @(posedge gclk or negedge rst_n) begin
     if (!rst_n) begin
       state <= ST_IDLE;
       cmask <= 2'd0;
@@ -439,7 +442,7 @@ module tiny_drain (
     end
   end
 
-  always @(posedge clk or negedge rst_n) begin
+  always @(posedge gclk or negedge rst_n) begin
     if (!rst_n) begin
       v1 <= 1'd0;
       emit1 <= 1'd0;
@@ -451,7 +454,7 @@ module tiny_drain (
     end
   end
 
-  always @(posedge clk) begin
+  always @(posedge gclk) begin
     rl1 <= row_last;
     cl1 <= ch_last;
     zaddr_q <= d_addr;
@@ -461,7 +464,7 @@ module tiny_drain (
     bank1_3 <= pd_bs[3:0];
   end
 
-  always @(posedge clk or negedge rst_n) begin
+  always @(posedge gclk or negedge rst_n) begin
     if (!rst_n) begin
       emit2 <= 1'd0;
       emit3 <= 1'd0;
@@ -473,14 +476,14 @@ module tiny_drain (
     end
   end
 
-  always @(posedge clk) begin
+  always @(posedge gclk) begin
     rl2 <= rl1;
     cl2 <= cl1;
     rl3 <= rl2;
     cl3 <= cl2;
   end
 
-  always @(posedge clk or negedge rst_n) begin
+  always @(posedge gclk or negedge rst_n) begin
     if (!rst_n) begin
       tail <= 1'd0;
     end else begin
@@ -633,7 +636,7 @@ module tiny_drain (
   end
 
   sram_1rw_8x64 u_bias (
-    .clk   (clk),
+    .clk   (gclk),
     .ce    (b_ce),
     .we    (b_we),
     .addr  (bias_addr),
@@ -642,7 +645,7 @@ module tiny_drain (
   );
 
   tiny_requant u_rq0 (
-    .clk     (clk),
+    .clk     (gclk),
     .i_en    (v1),
     .i_pool  (pool_d),
     .i_relu  (relu_d),
@@ -654,7 +657,7 @@ module tiny_drain (
   );
 
   tiny_encoder u_enc0 (
-    .clk        (clk),
+    .clk        (gclk),
     .rst_n      (rst_n),
     .run_start  (run_start),
     .en         (pe_en0),
@@ -676,7 +679,7 @@ module tiny_drain (
   );
 
   tiny_requant u_rq1 (
-    .clk     (clk),
+    .clk     (gclk),
     .i_en    (v1),
     .i_pool  (pool_d),
     .i_relu  (relu_d),
@@ -688,7 +691,7 @@ module tiny_drain (
   );
 
   tiny_encoder u_enc1 (
-    .clk        (clk),
+    .clk        (gclk),
     .rst_n      (rst_n),
     .run_start  (run_start),
     .en         (pe_en1),
@@ -710,7 +713,7 @@ module tiny_drain (
   );
 
   tiny_requant u_rq2 (
-    .clk     (clk),
+    .clk     (gclk),
     .i_en    (v1),
     .i_pool  (pool_d),
     .i_relu  (relu_d),
@@ -722,7 +725,7 @@ module tiny_drain (
   );
 
   tiny_encoder u_enc2 (
-    .clk        (clk),
+    .clk        (gclk),
     .rst_n      (rst_n),
     .run_start  (run_start),
     .en         (pe_en2),
@@ -744,7 +747,7 @@ module tiny_drain (
   );
 
   tiny_requant u_rq3 (
-    .clk     (clk),
+    .clk     (gclk),
     .i_en    (v1),
     .i_pool  (pool_d),
     .i_relu  (relu_d),
@@ -756,7 +759,7 @@ module tiny_drain (
   );
 
   tiny_encoder u_enc3 (
-    .clk        (clk),
+    .clk        (gclk),
     .rst_n      (rst_n),
     .run_start  (run_start),
     .en         (pe_en3),
@@ -775,6 +778,13 @@ module tiny_drain (
     .o_tdata    (tdata3),
     .o_tcount   (tcount3),
     .o_overflow (ovf3)
+  );
+
+  tiny_clock_gate u_cg (
+    .clk   (clk),
+    .rst_n (rst_n),
+    .en    (clk_en),
+    .gclk  (gclk)
   );
 endmodule
 `default_nettype wire
