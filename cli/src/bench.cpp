@@ -114,8 +114,10 @@ DesignPair prepare_pair(const ArchParams& p, const BenchOptions& o) {
   const auto t0 = Clock::now();
   say(o, fmt::format("preparing {} and its dense twin (RTL under {})", p.name, base.string()));
   DesignPair d;
-  d.sparse = prepare_design(p, (base / "sparse").string(), o.cache_root);
-  d.dense = prepare_design(p.dense_twin(), (base / "dense").string(), o.cache_root);
+  // Trained (profile-guided) simulators: a benchmark simulates long enough to repay the
+  // second compile.
+  d.sparse = prepare_design(p, (base / "sparse").string(), o.cache_root, false, true);
+  d.dense = prepare_design(p.dense_twin(), (base / "dense").string(), o.cache_root, false, true);
   say(o,
       fmt::format("simulators {} ({:.1f} s)",
                   d.sparse.build_cached && d.dense.build_cached ? "cached" : "built", since(t0)));

@@ -1,6 +1,7 @@
 #include "zasgen/app/experiment.h"
 
 #include <filesystem>
+#include <future>
 
 #include <fmt/format.h>
 
@@ -32,13 +33,19 @@ CaseResult run_case(const sim::Design& sparse, const sim::Design* dense, const s
                     const RunOptions& o) {
   CaseResult r;
   r.c = c;
-  const model::Tensor3 golden = sim::golden_output(c, sparse.params);
+  const size_t n = dense ? 2 : 1;
+  // The golden output is computed beside the simulations when a worker is free for it, else
+  // by the first simulation to finish.
+  const std::shared_future<model::Tensor3> golden =
+      std::async(o.jobs > n ? std::launch::async : std::launch::deferred, [&] {
+        return sim::golden_output(c, sparse.params);
+      }).share();
   for (int32_t v : c.in.act.values()) r.input_nonzeros += v != 0;
   r.input_sparsity = c.in.act.size() ? 1.0 - double(r.input_nonzeros) / double(c.in.act.size()) : 0;
   r.dense_bits = int64_t(c.in.act.size()) * sparse.params.act_bits;
   const sim::Design* designs[2] = {&sparse, dense};
   sim::DesignResult results[2];
-  parallel_for(dense ? 2 : 1, o.jobs, [&](size_t i) {
+  parallel_for(n, o.jobs, [&](size_t i) {
     const sim::Design& d = *designs[i];
     const int step =
         o.progress_steps
@@ -53,7 +60,8 @@ CaseResult run_case(const sim::Design& sparse, const sim::Design* dense, const s
       ro.progress = [&, step](size_t run, size_t runs) {
         o.progress_steps->update(step, double(run) / double(runs));
       };
-    results[i] = sim::run_design(d, c, golden, ro);
+    results[i] = sim::run_design(
+        d, c, [&golden]() -> const model::Tensor3& { return golden.get(); }, ro);
     if (o.progress_steps) o.progress_steps->finish(step);
   });
   r.sparse = std::move(results[0]);

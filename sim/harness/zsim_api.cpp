@@ -455,4 +455,13 @@ __attribute__((visibility("default"))) void zsim_coverage_write(void* h, const c
 }
 #endif
 
+#ifdef ZSIM_PROFILE_GENERATE
+// An instrumented build for profile-guided optimisation: write the profile now. Unloading the
+// library would not: Verilator's thread-local state keeps it loaded until the process exits.
+void __gcov_dump(void);
+__attribute__((visibility("default"))) void zsim_profile_dump() {
+  __gcov_dump();
+}
+#endif
+
 }  // extern "C"

@@ -1,12 +1,16 @@
 #include "zasgen/sim/design.h"
 
 #include <algorithm>
+#include <cstdlib>
 #include <filesystem>
 
+#include "zasgen/error.h"
 #include "zasgen/fs_util.h"
 #include "zasgen/model/bank_image.h"
 #include "zasgen/model/golden.h"
 #include "zasgen/rtl/elaborate.h"
+#include "zasgen/sim/layer_case.h"
+#include "zasgen/sim/rtl_model.h"
 #include "zasgen/sim/scheduler.h"
 #include "zasgen/sim/verilator_build.h"
 
@@ -14,12 +18,44 @@ namespace zasgen::sim {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+// The workload a simulator is trained on for profile-guided optimisation: a quarter of the
+// representative layer (half its output channels, at most 28 x 28), half zeros: every block
+// works (zero skipping, several K-groups, drains), in a fraction of a second.
+model::LayerSpec training_layer(const ArchParams& p) {
+  model::LayerSpec l = representative_layer(p);
+  l.k = std::min(l.k, 2 * p.pes);
+  l.h = std::min(l.h, 28);
+  l.w = std::min(l.w, 28);
+  return l;
+}
+
+LayerCase training_case(const ArchParams& p) {
+  CaseOptions o;
+  o.sparsity = 0.5;
+  o.layer = training_layer(p).to_string();
+  try {
+    return make_case(o, p);
+  } catch (const InputError&) {  // a configuration whose limits the smaller layer misses
+    o.layer = representative_layer(p).to_string();
+    return make_case(o, p);
+  }
+}
+
+}  // namespace
+
+bool profile_guided_builds() {
+  const char* v = std::getenv("ZASGEN_PGO");
+  return !(v && std::string(v) == "0");
+}
+
 std::string generate_design(const ArchParams& p, const std::string& dir) {
   return rtl::write_design(p, dir).rtl_dir;
 }
 
 Design prepare_design(const ArchParams& p, const std::string& dir, const std::string& cache_root,
-                      bool trace) {
+                      bool trace, bool trained) {
   Design d;
   d.params = p;
   d.rtl_dir = generate_design(p, dir);
@@ -29,6 +65,16 @@ Design prepare_design(const ArchParams& p, const std::string& dir, const std::st
   br.top = p.name + "_top";
   br.cache_root = cache_root;
   br.trace = trace;
+  if (profile_guided_builds()) {
+    br.build_trained = trained;
+    br.train_name = training_layer(p).to_string() + " at 50% zeros";
+    br.train = [p](const std::string& library) {
+      const LayerCase train = training_case(p);
+      RtlModel model(library);
+      simulate_layer(model, p, train.layer, train.in, LayerSimOptions{});
+      model.profile_dump();
+    };
+  }
   const BuildResult b = build_simulator(br);
   d.library = b.library;
   d.build_seconds = b.seconds;
@@ -63,6 +109,13 @@ model::Tensor3 golden_output(const LayerCase& c, const ArchParams& p) {
 
 DesignResult run_design(const Design& d, const LayerCase& c, const model::Tensor3& golden,
                         const RunDesignOptions& ro) {
+  return run_design(
+      d, c, [&golden]() -> const model::Tensor3& { return golden; }, ro);
+}
+
+DesignResult run_design(const Design& d, const LayerCase& c,
+                        const std::function<const model::Tensor3&()>& golden,
+                        const RunDesignOptions& ro) {
   DesignResult r;
   RtlModel model(d.library, ro.trace);
   LayerSimOptions o;
@@ -71,7 +124,7 @@ DesignResult run_design(const Design& d, const LayerCase& c, const model::Tensor
   o.activity = ro.activity;
   o.through_port = ro.through_port;
   r.run = simulate_layer(model, d.params, c.layer, c.in, o);
-  r.mismatch = compare(golden, r.run.out);
+  r.mismatch = compare(golden(), r.run.out);
   r.model = estimate_layer(c.layer, d.params, c.in.act, r.run.plan, true);
   // Storage of the whole map in the design's format (a whole-map rle block may count more
   // entries than the table word holds, so count with a wide table and cost with the real one).

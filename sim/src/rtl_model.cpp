@@ -40,6 +40,7 @@ RtlModel::RtlModel(const std::string& library, const TraceOptions& trace) {
   bind(lib_, "zsim_activity_probe", activity_probe_, library);
   cov_zero_ = reinterpret_cast<void (*)(void*)>(dlsym(lib_, "zsim_coverage_zero"));
   cov_write_ = reinterpret_cast<void (*)(void*, const char*)>(dlsym(lib_, "zsim_coverage_write"));
+  profile_dump_ = reinterpret_cast<void (*)()>(dlsym(lib_, "zsim_profile_dump"));
   sim_ = create_(trace.path.c_str(), trace.from, trace.to);
 }
 
@@ -158,6 +159,11 @@ void RtlModel::add_activity(SwitchingActivity& a) const {
 void RtlModel::coverage_zero() {
   if (!cov_zero_) throw ToolError("this simulator was built without coverage");
   cov_zero_(sim_);
+}
+
+void RtlModel::profile_dump() {
+  if (!profile_dump_) throw ToolError("this simulator was not built for profiling");
+  profile_dump_();
 }
 
 void RtlModel::coverage_write(const std::string& path) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "zasgen/arch_params.h"
@@ -26,8 +27,10 @@ struct Design {
   double build_seconds = 0;
   bool build_cached = false;
 };
+// `trained`: build a profile-guided simulator if none is cached (BuildRequest::build_trained),
+// for long workloads; a cached one is used in any case.
 Design prepare_design(const ArchParams& p, const std::string& dir, const std::string& cache_root,
-                      bool trace = false);
+                      bool trace = false, bool trained = false);
 // Only writes the RTL of `p` under `dir` (atomically); returns the rtl/ directory.
 std::string generate_design(const ArchParams& p, const std::string& dir);
 
@@ -37,6 +40,10 @@ struct Mismatch {
   int32_t expected = 0, actual = 0;
 };
 Mismatch compare(const model::Tensor3& expected, const model::Tensor3& actual);
+
+// Whether prepare_design uses profile-guided simulators (the default; ZASGEN_PGO=0 turns them
+// off).
+bool profile_guided_builds();
 
 // The golden model's output of a case on a configuration.
 model::Tensor3 golden_output(const LayerCase& c, const ArchParams& p);
@@ -57,6 +64,11 @@ struct RunDesignOptions {
 
 // Simulates the case on a design (fresh model instance, so runs start after a reset).
 DesignResult run_design(const Design& d, const LayerCase& c, const model::Tensor3& golden,
+                        const RunDesignOptions& o = {});
+// The same, with the golden output asked for only when the simulation has finished (so that
+// it can be computed beside it).
+DesignResult run_design(const Design& d, const LayerCase& c,
+                        const std::function<const model::Tensor3&()>& golden,
                         const RunDesignOptions& o = {});
 
 // Switching activity of the case on a design (coverage build, outputs checked bit-exact):

@@ -66,6 +66,8 @@ class RtlModel {
   bool has_coverage() const { return cov_zero_ != nullptr; }
   void coverage_zero();
   void coverage_write(const std::string& path);
+  // Instrumented builds only (profile-guided optimisation): write the profile counts.
+  void profile_dump();
 
  private:
   BusTrace* rec_ = nullptr;  // not owned
@@ -88,6 +90,7 @@ class RtlModel {
                                  const uint64_t**) = nullptr;
   void (*cov_zero_)(void*) = nullptr;
   void (*cov_write_)(void*, const char*) = nullptr;
+  void (*profile_dump_)() = nullptr;
 };
 
 }  // namespace zasgen::sim
