@@ -32,16 +32,16 @@ class Elab {
 };
 
 // Elaborators, one per module; each returns the module it built. Children first.
+const Module& build_clock_gate(Elab& e);
 const Module& build_regs(Elab& e);
 const Module& build_decoder(Elab& e);
-const Module& build_wload(Elab& e);
+const Module& build_wload(Elab& e, const Module& clock_gate);
 const Module& build_pe(Elab& e);
 const Module& build_scatter(Elab& e);
 const Module& build_psum(Elab& e);
 const Module& build_lane(Elab& e, const Module& decoder, const Module& wload, const Module& scatter,
                          const Module& pe, const Module& psum);
 const Module& build_encoder(Elab& e);
-const Module& build_clock_gate(Elab& e);
 const Module& build_drain(Elab& e, const Module& encoder, const Module& clock_gate);
 const Module& build_actbuf(Elab& e);
 const Module& build_dma(Elab& e);

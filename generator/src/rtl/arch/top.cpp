@@ -18,13 +18,13 @@ struct Children {
         dma(build_dma(e)),
         actbuf(build_actbuf(e)),
         decoder(build_decoder(e)),
-        wload(build_wload(e)),
+        clock_gate(build_clock_gate(e)),
+        wload(build_wload(e, clock_gate)),
         scatter(build_scatter(e)),
         pe(build_pe(e)),
         psum(build_psum(e)),
         lane(build_lane(e, decoder, wload, scatter, pe, psum)),
         encoder(build_encoder(e)),
-        clock_gate(build_clock_gate(e)),
         drain(build_drain(e, encoder, clock_gate)) {}
 
   const Module& regs;
@@ -32,13 +32,13 @@ struct Children {
   const Module& dma;
   const Module& actbuf;
   const Module& decoder;
+  const Module& clock_gate;
   const Module& wload;
   const Module& scatter;
   const Module& pe;
   const Module& psum;
   const Module& lane;
   const Module& encoder;
-  const Module& clock_gate;
   const Module& drain;
 };
 

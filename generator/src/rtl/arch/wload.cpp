@@ -23,7 +23,7 @@ Module& wload_module(Elab& e, const Module& macro) {
 
 // The weight loader module, built in steps; the members are the nets the steps share.
 struct Wload {
-  explicit Wload(Elab& e)
+  Wload(Elab& e, const Module& clock_gate)
       : d(e.dims),
         p(e.p),
         T(d.taps),
@@ -32,6 +32,7 @@ struct Wload {
         selw(std::max(1, clog2(Bw))),
         WW(P * d.wgt),
         macro(e.sram({SramKind::OneRW, p.weights.depth, WW})),
+        clock_gate(clock_gate),
         mod(wload_module(e, macro)),
         m(mod) {}
 
@@ -43,30 +44,33 @@ struct Wload {
   void ready_flags();
   void write_strobes();
   void banks();
+  void clock_gating();
 
   const Dims& d;
   const ArchParams& p;
   const int T, P, Bw, selw;
   const int WW;  // a bank word: every PE's weight of one tap
   const Module& macro;
+  const Module& clock_gate;
   Module& mod;
   ModuleBuilder m;
 
-  // ports
-  E clk, rst_n, run_start, run_busy, kr, ks, wrows, rel, rel_par;
+  // ports; clk is the gated clock every register here runs on
+  E clk_in, clk, rst_n, run_start, run_busy, kr, ks, wrows, rel, rel_par;
   E o_ready, w_we, w_buf, w_sel, w_data, dma_we, dma_bank, dma_addr, dma_wdata;
   // read side
   E ready, loading, lbuf, next_par, row, addr, r0, s0;
   std::vector<E> tr, ts, tv;  // per bank: the tap (r, s) it holds in the row being read, valid
   E next_r, next_s;           // the first tap of the next row
-  E issue, last_row;
+  E start_load, issue, last_row;
   // data stage, one cycle after the read
   E dv, dlast, dbuf;
   std::vector<E> dr, ds, dtv;
 };
 
 void Wload::ports() {
-  clk = m.input("clk");
+  clk_in = m.input("clk");
+  clk = m.wire("gclk", 1);
   rst_n = m.input("rst_n");
   run_start = m.input("run_start");
   run_busy = m.input("run_busy");
@@ -118,7 +122,7 @@ void Wload::tap_positions() {
 
 // Starts loading the next channel into the free buffer and reads its rows, one per cycle.
 void Wload::read_sequencer() {
-  E start_load =
+  start_load =
       m.wire("start_load", run_busy && !loading && !(mux(next_par, ready.bit(1), ready.bit(0))));
   issue = m.wire("issue", loading);
   last_row = m.wire("last_row", add(row, 1) == wrows);
@@ -242,10 +246,24 @@ void Wload::banks() {
   m.assign(w_data, cat(std::vector<E>(words.rbegin(), words.rend())));
 }
 
+// The loader is busy for a few cycles per channel (3 of every 3,000 on a 56 x 56 layer): it
+// runs on a gated clock, with an edge in every cycle where a register here may change: while
+// it reads and a cycle after (the data stage), when a load starts, when the decoder releases a
+// buffer, when a run starts, and when the host writes a bank. Every other input is sampled
+// only under one of these, so each register sees the same values as with a free-running clock.
+void Wload::clock_gating() {
+  E en = m.wire("clk_en", run_start || start_load || loading || dv || rel || dma_we);
+  m.inst(clock_gate, "u_cg")
+      .conn("clk", clk_in)
+      .conn("rst_n", rst_n)
+      .conn("en", en)
+      .conn("gclk", clk);
+}
+
 }  // namespace
 
-const Module& build_wload(Elab& e) {
-  Wload g(e);
+const Module& build_wload(Elab& e, const Module& clock_gate) {
+  Wload g(e, clock_gate);
   g.ports();
   g.registers();
   g.tap_positions();
@@ -254,6 +272,7 @@ const Module& build_wload(Elab& e) {
   g.ready_flags();
   g.write_strobes();
   g.banks();
+  g.clock_gating();
   return g.mod;
 }
 

@@ -8,13 +8,13 @@ tiny_ctrl.v
 tiny_dma.v
 tiny_actbuf.v
 tiny_decoder.v
+tiny_clock_gate.v
 tiny_wload.v
 tiny_scatter.v
 tiny_pe.v
 tiny_psum.v
 tiny_lane.v
 tiny_encoder.v
-tiny_clock_gate.v
 tiny_requant.v
 tiny_drain.v
 tiny_top.v

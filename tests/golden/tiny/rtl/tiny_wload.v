@@ -23,6 +23,7 @@ module tiny_wload (
   input  wire [31:0] dma_wdata
 );
 
+  wire gclk;
   reg  [1:0] ready;
   reg  loading;
   reg  lbuf;
@@ -85,6 +86,7 @@ module tiny_wload (
   wire bank2_ce;
   wire bank2_we;
   wire [8:0] bank2_addr;
+  wire clk_en;
 
   assign o_ready = ready;
   assign wrap0 = s0 + 2'd1 == s && r0 < r;
@@ -157,9 +159,10 @@ module tiny_wload (
   assign bank2_we = dma_we && dma_bank == 2'd2;
   assign bank2_addr = dma_we && dma_bank == 2'd2 ? dma_addr : addr;
   assign w_data = {bank2_rdata, bank1_rdata, bank0_rdata};
+  assign clk_en = run_start || start_load || loading || dv || rel || dma_we;
 
   // read the next channel's rows into the free buffer
-  always @(posedge clk or negedge rst_n) begin
+  always @(posedge gclk or negedge rst_n) begin
     if (!rst_n) begin
       loading <= 1'd0;
       next_par <= 1'd0;
@@ -193,7 +196,7 @@ module tiny_wload (
     end
   end
 
-  always @(posedge clk or negedge rst_n) begin
+  always @(posedge gclk or negedge rst_n) begin
     if (!rst_n) begin
       dv <= 1'd0;
       dlast <= 1'd0;
@@ -211,7 +214,7 @@ module tiny_wload (
     end
   end
 
-  always @(posedge clk) begin
+  always @(posedge gclk) begin
     dr0 <= r0;
     ds0 <= s0;
     dr1 <= rn0;
@@ -220,7 +223,7 @@ module tiny_wload (
     ds2 <= sn1;
   end
 
-  always @(posedge clk or negedge rst_n) begin
+  always @(posedge gclk or negedge rst_n) begin
     if (!rst_n) begin
       ready <= 2'd0;
     end else begin
@@ -236,7 +239,7 @@ module tiny_wload (
   end
 
   sram_1rw_341x32 u_bank0 (
-    .clk   (clk),
+    .clk   (gclk),
     .ce    (bank0_ce),
     .we    (bank0_we),
     .addr  (bank0_addr),
@@ -245,7 +248,7 @@ module tiny_wload (
   );
 
   sram_1rw_341x32 u_bank1 (
-    .clk   (clk),
+    .clk   (gclk),
     .ce    (bank1_ce),
     .we    (bank1_we),
     .addr  (bank1_addr),
@@ -254,12 +257,19 @@ module tiny_wload (
   );
 
   sram_1rw_341x32 u_bank2 (
-    .clk   (clk),
+    .clk   (gclk),
     .ce    (bank2_ce),
     .we    (bank2_we),
     .addr  (bank2_addr),
     .wdata (dma_wdata),
     .rdata (bank2_rdata)
+  );
+
+  tiny_clock_gate u_cg (
+    .clk   (clk),
+    .rst_n (rst_n),
+    .en    (clk_en),
+    .gclk  (gclk)
   );
 endmodule
 `default_nettype wire
