@@ -195,9 +195,11 @@ BuildResult build_simulator(const BuildRequest& r) {
     // GCC names each object's profile after the object's path, so both builds use one folder.
     // Measured on configs/default.yaml (`zasgen sim` of the 64x64x56x56 3x3 layer at 0% zeros,
     // sparse design, best and median of five alternating runs): plain 1.72 / 1.86 s, trained
-    // on the 64x32x28x28 layer at 50% zeros 1.41 / 1.47 s. The cold build (ccache off) takes
-    // 45 s instead of 19 s, which a benchmark's minutes of simulation repay and a single
-    // layer does not: hence BuildRequest::build_trained.
+    // on the 64x32x28x28 layer at 50% zeros 1.41 / 1.47 s; in a later sitting, on slower
+    // machine time, 1.72 / 2.04 against 1.61 / 1.75 s (-O3 with the profile: the same as -O2).
+    // The cold build (ccache off) takes 45 s instead of 19 s: a benchmark's minutes of
+    // simulation about repay it on a cold cache and every later run on the cached simulator
+    // gains, a single layer does not: hence BuildRequest::build_trained.
     const std::string prof = (tmp / "profile").string();
     build({"-CFLAGS",
            "-fprofile-generate=" + prof + " -fprofile-update=single -DZSIM_PROFILE_GENERATE",

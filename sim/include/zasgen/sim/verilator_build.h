@@ -18,7 +18,7 @@ struct BuildRequest {
   int jobs = 2;
   // Profile-guided optimisation (none of the above): the simulator is built instrumented,
   // `train` runs a short workload on that library, and the simulator is built again with the
-  // profile: 15-20% faster simulation for a second compile (verilator_build.cpp). A trained
+  // profile: 6-18% faster simulation for a second compile (verilator_build.cpp). A trained
   // simulator of the RTL is used whenever one is cached; one is built only when
   // `build_trained` (long workloads: the benchmarks), else the plain one. The workload must be
   // deterministic: it is part of the trained build's cache key, by name.
