@@ -208,12 +208,9 @@ BuildResult build_simulator(const BuildRequest& r) {
     try {
       r.train((tmp / "obj" / "libzsim.so").string());
       if (!fs::exists(prof)) throw ToolError("the training run wrote no profile");
-    } catch (const std::exception& e) {
-      std::error_code ec;
-      fs::remove_all(tmp, ec);
-      throw ToolError(
-          "training the simulator of " + r.top + " (" + r.train_name + ") failed: " + e.what(),
-          log);
+    } catch (const std::exception& e) {  // the build log is kept, as for a failed build
+      fail("training the simulator of " + r.top + " (" + r.train_name + ") failed: " + e.what(),
+           log);
     }
     for (const auto& f : fs::directory_iterator(tmp / "obj")) {
       const std::string ext = f.path().extension().string();

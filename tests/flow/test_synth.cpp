@@ -71,6 +71,18 @@ SynthJob mac_job(const ScratchDir& dir) {
   return job;
 }
 
+// A job for one Verilog file without macros, against the libraries written under `libs`.
+SynthJob logic_job(const std::pair<std::string, std::string>& libs, const std::string& verilog,
+                   const std::string& top, const std::string& out_dir) {
+  SynthJob job;
+  job.verilog_files = {verilog};
+  job.top = top;
+  job.out_dir = out_dir;
+  job.liberty = libs.first;
+  job.macro_liberty = libs.second;
+  return job;
+}
+
 // Independent area check: cell counts from stat.json times areas from the spec.
 double area_from_stat(const std::string& stat_json, const std::string& module) {
   const std::string text = test::read_text(stat_json);
@@ -238,12 +250,7 @@ TEST_CASE("register activity reaches OpenSTA and the clock correction holds",
   test::write_text(dir.file("reg.v"),
                    "module reg8 (input clk, input [7:0] d, output reg [7:0] q);\n"
                    "  always @(posedge clk) q <= d;\nendmodule\n");
-  SynthJob job;
-  job.verilog_files = {dir.file("reg.v")};
-  job.top = "reg8";
-  job.out_dir = dir.file("quiet");
-  job.liberty = libs.first;
-  job.macro_liberty = libs.second;
+  SynthJob job = logic_job(libs, dir.file("reg.v"), "reg8", dir.file("quiet"));
   ActivitySpec quiet;
   quiet.default_toggle_rate = 0;
   test::use_activity(job, quiet, dir.file("quiet.json"));
@@ -330,12 +337,7 @@ TEST_CASE("constant logic (tie cells, 1'b0/1'b1) does not crash power and stays 
   ScratchDir dir("tie");
   const auto libs = write_libraries(test::spec55(), zasgen::rtl::MacroManifest{}, dir.file("lib"));
   test::write_text(dir.file("tie.v"), kTieVerilog);
-  SynthJob job;
-  job.verilog_files = {dir.file("tie.v")};
-  job.top = "tie_top";
-  job.out_dir = dir.file("tie");
-  job.liberty = libs.first;
-  job.macro_liberty = libs.second;
+  SynthJob job = logic_job(libs, dir.file("tie.v"), "tie_top", dir.file("tie"));
   ActivitySpec act;
   act.default_toggle_rate = 0.2;
   test::use_activity(job, act, dir.file("activity.json"));
@@ -410,12 +412,7 @@ module gated_top (input clk, input rst_n, input [7:0] a, input [7:0] b, output r
   always @(posedge gclk) g <= x;
 endmodule
 )");
-  SynthJob job;
-  job.verilog_files = {dir.file("gated.v")};
-  job.top = "gated_top";
-  job.out_dir = dir.file("syn");
-  job.liberty = libs.first;
-  job.macro_liberty = libs.second;
+  SynthJob job = logic_job(libs, dir.file("gated.v"), "gated_top", dir.file("syn"));
   job.clock_period_ns = 10.0;
   const SynthResult r = synthesize(job);
   REQUIRE(r.timing.has_paths);
@@ -507,12 +504,7 @@ endmodule
   const double scale = test::spec55().anchors.at("energy_scale_45_to_55").value;
   for (const auto& [top, ref_pj] :
        std::vector<std::pair<std::string, double>>{{"add8", 0.03}, {"mul8", 0.2}}) {
-    SynthJob job;
-    job.verilog_files = {dir.file("arith.v")};
-    job.top = top;
-    job.out_dir = dir.file(top);
-    job.liberty = libs.first;
-    job.macro_liberty = libs.second;
+    SynthJob job = logic_job(libs, dir.file("arith.v"), top, dir.file(top));
     ActivitySpec act;  // random operands: every operand register bit toggles half the cycles
     act.default_toggle_rate = 0.5;
     for (int i = 0; i < 8; ++i)

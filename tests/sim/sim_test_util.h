@@ -16,6 +16,7 @@
 
 #include "zasgen/config.h"
 #include "zasgen/diag.h"
+#include "zasgen/sim/layer_case.h"
 
 namespace zasgen::test {
 
@@ -64,6 +65,16 @@ inline ArchParams params_from_file(const std::string& path) {
   INFO(render_text(vr.diags));
   REQUIRE(vr.params);
   return *vr.params;
+}
+
+// A small 3x3 layer of two K-groups at 60% zeros on a configuration (seeded): a few thousand
+// cycles that exercise zero skipping, both partial-sum sets and the drain.
+inline sim::LayerCase small_case(const ArchParams& p) {
+  sim::CaseOptions co;
+  co.layer = "c=8,k=" + std::to_string(2 * p.pes) + ",h=12,w=12,r=3,s=3,stride=1,pad=1";
+  co.sparsity = 0.6;
+  co.seed = 5;
+  return sim::make_case(co, p);
 }
 
 struct RunResult {

@@ -17,11 +17,7 @@ TEST_CASE("activity: register toggles of the ordinary simulation equal Verilator
   const ArchParams p = test::params_from_file(test::repo_path("configs/tiny.yaml"));
   const std::string dir = test::scratch("activity_methods");
   const sim::Design d = sim::prepare_design(p, dir + "/design", test::cache_root());
-  sim::CaseOptions co;
-  co.layer = "c=8,k=" + std::to_string(2 * p.pes) + ",h=12,w=12,r=3,s=3,stride=1,pad=1";
-  co.sparsity = 0.6;
-  co.seed = 5;
-  const sim::LayerCase c = sim::make_case(co, p);
+  const sim::LayerCase c = test::small_case(p);
   const model::Tensor3 golden = sim::golden_output(c, p);
 
   sim::RunDesignOptions ro;

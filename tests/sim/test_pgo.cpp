@@ -39,11 +39,7 @@ TEST_CASE("a profile-guided simulator gives the plain build's cycles and outputs
   // Once cached, the trained simulator is used even where none would be built.
   CHECK(prepare(p, dir + "/again", "1", false).library == trained.library);
 
-  sim::CaseOptions co;
-  co.layer = "c=8,k=" + std::to_string(2 * p.pes) + ",h=12,w=12,r=3,s=3,stride=1,pad=1";
-  co.sparsity = 0.6;
-  co.seed = 5;
-  const sim::LayerCase c = sim::make_case(co, p);
+  const sim::LayerCase c = test::small_case(p);
   const model::Tensor3 golden = sim::golden_output(c, p);
   const sim::DesignResult a = sim::run_design(plain, c, golden);
   const sim::DesignResult b = sim::run_design(trained, c, golden);
