@@ -421,12 +421,34 @@ std::string workload_text(const ojson& w) {
   return s + fmt::format(", seed {}", w["seed"].dump());
 }
 
-}  // namespace
+// What every section of the report shares: the figures present, the parameters that vary, the
+// ok points and the figures' table columns.
+struct ReportTables {
+  const ojson& sweep;
+  std::vector<Figure> figs;
+  std::set<std::string> fixed;
+  std::vector<const ojson*> ok;
+  std::string fig_head, fig_rule;
 
-std::string sweep_markdown(const ojson& sweep, const SweepRunInfo& run, bool png) {
-  const std::vector<Figure> figs = present_figures(sweep);
-  const std::set<std::string> fixed = constant_keys(sweep);
-  auto params_text = [&](const ojson& params) { return app::params_text(params, fixed); };
+  explicit ReportTables(const ojson& s)
+      : sweep(s), figs(present_figures(s)), fixed(constant_keys(s)) {
+    for (const ojson& p : sweep["points"])
+      if (p["status"] == "ok") ok.push_back(&p);
+    for (const Figure& f : figs) {
+      fig_head += std::string(" ") + f.heading + " |";
+      fig_rule += "---:|";
+    }
+  }
+  std::string params(const ojson& p) const { return app::params_text(p, fixed); }
+  std::string figure_cells(const ojson& p) const {
+    std::string s;
+    for (const Figure& f : figs) s += " " + fig_text(f, figure(p, f.key)) + " |";
+    return s;
+  }
+};
+
+// Title, grid, constraints, workloads and what was measured.
+std::string header_section(const ojson& sweep) {
   const ojson& c = sweep["counts"];
   std::string md = fmt::format("# Sweep `{}`\n\n", sweep["sweep"].get<std::string>());
   if (sweep.contains("description")) md += sweep["description"].get<std::string>() + "\n\n";
@@ -482,61 +504,53 @@ std::string sweep_markdown(const ojson& sweep, const SweepRunInfo& run, bool png
   md += what +
         ". A point's speedup is over its dense twin on all the workloads together "
         "(their dense cycles over their cycles).\n\n";
+  return md;
+}
 
-  // ---- best points ----
-  std::vector<const ojson*> ok;
-  for (const ojson& p : sweep["points"])
-    if (p["status"] == "ok") ok.push_back(&p);
-  auto figure_cells = [&](const ojson& p) {
-    std::string s;
-    for (const Figure& f : figs) s += " " + fig_text(f, figure(p, f.key)) + " |";
-    return s;
+// The ok point that is best at each of a few goals.
+std::string best_points_section(const ReportTables& t) {
+  if (t.ok.empty() || t.figs.empty()) return "";
+  std::string md = "## Best points\n\n| | point | parameters |" + t.fig_head + "\n|---|---:|---|" +
+                   t.fig_rule + "\n";
+  struct Best {
+    const char* what;
+    std::function<double(const ojson&)> score;  // higher is better
   };
-  std::string fig_head, fig_rule;
-  for (const Figure& f : figs) {
-    fig_head += std::string(" ") + f.heading + " |";
-    fig_rule += "---:|";
-  }
-  if (!ok.empty() && !figs.empty()) {
-    md += "## Best points\n\n| | point | parameters |" + fig_head + "\n|---|---:|---|" + fig_rule +
-          "\n";
-    struct Best {
-      const char* what;
-      std::function<double(const ojson&)> score;  // higher is better
-    };
-    const std::vector<Best> bests = {
-        {"highest speedup", [](const ojson& p) { return figure(p, "speedup"); }},
-        {"fewest cycles", [](const ojson& p) { return -figure(p, "cycles"); }},
-        {"smallest area", [](const ojson& p) { return -figure(p, "area_um2"); }},
-        {"most speedup per mm²",
-         [](const ojson& p) { return figure(p, "speedup") / (1e-6 * figure(p, "area_um2")); }},
-        {"lowest energy", [](const ojson& p) { return -figure(p, "energy_uj"); }},
-        {"highest TOPS/W", [](const ojson& p) { return figure(p, "tops_per_w"); }},
-        {"highest fmax", [](const ojson& p) { return figure(p, "fmax_mhz"); }},
-    };
-    for (const Best& b : bests) {
-      const ojson* best = nullptr;
-      double top = -std::numeric_limits<double>::infinity();
-      for (const ojson* p : ok) {
-        const double v = b.score(*p);
-        if (std::isfinite(v) && v > top) {
-          top = v;
-          best = p;
-        }
+  const std::vector<Best> bests = {
+      {"highest speedup", [](const ojson& p) { return figure(p, "speedup"); }},
+      {"fewest cycles", [](const ojson& p) { return -figure(p, "cycles"); }},
+      {"smallest area", [](const ojson& p) { return -figure(p, "area_um2"); }},
+      {"most speedup per mm²",
+       [](const ojson& p) { return figure(p, "speedup") / (1e-6 * figure(p, "area_um2")); }},
+      {"lowest energy", [](const ojson& p) { return -figure(p, "energy_uj"); }},
+      {"highest TOPS/W", [](const ojson& p) { return figure(p, "tops_per_w"); }},
+      {"highest fmax", [](const ojson& p) { return figure(p, "fmax_mhz"); }},
+  };
+  for (const Best& b : bests) {
+    const ojson* best = nullptr;
+    double top = -std::numeric_limits<double>::infinity();
+    for (const ojson* p : t.ok) {
+      const double v = b.score(*p);
+      if (std::isfinite(v) && v > top) {
+        top = v;
+        best = p;
       }
-      if (!best) continue;
-      md += fmt::format("| {} | {} | {} |{}\n", b.what, (*best)["index"].dump(),
-                        md_cell(params_text((*best)["params"])), figure_cells(*best));
     }
-    md += "\n";
+    if (!best) continue;
+    md += fmt::format("| {} | {} | {} |{}\n", b.what, (*best)["index"].dump(),
+                      md_cell(t.params((*best)["params"])), t.figure_cells(*best));
   }
+  return md + "\n";
+}
 
-  // ---- Pareto fronts ----
-  if (sweep["pareto"].size()) md += "## Pareto fronts\n\n";
+// Each Pareto front: its plot and its points, cheapest first.
+std::string pareto_section(const ReportTables& t, bool png) {
+  std::string md;
+  if (t.sweep["pareto"].size()) md += "## Pareto fronts\n\n";
   for (const Front& f : kFronts) {
-    if (!sweep["pareto"].contains(f.name)) continue;
+    if (!t.sweep["pareto"].contains(f.name)) continue;
     std::vector<const ojson*> members;
-    for (const ojson* p : ok)
+    for (const ojson* p : t.ok)
       if ((*p).contains("pareto") && (*p)["pareto"].value(f.name, false)) members.push_back(p);
     std::sort(members.begin(), members.end(), [&](const ojson* a, const ojson* b) {
       return figure(*a, f.cost) < figure(*b, f.cost);
@@ -544,117 +558,128 @@ std::string sweep_markdown(const ojson& sweep, const SweepRunInfo& run, bool png
     md += fmt::format(
         "### {}\n\n{} point(s) on the front: none of them is beaten by another point on both "
         "figures ({}).\n\n![{}](plots/{}.{})\n\n| point | parameters |{}\n|---:|---|{}\n",
-        f.title, members.size(), f.meaning, f.title, f.name, png ? "png" : "svg", fig_head,
-        fig_rule);
+        f.title, members.size(), f.meaning, f.title, f.name, png ? "png" : "svg", t.fig_head,
+        t.fig_rule);
     for (const ojson* p : members)
-      md += fmt::format("| {} | {} |{}\n", (*p)["index"].dump(),
-                        md_cell(params_text((*p)["params"])), figure_cells(*p));
+      md += fmt::format("| {} | {} |{}\n", (*p)["index"].dump(), md_cell(t.params((*p)["params"])),
+                        t.figure_cells(*p));
     md += "\n";
   }
+  return md;
+}
 
-  // ---- axes ----
-  const ojson effects = axis_effects(sweep);
-  if (!effects.empty() && !figs.empty()) {
-    md +=
-        "## What each axis does\n\nFor each value of an axis: the mean of each figure over "
-        "the ok points that have it, and how far that is from the mean of all ok points "
-        "(other axes vary underneath, so this is the value's average effect).\n\n";
-    for (const ojson& ax : effects) {
-      std::string label;
-      for (const auto& k : ax["keys"]) label += (label.empty() ? "" : ", ") + k.get<std::string>();
-      std::string head = "| " + md_cell(label) + " | points |", rule = "|---|---:|";
-      for (const Figure& f : figs) {
-        head += std::string(" ") + f.heading + " | vs mean |";
-        rule += "---:|---:|";
-      }
-      md += fmt::format("### `{}`\n\n", label);
-      std::string summary;
-      for (const Figure& f : figs) {
-        double lo = kNaN, hi = kNaN;
-        for (const ojson& r : ax["rows"]) {
-          const std::string k = std::string(f.key) + "_vs_mean";
-          if (!r.contains(k)) continue;
-          const double v = r[k].get<double>();
-          lo = std::isfinite(lo) ? std::min(lo, v) : v;
-          hi = std::isfinite(hi) ? std::max(hi, v) : v;
-        }
-        if (std::isfinite(lo))
-          summary += fmt::format("{}{} {} .. {}", summary.empty() ? "" : "; ", f.heading, pct(lo),
-                                 pct(hi));
-      }
-      if (!summary.empty())
-        md += "Range of the means around the overall mean: " + summary + ".\n\n";
-      md += head + "\n" + rule + "\n";
-      for (const ojson& r : ax["rows"]) {
-        std::string v = r["value"].is_array() ? "" : value_text(r["value"]);
-        if (r["value"].is_array())
-          for (const auto& x : r["value"]) v += (v.empty() ? "" : ", ") + value_text(x);
-        md += fmt::format("| {} | {} |", md_cell(v), r["points"].dump());
-        for (const Figure& f : figs) {
-          const ojson& m = r[f.key];
-          const std::string rel = std::string(f.key) + "_vs_mean";
-          md += fmt::format(" {} | {} |", m.is_number() ? fig_text(f, m.get<double>()) : "-",
-                            r.contains(rel) ? pct(r[rel].get<double>()) : "-");
-        }
-        md += "\n";
-      }
-      md += "\n";
-    }
+// One axis: the mean of each figure for each of its values, and its distance from the mean.
+std::string axis_table(const ReportTables& t, const ojson& ax) {
+  std::string label;
+  for (const auto& k : ax["keys"]) label += (label.empty() ? "" : ", ") + k.get<std::string>();
+  std::string head = "| " + md_cell(label) + " | points |", rule = "|---|---:|";
+  for (const Figure& f : t.figs) {
+    head += std::string(" ") + f.heading + " | vs mean |";
+    rule += "---:|---:|";
   }
+  std::string md = fmt::format("### `{}`\n\n", label);
+  std::string summary;
+  for (const Figure& f : t.figs) {
+    double lo = kNaN, hi = kNaN;
+    for (const ojson& r : ax["rows"]) {
+      const std::string k = std::string(f.key) + "_vs_mean";
+      if (!r.contains(k)) continue;
+      const double v = r[k].get<double>();
+      lo = std::isfinite(lo) ? std::min(lo, v) : v;
+      hi = std::isfinite(hi) ? std::max(hi, v) : v;
+    }
+    if (std::isfinite(lo))
+      summary +=
+          fmt::format("{}{} {} .. {}", summary.empty() ? "" : "; ", f.heading, pct(lo), pct(hi));
+  }
+  if (!summary.empty()) md += "Range of the means around the overall mean: " + summary + ".\n\n";
+  md += head + "\n" + rule + "\n";
+  for (const ojson& r : ax["rows"]) {
+    std::string v = r["value"].is_array() ? "" : value_text(r["value"]);
+    if (r["value"].is_array())
+      for (const auto& x : r["value"]) v += (v.empty() ? "" : ", ") + value_text(x);
+    md += fmt::format("| {} | {} |", md_cell(v), r["points"].dump());
+    for (const Figure& f : t.figs) {
+      const ojson& m = r[f.key];
+      const std::string rel = std::string(f.key) + "_vs_mean";
+      md += fmt::format(" {} | {} |", m.is_number() ? fig_text(f, m.get<double>()) : "-",
+                        r.contains(rel) ? pct(r[rel].get<double>()) : "-");
+    }
+    md += "\n";
+  }
+  return md + "\n";
+}
 
-  // ---- all points ----
-  md += "## All points\n\n| # | parameters | status |" + fig_head + " fronts |\n|---:|---|---|" +
-        fig_rule + "---|\n";
-  for (const ojson& p : sweep["points"]) {
+std::string axes_section(const ReportTables& t) {
+  const ojson effects = axis_effects(t.sweep);
+  if (effects.empty() || t.figs.empty()) return "";
+  std::string md =
+      "## What each axis does\n\nFor each value of an axis: the mean of each figure over "
+      "the ok points that have it, and how far that is from the mean of all ok points "
+      "(other axes vary underneath, so this is the value's average effect).\n\n";
+  for (const ojson& ax : effects) md += axis_table(t, ax);
+  return md;
+}
+
+std::string all_points_section(const ReportTables& t) {
+  std::string md = "## All points\n\n| # | parameters | status |" + t.fig_head +
+                   " fronts |\n|---:|---|---|" + t.fig_rule + "---|\n";
+  for (const ojson& p : t.sweep["points"]) {
     std::string marks;
     for (const Front& f : kFronts)
       if (p.contains("pareto") && p["pareto"].value(f.name, false))
         marks += (marks.empty() ? "" : ", ") + std::string(f.mark);
-    md += fmt::format("| {} | {} | {} |{} {} |\n", p["index"].dump(),
-                      md_cell(params_text(p["params"])), p["status"].get<std::string>(),
-                      figure_cells(p), marks);
+    md +=
+        fmt::format("| {} | {} | {} |{} {} |\n", p["index"].dump(), md_cell(t.params(p["params"])),
+                    p["status"].get<std::string>(), t.figure_cells(p), marks);
   }
-  md += "\n";
+  return md + "\n";
+}
 
-  // ---- invalid and failed ----
+// The first diagnostic of an invalid point, as one line.
+std::string diagnostic_text(const ojson& p) {
+  if (!p.contains("diagnostics") || p["diagnostics"].empty()) return "(no diagnostic)";
+  const ojson& d = p["diagnostics"][0];
+  return fmt::format("{} {}{}{}", d.value("code", ""),
+                     d.contains("param") && !d["param"].get<std::string>().empty()
+                         ? d["param"].get<std::string>() + ": "
+                         : "",
+                     d.value("message", ""),
+                     d.contains("file") && d.value("line", 0) > 0
+                         ? fmt::format(" ({}:{})", d["file"].get<std::string>(), d["line"].dump())
+                         : "");
+}
+
+std::string invalid_and_failed_section(const ReportTables& t) {
+  std::string md;
   bool head = false;
-  for (const ojson& p : sweep["points"]) {
+  for (const ojson& p : t.sweep["points"]) {
     if (p["status"] != "invalid") continue;
     if (!head)
       md +=
           "## Invalid points\n\nTheir configurations (or workloads) do not validate; "
           "they were skipped. The first diagnostic of each:\n\n";
     head = true;
-    std::string why = "(no diagnostic)";
-    if (p.contains("diagnostics") && !p["diagnostics"].empty()) {
-      const ojson& d = p["diagnostics"][0];
-      why =
-          fmt::format("{} {}{}{}", d.value("code", ""),
-                      d.contains("param") && !d["param"].get<std::string>().empty()
-                          ? d["param"].get<std::string>() + ": "
-                          : "",
-                      d.value("message", ""),
-                      d.contains("file") && d.value("line", 0) > 0
-                          ? fmt::format(" ({}:{})", d["file"].get<std::string>(), d["line"].dump())
-                          : "");
-    }
-    md += fmt::format("- point {} `{}`: {}\n", p["index"].dump(), params_text(p["params"]), why);
+    md += fmt::format("- point {} `{}`: {}\n", p["index"].dump(), t.params(p["params"]),
+                      diagnostic_text(p));
   }
   if (head) md += "\n";
   head = false;
-  for (const ojson& p : sweep["points"]) {
+  for (const ojson& p : t.sweep["points"]) {
     if (p["status"] != "failed" && p["status"] != "pending") continue;
     if (!head) md += "## Failed points\n\nRerun the same command to retry them.\n\n";
     head = true;
     const std::string why =
         p.contains("error") ? p["error"].value("message", "") : "no result (not run or killed)";
-    md += fmt::format("- point {} `{}`: {}; log `{}`\n", p["index"].dump(),
-                      params_text(p["params"]), why, p.value("log", ""));
+    md += fmt::format("- point {} `{}`: {}; log `{}`\n", p["index"].dump(), t.params(p["params"]),
+                      why, p.value("log", ""));
   }
   if (head) md += "\n";
+  return md;
+}
 
-  // ---- run ----
-  md += fmt::format(
+std::string run_section(const ojson& sweep, const SweepRunInfo& run) {
+  std::string md = fmt::format(
       "## Run\n\nThis invocation: {} executor{}, {} point(s) run in {}{}{}. Files: `sweep.json`, "
       "`sweep.csv`, `timings.csv` (each point's time by stage), `points/<id>/` (`config.yaml` "
       "to rerun by hand, `result.json`, `log.txt`).\n",
@@ -664,6 +689,14 @@ std::string sweep_markdown(const ojson& sweep, const SweepRunInfo& run, bool png
       run.interrupted ? "; **interrupted**" : "");
   md += fmt::format("\nTool version: {}.\n", sweep["tool_version"].get<std::string>());
   return md;
+}
+
+}  // namespace
+
+std::string sweep_markdown(const ojson& sweep, const SweepRunInfo& run, bool png) {
+  const ReportTables t(sweep);
+  return header_section(sweep) + best_points_section(t) + pareto_section(t, png) + axes_section(t) +
+         all_points_section(t) + invalid_and_failed_section(t) + run_section(sweep, run);
 }
 
 void write_sweep_report(const std::string& sweep_dir, const ojson& sweep, const SweepRunInfo& run) {
