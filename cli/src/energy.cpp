@@ -50,14 +50,21 @@ EnergyBand energy_band(const EnergyInputs& in, const EnergyParams& p) {
 
   // Clock tree: wire over the whole die to every flop and macro, the sink pins and the
   // buffers; C V^2 per cycle. OpenSTA's ideal clock is driven by a port, which it does not
-  // charge for the net.
+  // charge for the net. A clock gate's sinks, and their share of the wire, switch in the
+  // gate's duty of the cycles only.
   const double sinks = double(s.flop_count + s.macro_count);
   const double wire_um = std::sqrt(sinks * std::max(0.0, s.total_area_um2));
   b.clock_wire_mm = wire_um * 1e-3;
-  const double pins_ff =
-      double(s.flop_count) * in.flop_clock_pin_ff + double(s.macro_count) * in.macro_clock_pin_ff;
+  double flops = double(s.flop_count), macros = double(s.macro_count);
+  for (const flow::ClockGatePower& g : pw.clock_gates) {
+    flops -= (1.0 - g.duty) * double(g.flops);
+    macros -= (1.0 - g.duty) * double(g.macros);
+  }
+  const double active_wire_um = sinks > 0 ? wire_um * (flops + macros) / sinks : 0;
+  const double pins_ff = flops * in.flop_clock_pin_ff + macros * in.macro_clock_pin_ff;
   auto clock_uj = [&](double k) {
-    const double c_ff = (k * wire_um * in.wire_cap_ff_um + pins_ff) * (1.0 + p.clock_buffer_share);
+    const double c_ff =
+        (k * active_wire_um * in.wire_cap_ff_um + pins_ff) * (1.0 + p.clock_buffer_share);
     return c_ff * v2 * 1e-9 * double(in.cycles);  // fJ -> uJ
   };
   b.terms.push_back({"clock_tree",

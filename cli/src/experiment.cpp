@@ -33,7 +33,7 @@ CaseResult run_case(const sim::Design& sparse, const sim::Design* dense, const s
                     const RunOptions& o) {
   CaseResult r;
   r.c = c;
-  const size_t n = dense ? 2 : 1;
+  const int n = dense ? 2 : 1;
   // The golden output is computed beside the simulations when a worker is free for it, else
   // by the first simulation to finish.
   const std::shared_future<model::Tensor3> golden =

@@ -284,6 +284,15 @@ nlohmann::ordered_json design_json(const DesignPpa& d) {
                              {"sequential", s.power.sequential.total_mw()},
                              {"combinational", s.power.combinational.total_mw()},
                              {"sram", s.power.macro.total_mw()}};
+  j["clock_gating_credit_mw"] = s.power.clock_gating_credit_mw;
+  nlohmann::ordered_json gates = nlohmann::ordered_json::array();
+  for (const flow::ClockGatePower& g : s.power.clock_gates)
+    gates.push_back({{"instance", g.instance},
+                     {"flops", g.flops},
+                     {"sram_macros", g.macros},
+                     {"duty", g.duty_known ? nlohmann::ordered_json(g.duty) : nullptr},
+                     {"credit_mw", g.credit_mw}});
+  j["clock_gates"] = gates;
   j["activity"] = {{"file", d.activity_file},
                    {"cycles", d.run.run.activity.cycles},
                    {"register_bits", d.run.run.activity.nets.size()},

@@ -11,6 +11,27 @@ namespace zasgen::app {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+// The clock gates' duty, which scales their blocks' clock power (docs/ESTIMATES.md).
+std::string gating_text(const PpaResult& ppa) {
+  std::string md;
+  for (const DesignPpa* d : {&ppa.sparse, ppa.dense ? &*ppa.dense : nullptr}) {
+    if (!d || d->synth.power.clock_gates.empty()) continue;
+    std::string gates;
+    for (const flow::ClockGatePower& g : d->synth.power.clock_gates)
+      gates += fmt::format("{}{} ({} flops) {}", gates.empty() ? "" : ", ", g.instance, g.flops,
+                           g.duty_known ? fmt::format("{:.1f}%", 100 * g.duty) : "unknown");
+    md += fmt::format(
+        "{} design: gated blocks are clocked in a share of the cycles, {}; {:.2f} mW of clock "
+        "power is credited for that.\n",
+        d == &ppa.sparse ? "Sparse" : "Dense", gates, d->synth.power.clock_gating_credit_mw);
+  }
+  return md.empty() ? md : "\n" + md;
+}
+
+}  // namespace
+
 std::string run_report(const ArchParams& p, const CaseResult& s, const PpaResult* ppa) {
   const double speedup = double(s.dense->run.perf.cycles) / double(s.sparse.run.perf.cycles);
   const double limit = double(s.c.in.act.size()) / double(std::max<int64_t>(1, s.input_nonzeros));
@@ -58,6 +79,7 @@ std::string run_report(const ArchParams& p, const CaseResult& s, const PpaResult
         "Power uses the switching activity of the whole simulated layer on each design "
         "(register toggles and SRAM accesses over the busy cycles).\n",
         p.target_mhz);
+    md += gating_text(*ppa);
   }
   return md;
 }

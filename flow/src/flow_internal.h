@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "lib_scan.h"
+#include "zasgen/flow/activity.h"
 #include "zasgen/flow/synth.h"
 
 namespace zasgen::flow::detail {
@@ -38,7 +39,9 @@ std::string aux_liberty_text();  // the power-analysis helper cell library
 std::string sta_script(const SynthJob& job, const JobFiles& f, const LibInfo& std_lib);
 // The per-net activity commands, in their own file that sta.tcl sources.
 inline constexpr const char* kActivityScript = "sta_activity.tcl";
-std::string sta_activity_script(const SynthJob& job);
+// The job's activity file as per-cycle rates (defaults only when it names none).
+ActivitySpec job_activity(const SynthJob& job);
+std::string sta_activity_script(const SynthJob& job, const ActivitySpec& a);
 void run_sta(const SynthJob& job, const JobFiles& f, const LibInfo& std_lib, SynthResult& r);
 
 // True when `s` can be written as a Tcl word inside braces ({u_pe/acc_q[3]}) unchanged.

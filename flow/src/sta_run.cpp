@@ -28,6 +28,7 @@
 // every edge the activity search follows.
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <iomanip>
 #include <limits>
 #include <set>
@@ -236,14 +237,18 @@ std::string num(double v) {
 
 }  // namespace
 
-std::string sta_activity_script(const SynthJob& job) {
-  std::ostringstream s;
+ActivitySpec job_activity(const SynthJob& job) {
   ActivitySpec a;
   if (!job.activity_file.empty())
     a = activity_rates(
         read_activity_file(job.activity_file, job.macros, job.clock_period_ns, job.saif_scope));
   a.default_toggle_rate = job.default_toggle_rate;
   a.default_duty = job.default_duty;
+  return a;
+}
+
+std::string sta_activity_script(const SynthJob& job, const ActivitySpec& a) {
+  std::ostringstream s;
   std::map<std::string, const char*> kind_of;
   for (const rtl::MacroEntry& m : job.macros.macros)
     for (const std::string& inst : m.instances) kind_of[inst] = rtl::to_string(m.geometry.kind);
@@ -353,6 +358,25 @@ std::string sta_script(const SynthJob& job, const JobFiles& f, const LibInfo& st
        "[sta::instance_power $inst $corner]\"\n"
     << "  }\n"
     << "}\n";
+  // A clock gate's own logic (all but its enable flop) drives the gated clock net, whose
+  // switching OpenSTA books on that logic at the full clock rate.
+  s << "array set zasgen_seq_cells {";
+  for (const auto& [name, c] : std_lib.cells)
+    if (c.sequential) s << " " << name << " 1";
+  s << " }\n";
+  for (const rtl::ClockGateEntry& g : job.macros.clock_gates) {
+    std::string path = g.instance;
+    std::replace(path.begin(), path.end(), '.', '/');
+    if (!tcl_brace_safe(path)) continue;
+    s << "set p {0 0 0}\n"
+      << "foreach c [get_cells -quiet {" << path << "/*}] {\n"
+      << "  if {[info exists zasgen_seq_cells([get_property $c ref_name])]} continue\n"
+      << "  set q [sta::instance_power $c $corner]\n"
+      << "  set p [list [expr {[lindex $p 0] + [lindex $q 0]}] "
+         "[expr {[lindex $p 1] + [lindex $q 1]}] [expr {[lindex $p 2] + [lindex $q 2]}]]\n"
+      << "}\n"
+      << "puts \"ZASGEN power_gate {" << g.instance << "} $p\"\n";
+  }
   s << "report_power -digits 6 > power.txt\n";
   s << "puts ZASGEN_DONE\n";
   s << "} zasgen_err]} {\n  puts \"ZASGEN_ERROR $zasgen_err\"\n  exit 1\n}\n";
@@ -372,6 +396,7 @@ struct StaOutput {
     std::vector<double> p;
   };
   std::vector<Macro> macros;
+  std::map<std::string, std::vector<double>> gates;  // instance -> internal, switching, leakage
   int64_t applied = 0, unmatched = 0, notreg = 0;
   std::vector<std::string> problems;
 };
@@ -410,6 +435,12 @@ StaOutput parse_sta_log(const std::string& log) {
       l >> m.inst >> m.ref;
       m.p = numbers(l);
       o.macros.push_back(m);
+    } else if (key == "power_gate") {
+      std::string inst;
+      l >> inst;
+      if (inst.size() > 2 && inst.front() == '{' && inst.back() == '}')
+        inst = inst.substr(1, inst.size() - 2);
+      o.gates[inst] = numbers(l);
     } else if (key == "activity")
       l >> o.applied >> o.unmatched >> o.notreg;
     else if (key == "activity_problem") {
@@ -434,7 +465,72 @@ PowerGroup group(const std::vector<double>& v, size_t at) {
 // fall). Measured on this machine (tests/flow); corrected only for that version.
 constexpr const char* kClockDoublingVersion = "2.0.17";
 
-void fill_power(const SynthJob& job, const LibInfo& std_lib, const StaOutput& o, SynthResult& r) {
+// Leaf cells of one instance of `module` by type, through its submodules.
+std::map<std::string, int64_t> subtree_cells(const std::vector<ModuleArea>& mods,
+                                             const std::string& module) {
+  std::map<std::string, int64_t> cells;
+  std::function<void(const std::string&, int64_t)> add = [&](const std::string& name,
+                                                             int64_t times) {
+    const auto m = std::find_if(mods.begin(), mods.end(),
+                                [&](const ModuleArea& a) { return a.module == name; });
+    if (m == mods.end()) {
+      cells[name] += times;  // a cell
+      return;
+    }
+    for (const auto& [type, n] : m->cell_counts) add(type, times * n);
+  };
+  add(module, 1);
+  return cells;
+}
+
+// Clock gates (ARCH 5): OpenSTA propagates the full clock through a gate, so the gated flops'
+// clock pins and the gated clock net are charged every cycle. Each gate's duty (its enable
+// register's fraction of cycles at 1) takes (1 - duty) of both off. Without an activity for
+// the enable the block counts as clocked every cycle.
+void credit_clock_gates(const SynthJob& job, const LibInfo& std_lib, const ActivitySpec& a,
+                        const StaOutput& o, const SynthResult& r, PowerGroup& seq, PowerGroup& comb,
+                        PowerResult& p) {
+  for (const rtl::ClockGateEntry& g : job.macros.clock_gates) {
+    ClockGatePower cg;
+    cg.instance = g.instance;
+    const auto own = subtree_cells(r.modules, g.module);
+    double clock_pj = 0;
+    for (const auto& [type, n] : subtree_cells(r.modules, g.block_module)) {
+      if (job.macros.find(type)) {
+        cg.macros += n;
+        continue;
+      }
+      const auto c = std_lib.cells.find(type);
+      if (c == std_lib.cells.end() || !c->second.sequential) continue;
+      const auto o_it = own.find(type);
+      const int64_t gated = n - (o_it == own.end() ? 0 : o_it->second);
+      cg.flops += gated;
+      clock_pj += double(gated) * c->second.clock_energy_pj;
+    }
+    if (const auto e = a.nets.find(g.enable); e != a.nets.end()) {
+      cg.duty_known = true;
+      cg.duty = std::clamp(e->second.duty, 0.0, 1.0);
+    } else {
+      p.notes.push_back("no activity for clock gate enable " + g.enable +
+                        ": its block is counted as clocked every cycle");
+    }
+    const double idle = 1.0 - cg.duty;
+    const double flop_mw = idle * clock_pj / job.clock_period_ns;
+    seq.internal_mw -= flop_mw;
+    double gate_mw = 0;
+    if (const auto gp = o.gates.find(g.instance); gp != o.gates.end() && gp->second.size() >= 2) {
+      comb.internal_mw -= idle * gp->second[0] * 1e3;
+      comb.switching_mw -= idle * gp->second[1] * 1e3;
+      gate_mw = idle * (gp->second[0] + gp->second[1]) * 1e3;
+    }
+    cg.credit_mw = flop_mw + gate_mw;
+    p.clock_gating_credit_mw += cg.credit_mw;
+    p.clock_gates.push_back(cg);
+  }
+}
+
+void fill_power(const SynthJob& job, const LibInfo& std_lib, const ActivitySpec& a,
+                const StaOutput& o, SynthResult& r) {
   PowerResult& p = r.power;
   p.sta_version = o.version;
   p.activity_applied = o.applied;
@@ -485,6 +581,7 @@ void fill_power(const SynthJob& job, const LibInfo& std_lib, const StaOutput& o,
     if (auto it = std_lib.cells.find(cell); it != std_lib.cells.end() && it->second.sequential)
       flop_clock_mw += double(n) * it->second.clock_energy_pj / job.clock_period_ns;
   if (fix_clock) seq.internal_mw -= flop_clock_mw;
+  credit_clock_gates(job, std_lib, a, o, r, seq, comb, p);
   p.sequential = seq;
   p.combinational = comb;
   p.total.internal_mw = seq.internal_mw + comb.internal_mw + p.macro.internal_mw;
@@ -502,7 +599,8 @@ void fill_power(const SynthJob& job, const LibInfo& std_lib, const StaOutput& o,
 void run_sta(const SynthJob& job, const JobFiles& f, const LibInfo& std_lib, SynthResult& r) {
   const std::string dir = f.out_dir;
   write_file_atomic(dir + "/" + f.aux_liberty, aux_liberty_text());
-  write_file_atomic(dir + "/" + kActivityScript, sta_activity_script(job));
+  const ActivitySpec activity = job_activity(job);
+  write_file_atomic(dir + "/" + kActivityScript, sta_activity_script(job, activity));
   write_file_atomic(dir + "/sta.tcl", sta_script(job, f, std_lib));
   r.sta_script = dir + "/sta.tcl";
   r.sta_log = dir + "/sta.log";
@@ -536,7 +634,7 @@ void run_sta(const SynthJob& job, const JobFiles& f, const LibInfo& std_lib, Syn
   t.critical_path = read_text(dir + "/critical_path.txt");
   const size_t second = t.critical_path.find("Startpoint:", 1);
   if (second != std::string::npos) t.critical_path.resize(second);
-  fill_power(job, std_lib, o, r);
+  fill_power(job, std_lib, activity, o, r);
 }
 
 }  // namespace zasgen::flow::detail

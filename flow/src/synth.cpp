@@ -165,12 +165,21 @@ std::string to_json(const SynthResult& r) {
   nlohmann::json macros = nlohmann::json::array();
   for (const auto& m : p.macros)
     macros.push_back({{"instance", m.instance}, {"cell", m.cell}, {"power", group_json(m.power)}});
+  nlohmann::json gates = nlohmann::json::array();
+  for (const auto& g : p.clock_gates)
+    gates.push_back({{"instance", g.instance},
+                     {"flops", g.flops},
+                     {"macros", g.macros},
+                     {"duty", g.duty_known ? nlohmann::json(g.duty) : nlohmann::json()},
+                     {"credit_mw", g.credit_mw}});
   j["power"] = {{"total", group_json(p.total)},
                 {"sequential", group_json(p.sequential)},
                 {"combinational", group_json(p.combinational)},
                 {"macro", group_json(p.macro)},
                 {"reported_total", group_json(p.reported_total)},
                 {"clock_pin_correction_mw", p.clock_pin_correction_mw},
+                {"clock_gating_credit_mw", p.clock_gating_credit_mw},
+                {"clock_gates", gates},
                 {"macros", macros},
                 {"activity_applied", p.activity_applied},
                 {"activity_unmatched", p.activity_unmatched},

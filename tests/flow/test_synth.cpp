@@ -272,6 +272,63 @@ TEST_CASE("register activity reaches OpenSTA and the clock correction holds",
   CHECK(b.power.sequential.internal_mw > a.power.sequential.internal_mw);
 }
 
+// A block behind a clock gate, with quiet data: its flops' clock pins are charged at the gate's
+// duty, the gate's own flop every cycle, and an ungated block is left as it was.
+TEST_CASE("a clock gate's duty scales its block's clock power", "[flow][synth][tools]") {
+  ScratchDir dir("cg");
+  const auto libs = write_libraries(test::spec55(), zasgen::rtl::MacroManifest{}, dir.file("lib"));
+  test::write_text(dir.file("cg.v"), R"(
+module cg (input clk, input rst_n, input en, output gclk);
+  reg en_q;
+  always @(negedge clk or negedge rst_n)
+    if (!rst_n) en_q <= 1'b1;
+    else en_q <= en;
+  assign gclk = clk & en_q;
+endmodule
+module blk (input clk, input rst_n, input en, input [7:0] d, output reg [7:0] q);
+  wire gclk;
+  cg u_cg (.clk(clk), .rst_n(rst_n), .en(en), .gclk(gclk));
+  always @(posedge gclk) q <= d;
+endmodule
+module cg_top (input clk, input rst_n, input en, input [7:0] d, output [7:0] q,
+               output reg [7:0] r);
+  blk u_blk (.clk(clk), .rst_n(rst_n), .en(en), .d(d), .q(q));
+  always @(posedge clk) r <= d;
+endmodule
+)");
+  SynthJob job = logic_job(libs, dir.file("cg.v"), "cg_top", dir.file("syn"));
+  job.macros.clock_gates.push_back({"u_blk.u_cg", "cg", "u_blk", "blk", "u_blk.u_cg.en_q"});
+  ActivitySpec act;
+  act.default_toggle_rate = 0;
+  act.nets["u_blk.u_cg.en_q"] = {0.0, 0.25};
+  test::use_activity(job, act, dir.file("act.json"));
+  const SynthResult a = synthesize(job);
+  REQUIRE(a.flop_count == 17);
+  const double e_mw = dff_clock_energy_fj(test::spec55()) * 1e-3 / job.clock_period_ns;
+  REQUIRE(a.power.clock_gates.size() == 1);
+  const ClockGatePower& g = a.power.clock_gates[0];
+  CHECK(g.flops == 8);
+  CHECK(g.duty_known);
+  CHECK(g.duty == Approx(0.25));
+  CHECK(g.credit_mw >= 0.75 * 8 * e_mw * 0.99);
+  // 9 flops every cycle (the ungated block and the gate's enable), 8 in a quarter of them.
+  CHECK(a.power.sequential.internal_mw == Approx((9 + 8 * 0.25) * e_mw).epsilon(0.02));
+  CHECK(a.power.clock_gating_credit_mw == Approx(g.credit_mw));
+
+  // No activity for the enable: no credit, and the result says so.
+  job.out_dir = dir.file("syn_unknown");
+  act.nets.clear();
+  test::use_activity(job, act, dir.file("act_unknown.json"));
+  const SynthResult b = synthesize(job);
+  REQUIRE(b.power.clock_gates.size() == 1);
+  CHECK_FALSE(b.power.clock_gates[0].duty_known);
+  CHECK(b.power.clock_gating_credit_mw == 0);
+  CHECK(b.power.sequential.internal_mw == Approx(17 * e_mw).epsilon(0.02));
+  CHECK(std::any_of(b.power.notes.begin(), b.power.notes.end(), [](const std::string& n) {
+    return n.find("u_blk.u_cg.en_q") != std::string::npos;
+  }));
+}
+
 // Constants reaching logic across kept hierarchy (a parent ties a submodule's input; Yosys
 // cannot fold it, hilomap puts a tie cell in the parent). OpenSTA 2.0.17 leaves every pin of
 // such constant logic at level 0 (levelization skips the edges constant propagation disables)

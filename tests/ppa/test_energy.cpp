@@ -86,3 +86,28 @@ TEST_CASE("energy band: terms by hand", "[ppa][energy]") {
   CHECK(b.power_mw.central == Approx(mid * 1e3 / 10));
   CHECK(b.total_uj.low < b.total_uj.high);
 }
+
+TEST_CASE("energy band: a clock gate's sinks are clocked at its duty", "[ppa][energy]") {
+  flow::SynthResult s = synth_result();
+  flow::ClockGatePower g;
+  g.flops = 4990;
+  g.macros = 10;
+  g.duty_known = true;
+  g.duty = 0.2;
+  s.power.clock_gates.push_back(g);
+  app::EnergyInputs in;
+  in.synth = &s;
+  in.cycles = 1000;
+  in.layer_us = 10;
+  in.vdd = 1.0;
+  in.wire_cap_ff_um = 0.2;
+  in.flop_clock_pin_ff = 1.0;
+  in.macro_clock_pin_ff = 5.0;
+  const app::EnergyBand b = app::energy_band(in);
+  // Active sinks 5000 + 0.2 x 5000 = 6000 of 10000: 60 mm of the 100 mm of wire (12 pF);
+  // pins 5000 + 998 + 0.2 x 50 fF = 6008 fF; buffers 1/3 on top, 1000 cycles at 1 V.
+  CHECK(b.clock_wire_mm == Approx(100));
+  for (const app::EnergyTerm& t : b.terms)
+    if (t.name == "clock_tree")
+      CHECK(t.uj.central == Approx((12000.0 + 6008.0) * 4.0 / 3.0 * 1e-9 * 1000));
+}

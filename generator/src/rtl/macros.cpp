@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <sstream>
+#include <stdexcept>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -50,6 +51,16 @@ MacroManifest macro_manifest(const Design& d) {
       const Module* t = d.find(i.module);
       if (!t) continue;
       const std::string path = prefix.empty() ? i.name : prefix + "." + i.name;
+      if (!t->clock_gate_enable.empty()) {
+        const bool has_enable = std::any_of(t->nets.begin(), t->nets.end(), [&](const auto& n) {
+          return n->name == t->clock_gate_enable;
+        });
+        if (!has_enable)
+          throw std::logic_error("clock gate " + t->name + " has no register '" +
+                                 t->clock_gate_enable + "'");
+        m.clock_gates.push_back(
+            {path, t->name, prefix, mod.name, path + "." + t->clock_gate_enable});
+      }
       if (t->macro) {
         MacroEntry& e = by_module[t->name];
         e.geometry = *t->macro;
@@ -65,6 +76,9 @@ MacroManifest macro_manifest(const Design& d) {
     std::sort(e.instances.begin(), e.instances.end());
     m.macros.push_back(std::move(e));
   }
+  std::sort(
+      m.clock_gates.begin(), m.clock_gates.end(),
+      [](const ClockGateEntry& a, const ClockGateEntry& b) { return a.instance < b.instance; });
   return m;
 }
 
@@ -80,6 +94,15 @@ std::string manifest_json(const MacroManifest& m) {
                            {"depth", e.geometry.depth},
                            {"width", e.geometry.width},
                            {"instances", e.instances}});
+  if (!m.clock_gates.empty()) {
+    j["clock_gates"] = nlohmann::ordered_json::array();
+    for (const ClockGateEntry& g : m.clock_gates)
+      j["clock_gates"].push_back({{"instance", g.instance},
+                                  {"module", g.module},
+                                  {"block", g.block},
+                                  {"block_module", g.block_module},
+                                  {"enable", g.enable}});
+  }
   return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
@@ -116,6 +139,24 @@ MacroManifest parse_manifest_json(const std::string& text, const std::string& fi
       throw bad(fmt::format("macro {}: {}x{} is not a memory", me.module, me.geometry.depth,
                             me.geometry.width));
     m.macros.push_back(std::move(me));
+  }
+  if (j.contains("clock_gates")) {
+    if (!j["clock_gates"].is_array()) throw bad("\"clock_gates\" is not an array");
+    for (const auto& e : j["clock_gates"]) {
+      ClockGateEntry g;
+      try {
+        g.instance = e.at("instance").get<std::string>();
+        g.module = e.at("module").get<std::string>();
+        g.block = e.at("block").get<std::string>();
+        g.block_module = e.at("block_module").get<std::string>();
+        g.enable = e.at("enable").get<std::string>();
+      } catch (const nlohmann::json::exception& ex) {
+        throw bad(std::string("malformed clock gate entry: ") + ex.what());
+      }
+      if (g.instance.empty() || g.module.empty() || g.block_module.empty() || g.enable.empty())
+        throw bad("clock gate entry with an empty name");
+      m.clock_gates.push_back(std::move(g));
+    }
   }
   return m;
 }

@@ -80,6 +80,17 @@ struct MacroPower {
   PowerGroup power;  // corrected (see PowerResult)
 };
 
+// A clock gate's sinks and how much of OpenSTA's figure is taken off for it. OpenSTA clocks a
+// gated block every cycle; the gate's duty (the fraction of cycles with an edge, from its
+// enable register's activity) scales the block's flop clock pins and the gated clock net.
+struct ClockGatePower {
+  std::string instance;           // '.'-separated, as in the manifest
+  int64_t flops = 0, macros = 0;  // sinks of the gated clock
+  bool duty_known = false;        // the enable register had an activity; else duty 1
+  double duty = 1;
+  double credit_mw = 0;  // (1 - duty) x (flop clock pins + the gate's own logic and net)
+};
+
 struct PowerResult {
   // OpenSTA's report_power, corrected for OpenSTA 2.0.17 counting clock-pin internal energy
   // twice per cycle (flow/README.md): sequential and macro internal power are reduced by the
@@ -88,6 +99,10 @@ struct PowerResult {
   PowerGroup total, sequential, combinational, macro;
   PowerGroup reported_total;           // as OpenSTA printed it
   double clock_pin_correction_mw = 0;  // subtracted from reported_total.internal_mw
+  // Included in clock_pin_correction_mw: the clock gates' credit (sequential internal power for
+  // their flops' clock pins, combinational power for the gate and its output net).
+  double clock_gating_credit_mw = 0;
+  std::vector<ClockGatePower> clock_gates;
   std::vector<MacroPower> macros;
   int64_t activity_applied = 0;       // nets/macros whose activity reached OpenSTA
   int64_t activity_unmatched = 0;     // names not found in the netlist

@@ -170,6 +170,9 @@ struct Module {
   bool is_verbatim() const { return !verbatim.empty(); }
   // Set on an SRAM macro's simulation model (verbatim): synthesis maps it to a macro cell.
   std::optional<SramGeometry> macro;
+  // Set on a clock gate (ARCH 5): the name of its enable register, whose duty is the gate's.
+  // Every register of the instance that holds the gate, but the gate's own, runs on its output.
+  std::string clock_gate_enable;
   const Net* port(const std::string& n) const;
 };
 

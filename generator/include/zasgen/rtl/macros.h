@@ -1,6 +1,7 @@
 // SRAM macros as first-class objects: the geometry of every memory a design instantiates and
-// where its instances are. `zasgen generate` writes the manifest (rtl/macros.json) beside
-// filelist.f; synthesis, power and activity counting read it instead of parsing module names.
+// where its instances are, and the clock gates with the blocks they gate. `zasgen generate`
+// writes the manifest (rtl/macros.json) beside filelist.f; synthesis, power and activity
+// counting read it instead of parsing module names.
 //
 // Macro ports (active-high, synchronous to clk, registered read data, 1-cycle read latency,
 // A = max(1, clog2(depth))):
@@ -35,9 +36,21 @@ struct MacroEntry {
   std::vector<std::string> instances;  // paths below the top, '.' between instance names
 };
 
+// A clock gate (ARCH 5): every register of `block` (the instance holding the gate, "" for the
+// top) but the gate's own runs on the gated clock, which has an edge in the cycles where the
+// register `enable` is 1. Paths are below the top, '.' between instance names.
+struct ClockGateEntry {
+  std::string instance;      // the gate, e.g. "u_drain.u_cg"
+  std::string module;        // its module
+  std::string block;         // the gated instance, e.g. "u_drain"
+  std::string block_module;  // its module
+  std::string enable;        // the enable register, e.g. "u_drain.u_cg.en_q"
+};
+
 struct MacroManifest {
   std::string top;
-  std::vector<MacroEntry> macros;  // sorted by module name
+  std::vector<MacroEntry> macros;           // sorted by module name
+  std::vector<ClockGateEntry> clock_gates;  // sorted by instance path
   const MacroEntry* find(const std::string& module) const;
   int instance_count() const;
 };
@@ -48,7 +61,10 @@ MacroManifest macro_manifest(const Design& d);
 // rtl/macros.json:
 //   {"format": "zasgen-macros", "version": 1, "top": "<top>",
 //    "macros": [{"module": "sram_1r1w_390x448", "kind": "1r1w", "depth": 390, "width": 448,
-//                "instances": ["u_lane0.u_psum.u_b0_s0", ...]}, ...]}
+//                "instances": ["u_lane0.u_psum.u_b0_s0", ...]}, ...],
+//    "clock_gates": [{"instance": "u_drain.u_cg", "module": "<m>", "block": "u_drain",
+//                     "block_module": "<m>", "enable": "u_drain.u_cg.en_q"}, ...]}
+// "clock_gates" may be absent (a design without gates).
 std::string manifest_json(const MacroManifest& m);
 // Throws InputError (code "macro-manifest") naming `file` when the text is not a manifest.
 MacroManifest parse_manifest_json(const std::string& text, const std::string& file);

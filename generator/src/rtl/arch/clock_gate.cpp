@@ -21,6 +21,7 @@ const Module& build_clock_gate(Elab& e) {
   Body b = m.seq_reset_falling(clk, rst_n, "enable, sampled while clk is low");
   b.set(en_q, en);
   m.assign(gclk, clk && en_q);
+  mod.clock_gate_enable = "en_q";
   return mod;
 }
 
