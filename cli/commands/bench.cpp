@@ -63,6 +63,14 @@ void print_headline(const app::SuiteReport& r) {
           num(sp, "area_um2"), num(sp, "fmax_mhz"), num(sp, "power_mw"), num(sp, "tops_per_w"),
           app::kPaperTopsPerW);
     }
+  } else if (r.suite == "energy") {
+    const auto& n = j["network_energy"];
+    std::printf(
+        "  energy: VGG16 %.1f uJ per image (%.1f-%.1f), %.2f effective TOPS/W (%.2f-%.2f)%s; "
+        "paper %.2f TOPS/W\n",
+        num(n["energy_uj"], "central"), num(n["energy_uj"], "low"), num(n["energy_uj"], "high"),
+        num(n["tops_per_w"], "central"), num(n["tops_per_w"], "low"), num(n["tops_per_w"], "high"),
+        n.value("complete", false) ? "" : " (incomplete)", app::kPaperTopsPerW);
   } else if (r.suite == "tool") {
     for (const auto& c : j["configs"])
       std::printf("  tool %s: generate %.0f ms, simulator build %.1f s, %.0fk cycles/s\n",
@@ -72,7 +80,7 @@ void print_headline(const app::SuiteReport& r) {
 }
 
 struct BenchOptions {
-  std::string suite;    // sparsity, vgg16, ppa, tool or all
+  std::string suite;    // sparsity, vgg16, ppa, energy, tool or all
   std::string config;   // empty: configs/default.yaml
   std::string json;     // also write the suite's JSON here (all: {"suites": {...}})
   std::string out_dir;  // empty: out/<config stem>/; reports in <out_dir>/reports/
@@ -91,7 +99,8 @@ int run_bench(const BenchOptions& o) {
   const std::string reports = (fs::path(out) / "reports").string();
   std::vector<std::string> suites;
   if (o.suite == "all")
-    suites = {"sparsity", "vgg16", "ppa", "tool"};  // ppa before tool: tool reports its time
+    // ppa before energy (which finds its netlist in the cache) and tool (which reports its time)
+    suites = {"sparsity", "vgg16", "ppa", "energy", "tool"};
   else
     suites = {o.suite};
 
@@ -129,6 +138,10 @@ int run_bench(const BenchOptions& o) {
     if (s == "vgg16") r = app::bench_vgg16(p, bo);
     if (s == "ppa") {
       r = app::bench_ppa(p, bo);
+      tool_failed = tool_failed || !r.complete;
+    }
+    if (s == "energy") {
+      r = app::bench_energy(p, bo);
       tool_failed = tool_failed || !r.complete;
     }
     if (s == "tool") r = app::bench_tool(p, bo, ppa, vgg16);
@@ -169,9 +182,9 @@ int run_bench(const BenchOptions& o) {
 Command add_bench(CLI::App& app) {
   auto o = std::make_shared<BenchOptions>();
   CLI::App* b = app.add_subcommand("bench", "paper-reproduction benchmarks");
-  b->add_option("suite", o->suite, "sparsity, vgg16, ppa, tool or all")
+  b->add_option("suite", o->suite, "sparsity, vgg16, ppa, energy, tool or all")
       ->required()
-      ->check(CLI::IsMember({"sparsity", "vgg16", "ppa", "tool", "all"}));
+      ->check(CLI::IsMember({"sparsity", "vgg16", "ppa", "energy", "tool", "all"}));
   b->add_option("config", o->config, "configuration (default configs/default.yaml)")
       ->check(nonempty_path());
   b->add_option("--json", o->json, "write the results as one JSON object")->check(nonempty_path());

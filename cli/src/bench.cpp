@@ -729,6 +729,170 @@ SuiteReport bench_vgg16(const ArchParams& p, const BenchOptions& o) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// energy
+
+namespace {
+
+// One VGG16 layer through the PPA pipeline, or why it did not run.
+struct LayerEnergy {
+  std::optional<DesignPpa> d;
+  std::string skipped;  // did not fit the configuration, or a tool failed (rep.complete false)
+  bool tool_failed = false;
+};
+
+std::string band_text(const Range& r, const char* f) {
+  return fmt::format(fmt::runtime(f), r.central) + " (" + fmt::format(fmt::runtime(f), r.low) +
+         "-" + fmt::format(fmt::runtime(f), r.high) + ")";
+}
+
+json range_json(const Range& r) {
+  return {{"low", r.low}, {"central", r.central}, {"high", r.high}};
+}
+
+}  // namespace
+
+SuiteReport bench_energy(const ArchParams& p, const BenchOptions& o) {
+  const auto t0 = Clock::now();
+  SuiteReport rep;
+  rep.suite = "energy";
+  const std::vector<model::NamedLayer> layers = model::network_layers("vgg16");
+  const Profile prof = vgg16_profiles(layers).pub;
+  const size_t n = layers.size();
+  const auto spec = [&](size_t i) {
+    return o.quick ? quick_layer(layers[i].spec, p) : layers[i].spec;
+  };
+
+  std::vector<LayerEnergy> out(n);
+  std::atomic<size_t> finished{0};
+  const auto one = [&](size_t i) {
+    const auto ts = Clock::now();
+    PpaOptions po;
+    po.out_dir = (fs::path(o.out_dir) / "bench" / "energy" / layers[i].name).string();
+    po.cache_root = o.cache_root;
+    po.layer = o.quick ? spec(i).to_string() : layers[i].full_name();
+    po.sparsity = prof.zeros[i];
+    po.seed = o.seed;
+    po.dense = false;
+    po.jobs = 1;
+    LayerEnergy& e = out[i];
+    try {
+      e.d = run_ppa(p, po).sparse;
+    } catch (const InputError& err) {
+      e.skipped = err.what();
+    } catch (const Error& err) {
+      if (err.exit_status() != Exit::ToolFailure) throw;
+      e.skipped = err.what();
+      if (!err.log_path().empty()) e.skipped += " (log `" + err.log_path() + "`)";
+      e.tool_failed = true;
+    }
+    say(o, fmt::format("energy {} {} ({:.0f}% zeros): {}; {:.1f} s", count_eta(++finished, n, t0),
+                       layers[i].name, 100 * prof.zeros[i],
+                       e.d ? fmt::format("{:.1f} uJ, {:.2f} TOPS/W", e.d->energy.total_uj.central,
+                                         e.d->tops_per_w_band.central)
+                           : "skipped: " + e.skipped,
+                       since(ts)));
+  };
+  // The first layer synthesizes the design; the others find its netlist in the cache.
+  one(0);
+  parallel_for(n - 1, jobs_of(o), [&](size_t k) { one(k + 1); });
+
+  json j = suite_header("energy", p, o);
+  j["network"] = "vgg16";
+  j["profile"] = prof.id;
+  j["shapes"] = o.quick ? "quick: channels / 4 (image channels kept), maps / 8 (even, >= 4)"
+                        : "full ImageNet shapes (224x224 input)";
+  j["paper"] = {{"tops_per_w", kPaperTopsPerW},
+                {"source", std::string(kPaperCitation) + " (published figure)"}};
+  json rows = json::array();
+  std::vector<std::string> skipped;
+  Range energy{}, tops{};
+  uint64_t cycles = 0, macs = 0;
+  double busy_us = 0;
+  std::string table;
+  for (size_t i = 0; i < n; ++i) {
+    const LayerEnergy& e = out[i];
+    if (!e.d) {
+      skipped.push_back(layers[i].name + ": " + e.skipped);
+      rep.complete = rep.complete && !e.tool_failed;
+      continue;
+    }
+    const DesignPpa& d = *e.d;
+    rep.mismatches += int64_t(d.run.mismatch.count);
+    const Range& u = d.energy.total_uj;
+    energy = {energy.low + u.low, energy.central + u.central, energy.high + u.high};
+    cycles += d.layer_cycles();
+    macs += d.macs_dense;
+    busy_us += d.layer_us;
+    const model::LayerSpec ls = spec(i);
+    rows.push_back({{"layer", layers[i].name},
+                    {"shape", ls.to_string()},
+                    {"macs", d.macs_dense},
+                    {"zero_fraction", prof.zeros[i]},
+                    {"cycles", d.layer_cycles()},
+                    {"power_mw", range_json(d.energy.power_mw)},
+                    {"energy_uj", range_json(u)},
+                    {"tops_per_w", range_json(d.tops_per_w_band)},
+                    {"pj_per_dense_mac", d.pj_per_dense_mac},
+                    {"netlist_cached", d.synth.netlist_cached},
+                    {"sta_seconds", d.synth.sta_seconds}});
+    table += fmt::format("| {} | {}x{}x{} -> {} | {:.1f} | {:.1f}% | {} | {} | {} | **{}** |\n",
+                         layers[i].name, ls.c, ls.h, ls.w, ls.k, double(d.macs_dense) / 1e6,
+                         100 * prof.zeros[i], grouped(d.layer_cycles()),
+                         band_text(d.energy.power_mw, "{:.1f}"), band_text(u, "{:.1f}"),
+                         band_text(d.tops_per_w_band, "{:.2f}"));
+  }
+  // Network TOPS/W: 2 x all dense MACs over the whole energy (its low end from the high energy).
+  const auto tw = [&](double uj) { return uj > 0 ? 2.0 * double(macs) / (uj * 1e-6) / 1e12 : 0.0; };
+  tops = {tw(energy.high), tw(energy.central), tw(energy.low)};
+  j["layers"] = rows;
+  j["skipped"] = skipped;
+  j["network_energy"] = {{"complete", skipped.empty()},
+                         {"cycles", cycles},
+                         {"busy_us", busy_us},
+                         {"dense_macs", macs},
+                         {"energy_uj", range_json(energy)},
+                         {"tops_per_w", range_json(tops)}};
+  j["mismatches"] = rep.mismatches;
+  rep.seconds = since(t0);
+  j["seconds"] = rep.seconds;
+
+  std::string md = "## VGG16 energy, layer by layer\n\n";
+  md += fmt::format(
+      "The 13 conv layers of VGG16 ({}) on {}, each simulated in RTL with the published "
+      "per-layer input sparsity (uniform positions, seed {}), checked bit-exact, and powered by "
+      "OpenSTA under that layer's own switching activity on the design's netlist (synthesized "
+      "once; the other layers reuse it from the netlist cache). Energy = power x the layer's "
+      "busy time at {} MHz, with the band of docs/ESTIMATES.md; effective TOPS/W = 2 x the "
+      "layer's dense MACs / energy. The whole network sums the layers' energies (the band's "
+      "corners together: they are the same model parameters in every layer). Host transfers "
+      "and DRAM are not counted.\n\n",
+      o.quick ? "**quick variant**: channels / 4, maps / 8, so that CI can afford it"
+              : "full ImageNet shapes",
+      design_text(p), o.seed, p.target_mhz);
+  md +=
+      "| layer | C x H x W -> K | MMACs | zeros | cycles | power mW | energy uJ | effective TOPS/W "
+      "|\n";
+  md += "|---|---|---:|---:|---:|---:|---:|---:|\n";
+  md += table;
+  md += fmt::format("| **whole network** | | {:.1f} | | {} | | **{}** | **{}** |\n\n",
+                    double(macs) / 1e6, grouped(cycles), band_text(energy, "{:.1f}"),
+                    band_text(tops, "{:.2f}"));
+  if (!skipped.empty()) {
+    md += "**Incomplete**: these layers did not run, so the whole network covers the others:\n\n";
+    for (const auto& s : skipped) md += "- " + s + "\n";
+    md += "\n";
+  }
+  md += fmt::format(
+      "Whole network: **{:.1f} uJ** per image ({:.1f}-{:.1f}), **{:.2f} effective TOPS/W** "
+      "({:.2f}-{:.2f}); the paper reports {:.2f} TOPS/W ({}). Suite run time {} (`{}`).\n",
+      energy.central, energy.low, energy.high, tops.central, tops.low, tops.high, kPaperTopsPerW,
+      kPaperCitation, duration_text(rep.seconds), command_text("energy", o));
+  rep.json = std::move(j);
+  rep.markdown = std::move(md);
+  return rep;
+}
+
+// ---------------------------------------------------------------------------------------------
 // tool
 
 SuiteReport bench_tool(const ArchParams& p, const BenchOptions& o, const SuiteReport* ppa,

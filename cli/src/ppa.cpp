@@ -137,10 +137,15 @@ void synthesize(Unit& u, const sim::LayerCase& c, const flow::LibertySpec& spec,
     job.default_toggle_rate = 0.05;  // only nets the simulation did not see
   }
   job.run_sta = o.power;
+  // Netlists live beside the simulator builds: the same RTL on another layer skips Yosys.
+  if (!o.cache_root.empty()) job.netlist_cache = (fs::path(o.cache_root) / "netlists").string();
   {
     Step step(o.progress, (o.power ? "synthesize, time and power " : "synthesize ") + job.top);
     d.synth = flow::synthesize(job);
   }
+  if (d.synth.netlist_cached && o.progress)
+    o.progress->say("  " + job.top + ": the netlist of the same RTL came from the cache (" +
+                    job.netlist_cache + ")");
   for (const rtl::MacroEntry& m : macros.macros) {
     DesignPpa::MacroUse use;
     use.macro = flow::sram_macro(spec, m.geometry);
@@ -305,6 +310,7 @@ nlohmann::ordered_json design_json(const DesignPpa& d) {
   j["layer_time_us"] = d.layer_us;
   energy_json(j, d);
   j["synth_seconds"] = s.yosys_seconds;
+  j["netlist_cached"] = s.netlist_cached;
   j["sta_seconds"] = s.sta_seconds;
   j["netlist"] = s.netlist;
   if (d.gatesim)

@@ -306,7 +306,7 @@ std::vector<std::string> write_suite(const SuiteReport& r, const std::string& re
 std::string assemble_report(const std::string& reports_dir, const std::string& config_path,
                             const ArchParams& p) {
   const fs::path dir(reports_dir);
-  const std::vector<std::string> order = {"sparsity", "vgg16", "ppa", "tool"};
+  const std::vector<std::string> order = {"sparsity", "vgg16", "ppa", "energy", "tool"};
   std::map<std::string, json> js;
   std::map<std::string, std::string> sections;
   for (const std::string& s : order) {
@@ -380,6 +380,17 @@ std::string assemble_report(const std::string& reports_dir, const std::string& c
   } else if (js.count("ppa")) {
     md += fmt::format("| effective TOPS/W | synthesis did not run | | {:.2f} | {} |\n",
                       kPaperTopsPerW, from("ppa"));
+  }
+  if (js.count("energy")) {
+    const json& n = js["energy"]["network_energy"];
+    md += fmt::format(
+        "| VGG16 energy per image, published sparsity{}{} (55-nm-like estimate, band) | "
+        "**{:.0f} uJ** ({:.0f}-{:.0f}), {:.2f} TOPS/W ({:.2f}-{:.2f}) | | {:.2f} TOPS/W | {} |\n",
+        js["energy"].value("quick", false) ? " (quick)" : "",
+        n.value("complete", false) ? "" : ", incomplete", n["energy_uj"]["central"].get<double>(),
+        n["energy_uj"]["low"].get<double>(), n["energy_uj"]["high"].get<double>(),
+        n["tops_per_w"]["central"].get<double>(), n["tops_per_w"]["low"].get<double>(),
+        n["tops_per_w"]["high"].get<double>(), kPaperTopsPerW, from("energy"));
   }
   if (js.count("tool"))
     for (const json& c : js["tool"]["configs"])

@@ -188,6 +188,7 @@ std::string to_json(const SynthResult& r) {
                 {"notes", p.notes},
                 {"sta_version", p.sta_version}};
   j["runtime_s"] = {{"yosys", r.yosys_seconds}, {"sta", r.sta_seconds}};
+  j["netlist_cached"] = r.netlist_cached;
   return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 

@@ -1,9 +1,13 @@
 // The Yosys half of the driver: the synthesis script, the ABC script, and the area report
 // (Yosys 0.23 `stat -json` has no area, so area comes from per-module cell counts times the
 // liberty cell areas, accumulated through the hierarchy by instance counts).
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <unistd.h>
+
 #include <cmath>
+#include <filesystem>
 #include <functional>
 #include <set>
 #include <sstream>
@@ -12,10 +16,12 @@
 #include "process.h"
 #include "zasgen/flow/error.h"
 #include "zasgen/flow/liberty.h"
+#include "zasgen/util.h"
 
 namespace zasgen::flow::detail {
 
 using Code = FlowError::Code;
+namespace fs = std::filesystem;
 
 std::string abc_script() {
   // Yosys' default -liberty script with -constr, except `buffer -p` (buffer with sizing):
@@ -239,6 +245,51 @@ double parse_stat_area(const std::string& path, const std::string& top) {
 
 }  // namespace
 
+namespace {
+
+// What Yosys writes that the rest of the flow reads, kept in the netlist cache.
+const char* const kCachedOutputs[] = {"netlist.v", "stat.json", "stat.txt", "yosys.log"};
+
+// The cache key: the script with the file names masked (the same design synthesized from
+// another folder hits), every byte it reads, and Yosys's version.
+std::string netlist_key(const SynthJob& job, const JobFiles& f) {
+  JobFiles masked = f;
+  for (size_t i = 0; i < masked.verilog.size(); ++i) masked.verilog[i] = "src" + std::to_string(i);
+  masked.liberty = "std.lib";
+  if (!masked.macro_liberty.empty()) masked.macro_liberty = "macro.lib";
+  std::string key =
+      "zasgen netlist 1\n" + yosys_script(job, masked) + abc_script() + abc_constraints(job);
+  for (const std::string& v : job.verilog_files) key += "\n" + read_text(v);
+  key += "\n" + read_text(job.liberty) + "\n" + read_text(job.macro_liberty);
+  const std::string version_log = f.out_dir + "/yosys_version.txt";
+  const ToolRun v = run_tool("yosys", {job.tools.yosys, "-V"}, f.out_dir, version_log, 60);
+  if (v.exit_code != 0) return "";  // no version, no reuse
+  key += "\n" + read_text(version_log);
+  return fmt::format("{:016x}", fnv1a(key));
+}
+
+bool copy_outputs(const fs::path& from, const fs::path& to) {
+  for (const char* name : kCachedOutputs)
+    if (!fs::is_regular_file(from / name)) return false;
+  for (const char* name : kCachedOutputs)
+    write_file_atomic((to / name).string(), read_text((from / name).string()));
+  return true;
+}
+
+// Into <cache>/<key>/ through a private folder and a rename: a reader never sees half of it.
+void store_outputs(const fs::path& dir, const fs::path& cache, const std::string& key) {
+  std::error_code ec;
+  const fs::path tmp = cache / ("." + key + ".new-" + std::to_string(::getpid()));
+  fs::create_directories(tmp, ec);
+  if (ec) return;  // the cache is an optimisation: a read-only cache only costs time
+  for (const char* name : kCachedOutputs)
+    fs::copy_file(dir / name, tmp / name, fs::copy_options::overwrite_existing, ec);
+  if (!ec) fs::rename(tmp, cache / key, ec);
+  if (ec) fs::remove_all(tmp, ec);
+}
+
+}  // namespace
+
 void run_yosys(const SynthJob& job, const JobFiles& f, const std::vector<const LibInfo*>& libs,
                SynthResult& r) {
   const std::string dir = f.out_dir;
@@ -247,13 +298,20 @@ void run_yosys(const SynthJob& job, const JobFiles& f, const std::vector<const L
   write_file_atomic(dir + "/synth.ys", yosys_script(job, f));
   r.yosys_script = dir + "/synth.ys";
   r.yosys_log = dir + "/yosys.log";
-  const ToolRun run =
-      run_tool("yosys", {job.tools.yosys, "-s", "synth.ys"}, dir, r.yosys_log, job.yosys_timeout_s);
-  r.yosys_seconds = run.seconds;
-  if (run.exit_code != 0) {
-    std::string err = first_log_line(r.yosys_log, "ERROR:");
-    if (err.empty()) err = "exit code " + std::to_string(run.exit_code);
-    throw FlowError(Code::ToolFailed, "yosys (log: " + r.yosys_log + ")", err);
+  const std::string key = job.netlist_cache.empty() ? "" : netlist_key(job, f);
+  const fs::path cache = key.empty() ? fs::path() : fs::absolute(job.netlist_cache);
+  const fs::path cached = key.empty() ? fs::path() : cache / key;
+  if (!key.empty() && copy_outputs(cached, dir)) {
+    r.netlist_cached = true;
+  } else {
+    const ToolRun run = run_tool("yosys", {job.tools.yosys, "-s", "synth.ys"}, dir, r.yosys_log,
+                                 job.yosys_timeout_s);
+    r.yosys_seconds = run.seconds;
+    if (run.exit_code != 0) {
+      std::string err = first_log_line(r.yosys_log, "ERROR:");
+      if (err.empty()) err = "exit code " + std::to_string(run.exit_code);
+      throw FlowError(Code::ToolFailed, "yosys (log: " + r.yosys_log + ")", err);
+    }
   }
   r.stat_json = dir + "/stat.json";
   r.stat_text = dir + "/stat.txt";
@@ -267,6 +325,7 @@ void run_yosys(const SynthJob& job, const JobFiles& f, const std::vector<const L
     throw FlowError(Code::ResultParse, r.stat_text,
                     "area by module sums to " + std::to_string(r.total_area_um2) +
                         " um2 but Yosys reports " + std::to_string(r.yosys_reported_area_um2));
+  if (!key.empty() && !r.netlist_cached) store_outputs(dir, cache, key);
 }
 
 }  // namespace zasgen::flow::detail

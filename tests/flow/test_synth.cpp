@@ -329,6 +329,45 @@ endmodule
   }));
 }
 
+// The netlist cache: the same sources synthesized again (from another folder) reuse the netlist
+// with the same results; a changed source, library or period synthesizes anew.
+TEST_CASE("a netlist cache reuses Yosys's result for the same inputs only",
+          "[flow][synth][tools]") {
+  ScratchDir dir("ncache");
+  const auto libs = write_libraries(test::spec55(), zasgen::rtl::MacroManifest{}, dir.file("lib"));
+  const std::string src =
+      "module add8 (input clk, input [7:0] a, input [7:0] b, output reg [7:0] q);\n"
+      "  always @(posedge clk) q <= a + b;\nendmodule\n";
+  test::write_text(dir.file("a.v"), src);
+  SynthJob job = logic_job(libs, dir.file("a.v"), "add8", dir.file("first"));
+  job.netlist_cache = dir.file("cache");
+  const SynthResult a = synthesize(job);
+  CHECK_FALSE(a.netlist_cached);
+
+  job.out_dir = dir.file("second");
+  const SynthResult b = synthesize(job);
+  CHECK(b.netlist_cached);
+  CHECK(b.yosys_seconds == 0);
+  CHECK(b.total_area_um2 == a.total_area_um2);
+  CHECK(b.cell_counts == a.cell_counts);
+  CHECK(b.timing.fmax_mhz == Approx(a.timing.fmax_mhz));
+  CHECK(test::read_text(dir.file("second/netlist.v")) ==
+        test::read_text(dir.file("first/netlist.v")));
+
+  // The same text under another name hits too; another design, or another period, does not.
+  test::write_text(dir.file("b.v"), src);
+  job.verilog_files = {dir.file("b.v")};
+  job.out_dir = dir.file("renamed");
+  CHECK(synthesize(job).netlist_cached);
+  test::write_text(dir.file("c.v"), src + "// changed\n");
+  job.verilog_files = {dir.file("c.v")};
+  job.out_dir = dir.file("changed");
+  CHECK_FALSE(synthesize(job).netlist_cached);
+  job.clock_period_ns *= 2;  // ABC's delay target
+  job.out_dir = dir.file("slower");
+  CHECK_FALSE(synthesize(job).netlist_cached);
+}
+
 // Constants reaching logic across kept hierarchy (a parent ties a submodule's input; Yosys
 // cannot fold it, hilomap puts a tie cell in the parent). OpenSTA 2.0.17 leaves every pin of
 // such constant logic at level 0 (levelization skips the edges constant propagation disables)

@@ -198,3 +198,56 @@ TEST_CASE("bench vgg16 --quick: 13 layers per profile, whole-network speedup and
   CHECK(md.find(fmt::format("{:.2f}x", speedup_pub)) != std::string::npos);
   CHECK(md.find(fmt::format("{:.2f}x", speedup_sparser)) != std::string::npos);
 }
+
+// The energy suite on the tiny design (its netlist is small enough for CI): every layer powered
+// under its own activity, the first synthesizing the netlist and the others reusing it, and the
+// network's figures the sums of the layers'.
+TEST_CASE("bench energy --quick: VGG16 energy layer by layer and per image", "[bench]") {
+  const fs::path out = scratch() / "bench-energy";
+  const fs::path log = scratch() / "bench-energy.log";
+  const fs::path js = scratch() / "bench-energy.json";
+  fs::remove(js);
+  const std::string tiny = std::string(ZASGEN_TEST_DIR) + "/../configs/tiny.yaml";
+  const int rc = zasgen("bench energy '" + tiny + "' --quick --out '" + out.string() +
+                            "' --json '" + js.string() + "'",
+                        log.string());
+  INFO(slurp(log));
+  REQUIRE(rc == 0);
+  const json j = load(js);
+  CHECK(j["suite"] == "energy");
+  CHECK(j["mismatches"] == 0);
+  REQUIRE(j["layers"].size() + j["skipped"].size() == 13);
+  REQUIRE(j["layers"].size() >= 10);
+  double central = 0, low = 0, high = 0, macs = 0;
+  int cached = 0;
+  for (const json& l : j["layers"]) {
+    INFO(l["layer"]);
+    const json& e = l["energy_uj"];
+    CHECK(e["low"].get<double>() > 0);
+    CHECK(e["low"].get<double>() < e["central"].get<double>());
+    CHECK(e["central"].get<double>() < e["high"].get<double>());
+    central += e["central"].get<double>();
+    low += e["low"].get<double>();
+    high += e["high"].get<double>();
+    macs += l["macs"].get<double>();
+    cached += l["netlist_cached"].get<bool>();
+    // Effective TOPS/W = 2 x dense MACs / energy.
+    CHECK(l["tops_per_w"]["central"].get<double>() ==
+          Approx(2 * l["macs"].get<double>() / (e["central"].get<double>() * 1e-6) / 1e12));
+  }
+  // Whatever the cache held before, every layer after the first finds the netlist there.
+  CHECK(cached >= int(j["layers"].size()) - 1);
+  const json& n = j["network_energy"];
+  CHECK(n["energy_uj"]["central"].get<double>() == Approx(central));
+  CHECK(n["energy_uj"]["low"].get<double>() == Approx(low));
+  CHECK(n["energy_uj"]["high"].get<double>() == Approx(high));
+  CHECK(n["tops_per_w"]["central"].get<double>() == Approx(2 * macs / (central * 1e-6) / 1e12));
+  CHECK(n["tops_per_w"]["low"].get<double>() == Approx(2 * macs / (high * 1e-6) / 1e12));
+  // Sparser layers do less work per dense MAC: the sparsest beats the image layer.
+  CHECK(j["layers"].back()["tops_per_w"]["central"].get<double>() >
+        j["layers"][0]["tops_per_w"]["central"].get<double>());
+  const std::string md = slurp(out / "reports" / "report.md");
+  CHECK(md.find("VGG16 energy per image") != std::string::npos);
+  CHECK(md.find(fmt::format("{:.2f} TOPS/W", n["tops_per_w"]["central"].get<double>())) !=
+        std::string::npos);
+}

@@ -69,6 +69,11 @@ SuiteReport bench_vgg16(const ArchParams& p, const BenchOptions& o);
 // time, simulation speed; synthesis time from the ppa suite, and the VGG16 suite's time, when
 // they ran for the benchmarked configuration in this invocation (else the section says they
 // were not measured).
+// VGG16's energy per image: every conv layer simulated with the published sparsity and powered
+// under its own activity (sparse design only; the netlist is synthesized once). Layers that do
+// not fit are listed; a tool failure makes the suite incomplete.
+SuiteReport bench_energy(const ArchParams& p, const BenchOptions& o);
+
 SuiteReport bench_tool(const ArchParams& p, const BenchOptions& o, const SuiteReport* ppa = nullptr,
                        const SuiteReport* vgg16 = nullptr);
 

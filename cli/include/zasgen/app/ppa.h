@@ -25,7 +25,7 @@ namespace zasgen::app {
 
 struct PpaOptions {
   std::string out_dir;     // out/<config stem>/ (synth/ and dense/synth/ below it)
-  std::string cache_root;  // simulator builds
+  std::string cache_root;  // simulator builds, and synthesized netlists in its netlists/
   std::string layer;       // activity layer; empty: sim::representative_layer()
   double sparsity = 0.9;   // its input sparsity
   uint64_t seed = 1;

@@ -55,6 +55,10 @@ struct SynthJob {
   double default_toggle_rate = 0.1;
   double default_duty = 0.5;
   ToolPaths tools;
+  // Netlists by content: a folder per hash of everything Yosys reads (sources, libraries, the
+  // scripts, Yosys's version). A hit copies the netlist and its reports instead of running
+  // Yosys; empty: always synthesize.
+  std::string netlist_cache;
   int yosys_timeout_s = 3600;
   int sta_timeout_s = 1800;
 };
@@ -145,6 +149,7 @@ struct SynthResult {
   TimingResult timing;
   PowerResult power;
   double yosys_seconds = 0, sta_seconds = 0;
+  bool netlist_cached = false;  // Yosys did not run: the netlist came from job.netlist_cache
 };
 
 // Runs the job. Throws FlowError (ToolMissing, ToolFailed, ToolTimeout, ResultParse,
