@@ -226,3 +226,20 @@ TEST_CASE("an invalid sweep file exits 1 with its diagnostics", "[sweep][exec]")
   CHECK(err.find("bad.yaml:2:8: error[E504]") != std::string::npos);
   CHECK_FALSE(fs::exists(dir + "/out/sweeps/bad"));  // nothing written
 }
+
+// The sweeps shipped in configs/sweeps plan from the project root with every point valid.
+TEST_CASE("the shipped sweep files plan with every point valid", "[sweep][exec]") {
+  const std::string root = test::repo_path("");
+  const std::string dir = test::scratch("exec-shipped");
+  for (const auto& e : fs::directory_iterator(root + "/configs/sweeps")) {
+    INFO(e.path().string());
+    const std::string out = dir + "/" + e.path().stem().string();
+    const std::string cmd = "cd '" + root + "' && '" + ZASGEN_BIN + "' sweep '" +
+                            e.path().string() + "' --dry-run -o '" + out + "' >'" + out +
+                            ".txt' 2>&1";
+    const int st = std::system(cmd.c_str());
+    INFO(test::read_text(out + ".txt"));
+    CHECK(WEXITSTATUS(st) == 0);
+    CHECK(test::read_text(out + ".txt").find(", 0 invalid,") != std::string::npos);
+  }
+}
