@@ -838,7 +838,7 @@ SuiteReport bench_energy(const ArchParams& p, const BenchOptions& o) {
     table += fmt::format("| {} | {}x{}x{} -> {} | {:.1f} | {:.1f}% | {} | {} | {} | **{}** |\n",
                          layers[i].name, ls.c, ls.h, ls.w, ls.k, double(d.macs_dense) / 1e6,
                          100 * prof.zeros[i], grouped(d.layer_cycles()),
-                         band_text(d.energy.power_mw, "{:.1f}"), band_text(u, "{:.1f}"),
+                         band_text(d.energy.power_mw, "{:.0f}"), energy_text(u),
                          band_text(d.tops_per_w_band, "{:.2f}"));
   }
   // Network TOPS/W: 2 x all dense MACs over the whole energy (its low end from the high energy).
@@ -870,12 +870,12 @@ SuiteReport bench_energy(const ArchParams& p, const BenchOptions& o) {
               : "full ImageNet shapes",
       design_text(p), o.seed, p.target_mhz);
   md +=
-      "| layer | C x H x W -> K | MMACs | zeros | cycles | power mW | energy uJ | effective TOPS/W "
+      "| layer | C x H x W -> K | MMACs | zeros | cycles | power mW | energy | effective TOPS/W "
       "|\n";
   md += "|---|---|---:|---:|---:|---:|---:|---:|\n";
   md += table;
   md += fmt::format("| **whole network** | | {:.1f} | | {} | | **{}** | **{}** |\n\n",
-                    double(macs) / 1e6, grouped(cycles), band_text(energy, "{:.1f}"),
+                    double(macs) / 1e6, grouped(cycles), energy_text(energy),
                     band_text(tops, "{:.2f}"));
   if (!skipped.empty()) {
     md += "**Incomplete**: these layers did not run, so the whole network covers the others:\n\n";
@@ -883,10 +883,10 @@ SuiteReport bench_energy(const ArchParams& p, const BenchOptions& o) {
     md += "\n";
   }
   md += fmt::format(
-      "Whole network: **{:.1f} uJ** per image ({:.1f}-{:.1f}), **{:.2f} effective TOPS/W** "
-      "({:.2f}-{:.2f}); the paper reports {:.2f} TOPS/W ({}). Suite run time {} (`{}`).\n",
-      energy.central, energy.low, energy.high, tops.central, tops.low, tops.high, kPaperTopsPerW,
-      kPaperCitation, duration_text(rep.seconds), command_text("energy", o));
+      "Whole network: **{}** per image, **{:.2f} effective TOPS/W** ({:.2f}-{:.2f}); the paper "
+      "reports {:.2f} TOPS/W ({}). Suite run time {} (`{}`).\n",
+      energy_text(energy), tops.central, tops.low, tops.high, kPaperTopsPerW, kPaperCitation,
+      duration_text(rep.seconds), command_text("energy", o));
   rep.json = std::move(j);
   rep.markdown = std::move(md);
   return rep;

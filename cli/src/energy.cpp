@@ -2,6 +2,8 @@
 
 #include <cmath>
 
+#include <fmt/format.h>
+
 namespace zasgen::app {
 
 namespace {
@@ -78,6 +80,13 @@ EnergyBand energy_band(const EnergyInputs& in, const EnergyParams& p) {
   for (const EnergyTerm& t : b.terms) b.total_uj = add(b.total_uj, t.uj);
   b.power_mw = t_us > 0 ? scaled(b.total_uj, 1e3 / t_us) : Range{};
   return b;
+}
+
+std::string energy_text(const Range& uj) {
+  const bool milli = std::fabs(uj.central) >= 1000;
+  const double k = milli ? 1e-3 : 1.0;
+  const auto f = [&](double v) { return fmt::format("{:.3g}", v * k); };
+  return f(uj.central) + (milli ? " mJ (" : " uJ (") + f(uj.low) + "-" + f(uj.high) + ")";
 }
 
 }  // namespace zasgen::app

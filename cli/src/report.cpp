@@ -16,6 +16,7 @@
 #include <cmark-gfm.h>
 #include <fmt/format.h>
 
+#include "zasgen/app/energy.h"
 #include "zasgen/fs_util.h"
 #include "zasgen/sim/tool.h"
 
@@ -383,12 +384,13 @@ std::string assemble_report(const std::string& reports_dir, const std::string& c
   }
   if (js.count("energy")) {
     const json& n = js["energy"]["network_energy"];
+    const Range e{n["energy_uj"]["low"].get<double>(), n["energy_uj"]["central"].get<double>(),
+                  n["energy_uj"]["high"].get<double>()};
     md += fmt::format(
         "| VGG16 energy per image, published sparsity{}{} (55-nm-like estimate, band) | "
-        "**{:.0f} uJ** ({:.0f}-{:.0f}), {:.2f} TOPS/W ({:.2f}-{:.2f}) | | {:.2f} TOPS/W | {} |\n",
+        "**{}**, {:.2f} TOPS/W ({:.2f}-{:.2f}) | | {:.2f} TOPS/W | {} |\n",
         js["energy"].value("quick", false) ? " (quick)" : "",
-        n.value("complete", false) ? "" : ", incomplete", n["energy_uj"]["central"].get<double>(),
-        n["energy_uj"]["low"].get<double>(), n["energy_uj"]["high"].get<double>(),
+        n.value("complete", false) ? "" : ", incomplete", energy_text(e),
         n["tops_per_w"]["central"].get<double>(), n["tops_per_w"]["low"].get<double>(),
         n["tops_per_w"]["high"].get<double>(), kPaperTopsPerW, from("energy"));
   }

@@ -111,3 +111,10 @@ TEST_CASE("energy band: a clock gate's sinks are clocked at its duty", "[ppa][en
     if (t.name == "clock_tree")
       CHECK(t.uj.central == Approx((12000.0 + 6008.0) * 4.0 / 3.0 * 1e-9 * 1000));
 }
+
+TEST_CASE("energy text: three significant figures, uJ or mJ", "[ppa][energy]") {
+  CHECK(app::energy_text({442.4, 559.0, 731.9}) == "559 uJ (442-732)");
+  CHECK(app::energy_text({1.1, 1.3, 1.72}) == "1.3 uJ (1.1-1.72)");
+  CHECK(app::energy_text({49842.9, 64304.6, 84754.7}) == "64.3 mJ (49.8-84.8)");
+  CHECK(app::energy_text({897.2, 1168.9, 1546.3}) == "1.17 mJ (0.897-1.55)");
+}

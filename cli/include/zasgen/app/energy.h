@@ -72,4 +72,8 @@ struct EnergyBand {
 
 EnergyBand energy_band(const EnergyInputs& in, const EnergyParams& p = {});
 
+// An energy band for people: three significant figures (the band is far wider than that), in
+// uJ or, from 1,000 uJ, in mJ: "559 uJ (442-732)", "64.3 mJ (49.8-84.8)".
+std::string energy_text(const Range& uj);
+
 }  // namespace zasgen::app
