@@ -290,29 +290,11 @@ void store_outputs(const fs::path& dir, const fs::path& cache, const std::string
 
 }  // namespace
 
-void run_yosys(const SynthJob& job, const JobFiles& f, const std::vector<const LibInfo*>& libs,
-               SynthResult& r) {
-  const std::string dir = f.out_dir;
-  write_file_atomic(dir + "/abc.script", abc_script());
-  write_file_atomic(dir + "/abc.constr", abc_constraints(job));
-  write_file_atomic(dir + "/synth.ys", yosys_script(job, f));
-  r.yosys_script = dir + "/synth.ys";
-  r.yosys_log = dir + "/yosys.log";
-  const std::string key = job.netlist_cache.empty() ? "" : netlist_key(job, f);
-  const fs::path cache = key.empty() ? fs::path() : fs::absolute(job.netlist_cache);
-  const fs::path cached = key.empty() ? fs::path() : cache / key;
-  if (!key.empty() && copy_outputs(cached, dir)) {
-    r.netlist_cached = true;
-  } else {
-    const ToolRun run = run_tool("yosys", {job.tools.yosys, "-s", "synth.ys"}, dir, r.yosys_log,
-                                 job.yosys_timeout_s);
-    r.yosys_seconds = run.seconds;
-    if (run.exit_code != 0) {
-      std::string err = first_log_line(r.yosys_log, "ERROR:");
-      if (err.empty()) err = "exit code " + std::to_string(run.exit_code);
-      throw FlowError(Code::ToolFailed, "yosys (log: " + r.yosys_log + ")", err);
-    }
-  }
+namespace {
+
+// Area and cell counts from Yosys's outputs in `dir` (written by it or copied from the cache).
+void read_outputs(const SynthJob& job, const std::string& dir,
+                  const std::vector<const LibInfo*>& libs, SynthResult& r) {
   r.stat_json = dir + "/stat.json";
   r.stat_text = dir + "/stat.txt";
   r.netlist = dir + "/netlist.v";
@@ -325,7 +307,43 @@ void run_yosys(const SynthJob& job, const JobFiles& f, const std::vector<const L
     throw FlowError(Code::ResultParse, r.stat_text,
                     "area by module sums to " + std::to_string(r.total_area_um2) +
                         " um2 but Yosys reports " + std::to_string(r.yosys_reported_area_um2));
-  if (!key.empty() && !r.netlist_cached) store_outputs(dir, cache, key);
+}
+
+}  // namespace
+
+void run_yosys(const SynthJob& job, const JobFiles& f, const std::vector<const LibInfo*>& libs,
+               SynthResult& r) {
+  const std::string dir = f.out_dir;
+  write_file_atomic(dir + "/abc.script", abc_script());
+  write_file_atomic(dir + "/abc.constr", abc_constraints(job));
+  write_file_atomic(dir + "/synth.ys", yosys_script(job, f));
+  r.yosys_script = dir + "/synth.ys";
+  r.yosys_log = dir + "/yosys.log";
+  const std::string key = job.netlist_cache.empty() ? "" : netlist_key(job, f);
+  const fs::path cache = key.empty() ? fs::path() : fs::absolute(job.netlist_cache);
+  if (!key.empty() && copy_outputs(cache / key, dir)) {
+    const SynthResult fresh = r;
+    try {
+      read_outputs(job, dir, libs, r);
+      r.netlist_cached = true;
+      return;
+    } catch (const FlowError&) {
+      // A damaged entry: synthesize anew and replace it.
+      std::error_code ec;
+      fs::remove_all(cache / key, ec);
+      r = fresh;
+    }
+  }
+  const ToolRun run =
+      run_tool("yosys", {job.tools.yosys, "-s", "synth.ys"}, dir, r.yosys_log, job.yosys_timeout_s);
+  r.yosys_seconds = run.seconds;
+  if (run.exit_code != 0) {
+    std::string err = first_log_line(r.yosys_log, "ERROR:");
+    if (err.empty()) err = "exit code " + std::to_string(run.exit_code);
+    throw FlowError(Code::ToolFailed, "yosys (log: " + r.yosys_log + ")", err);
+  }
+  read_outputs(job, dir, libs, r);
+  if (!key.empty()) store_outputs(dir, cache, key);
 }
 
 }  // namespace zasgen::flow::detail

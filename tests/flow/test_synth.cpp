@@ -366,6 +366,16 @@ TEST_CASE("a netlist cache reuses Yosys's result for the same inputs only",
   job.clock_period_ns *= 2;  // ABC's delay target
   job.out_dir = dir.file("slower");
   CHECK_FALSE(synthesize(job).netlist_cached);
+
+  // A damaged entry (a truncated report) is synthesized anew and replaced.
+  for (const auto& e : std::filesystem::directory_iterator(dir.file("cache")))
+    test::write_text((e.path() / "stat.json").string(), "{");
+  job.out_dir = dir.file("damaged");
+  const SynthResult c = synthesize(job);
+  CHECK_FALSE(c.netlist_cached);
+  CHECK(c.total_area_um2 > 0);
+  job.out_dir = dir.file("repaired");
+  CHECK(synthesize(job).netlist_cached);
 }
 
 // Constants reaching logic across kept hierarchy (a parent ties a submodule's input; Yosys
