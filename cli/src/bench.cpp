@@ -359,6 +359,16 @@ struct Profiles {
   double alpha = 0;
 };
 
+// How the VGG16 suites' layers are shaped: for the JSON and for the report.
+const char* vgg16_shapes(const BenchOptions& o) {
+  return o.quick ? "quick: channels / 4 (image channels kept), maps / 8 (even, >= 4)"
+                 : "full ImageNet shapes (224x224 input)";
+}
+const char* vgg16_shapes_md(const BenchOptions& o) {
+  return o.quick ? "**quick variant**: channels / 4, maps / 8, so that CI can afford it"
+                 : "full ImageNet shapes";
+}
+
 Profiles vgg16_profiles(const std::vector<model::NamedLayer>& layers) {
   std::vector<std::pair<double, double>> md_pub;
   double macs_all = 0, macs_fixed = 0, scaled_work = 0;
@@ -415,9 +425,7 @@ std::string vgg16_intro(const ArchParams& p, const BenchOptions& o) {
       "cycles depend on the layer's shape only: it is simulated once per layer, on the first "
       "profile's input, and the other profile takes its figures where the analytic model predicts "
       "the same dense cycles on that profile's input (elsewhere it is simulated again).\n\n",
-      o.quick ? "**quick variant**: channels / 4, maps / 8, so that CI can afford it"
-              : "full ImageNet shapes",
-      design_text(p), o.seed);
+      vgg16_shapes_md(o), design_text(p), o.seed);
   return md;
 }
 
@@ -684,8 +692,7 @@ SuiteReport bench_vgg16(const ArchParams& p, const BenchOptions& o) {
   const DesignPair d = prepare_pair(p, o);
   json j = suite_header("vgg16", p, o);
   j["network"] = "vgg16";
-  j["shapes"] = o.quick ? "quick: channels / 4 (image channels kept), maps / 8 (even, >= 4)"
-                        : "full ImageNet shapes (224x224 input)";
+  j["shapes"] = vgg16_shapes(o);
   j["limit_published_full_shapes"] = profs.limit_pub_full;
   j["density_scale_paper_implied"] = profs.alpha;
   j["paper"] = {{"speedup", kPaperVgg16Speedup},
@@ -745,10 +752,6 @@ std::string band_text(const Range& r, const char* f) {
          "-" + fmt::format(fmt::runtime(f), r.high) + ")";
 }
 
-json range_json(const Range& r) {
-  return {{"low", r.low}, {"central", r.central}, {"high", r.high}};
-}
-
 }  // namespace
 
 SuiteReport bench_energy(const ArchParams& p, const BenchOptions& o) {
@@ -799,8 +802,7 @@ SuiteReport bench_energy(const ArchParams& p, const BenchOptions& o) {
   json j = suite_header("energy", p, o);
   j["network"] = "vgg16";
   j["profile"] = prof.id;
-  j["shapes"] = o.quick ? "quick: channels / 4 (image channels kept), maps / 8 (even, >= 4)"
-                        : "full ImageNet shapes (224x224 input)";
+  j["shapes"] = vgg16_shapes(o);
   j["paper"] = {{"tops_per_w", kPaperTopsPerW},
                 {"source", std::string(kPaperCitation) + " (published figure)"}};
   json rows = json::array();
@@ -829,9 +831,9 @@ SuiteReport bench_energy(const ArchParams& p, const BenchOptions& o) {
                     {"macs", d.macs_dense},
                     {"zero_fraction", prof.zeros[i]},
                     {"cycles", d.layer_cycles()},
-                    {"power_mw", range_json(d.energy.power_mw)},
-                    {"energy_uj", range_json(u)},
-                    {"tops_per_w", range_json(d.tops_per_w_band)},
+                    {"power_mw", band_json(d.energy.power_mw)},
+                    {"energy_uj", band_json(u)},
+                    {"tops_per_w", band_json(d.tops_per_w_band)},
                     {"pj_per_dense_mac", d.pj_per_dense_mac},
                     {"netlist_cached", d.synth.netlist_cached},
                     {"sta_seconds", d.synth.sta_seconds}});
@@ -850,8 +852,8 @@ SuiteReport bench_energy(const ArchParams& p, const BenchOptions& o) {
                          {"cycles", cycles},
                          {"busy_us", busy_us},
                          {"dense_macs", macs},
-                         {"energy_uj", range_json(energy)},
-                         {"tops_per_w", range_json(tops)}};
+                         {"energy_uj", band_json(energy)},
+                         {"tops_per_w", band_json(tops)}};
   j["mismatches"] = rep.mismatches;
   rep.seconds = since(t0);
   j["seconds"] = rep.seconds;
@@ -866,9 +868,7 @@ SuiteReport bench_energy(const ArchParams& p, const BenchOptions& o) {
       "layer's dense MACs / energy. The whole network sums the layers' energies (the band's "
       "corners together: they are the same model parameters in every layer). Host transfers "
       "and DRAM are not counted.\n\n",
-      o.quick ? "**quick variant**: channels / 4, maps / 8, so that CI can afford it"
-              : "full ImageNet shapes",
-      design_text(p), o.seed, p.target_mhz);
+      vgg16_shapes_md(o), design_text(p), o.seed, p.target_mhz);
   md +=
       "| layer | C x H x W -> K | MMACs | zeros | cycles | power mW | energy | effective TOPS/W "
       "|\n";

@@ -209,10 +209,6 @@ void synthesize(Unit& u, const sim::LayerCase& c, const flow::LibertySpec& spec,
   }
 }
 
-nlohmann::ordered_json band_json(const Range& r) {
-  return {{"low", r.low}, {"central", r.central}, {"high", r.high}};
-}
-
 nlohmann::ordered_json macros_json(const DesignPpa& d) {
   nlohmann::ordered_json a = nlohmann::ordered_json::array();
   for (const DesignPpa::MacroUse& u : d.sram_macros) {
@@ -371,6 +367,10 @@ PpaResult run_ppa(const ArchParams& p, const PpaOptions& o) {
   r.sparse = std::move(units[0].result);
   if (o.dense) r.dense = std::move(units[1].result);
   return r;
+}
+
+nlohmann::ordered_json band_json(const Range& r) {
+  return {{"low", r.low}, {"central", r.central}, {"high", r.high}};
 }
 
 nlohmann::ordered_json to_json(const PpaResult& r) {

@@ -82,4 +82,7 @@ PpaResult run_ppa(const ArchParams& p, const PpaOptions& o);
 
 nlohmann::ordered_json to_json(const PpaResult& r);
 
+// A band as {"low", "central", "high"}.
+nlohmann::ordered_json band_json(const Range& r);
+
 }  // namespace zasgen::app
