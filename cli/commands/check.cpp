@@ -38,10 +38,10 @@ void print_summary(const ArchParams& p) {
   s += fmt::format("  {:<24} {:>6} {:>7} {:>6} {:>5} {:>10}\n", "memory", "banks", "depth", "width",
                    "addr", "KiB");
   int64_t total = 0;
-  auto row = [&](const std::string& name, const MemGeom& g, int copies) {
+  auto row = [&](const std::string& name, const MemGeom& g, int copies, bool sram = true) {
     if (g.depth == 0) return;
     const int64_t bits = g.bits() * copies;
-    total += bits;
+    if (sram) total += bits;
     s += fmt::format("  {:<24} {:>6} {:>7} {:>6} {:>5} {:>10}\n", name, g.banks, g.depth, g.width,
                      g.addr_bits(), kib(bits));
   };
@@ -50,9 +50,12 @@ void print_summary(const ArchParams& p) {
   row("act_out", p.act_out, 1);
   row("act_out table", p.act_out_table, 1);
   row(fmt::format("weights (x{} lane{})", p.lanes, lane_s), p.weights, p.lanes);
-  row(fmt::format("psum (x{} lane{} x 2 sets)", p.lanes, lane_s), p.psum, 2 * p.lanes);
+  const bool psum_regs = p.psum_storage == PsumStorage::Registers;
+  row(fmt::format("psum{} (x{} lane{} x 2 sets)", psum_regs ? " registers" : "", p.lanes, lane_s),
+      p.psum, 2 * p.lanes, !psum_regs);
   row("bias", p.bias, 1);
-  s += fmt::format("  total SRAM {} bits ({} KiB)\n", total, kib(total));
+  s += fmt::format("  total SRAM {} bits ({} KiB){}\n", total, kib(total),
+                   psum_regs ? ", partial sums in registers" : "");
   std::fputs(s.c_str(), stdout);
 }
 

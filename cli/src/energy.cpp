@@ -34,19 +34,24 @@ EnergyBand energy_band(const EnergyInputs& in, const EnergyParams& p) {
   b.terms.push_back({"sta_sram_leakage", {sram_leak, sram_leak, sram_leak}});
   b.terms.push_back({"sta_sram_access", scaled(p.sram_scale, sram_dyn)});
 
-  // Buses: each macro sits beside the logic block; its data and address wires run
-  // centre-to-centre of the two squares.
-  const double logic_side = std::sqrt(std::max(0.0, s.logic_area_um2));
+  // Buses: each macro or register-file bank sits beside the logic block; its data and address
+  // wires run centre-to-centre of the two squares.
+  double banks_um2 = 0;
+  for (const EnergyInputs::RegisterBank& r : in.register_banks) banks_um2 += r.area_um2;
+  const double logic_side = std::sqrt(std::max(0.0, s.logic_area_um2 - banks_um2));
   double bus_pj = 0, weighted_len = 0, accesses = 0;
-  for (const EnergyInputs::Instance& i : in.instances) {
-    const double len = 0.5 * (std::sqrt(i.macro.area_um2) + logic_side);
-    const double bits = double(i.macro.width + i.macro.addr_bits);
-    const double n = double(i.reads + i.writes);
+  auto bus = [&](double block_um2, int width, int addr_bits, double n) {
+    const double len = 0.5 * (std::sqrt(block_um2) + logic_side);
+    const double bits = double(width + addr_bits);
     // 1/2 C V^2 per toggle (fF * V^2 = fJ).
     bus_pj += n * bits * p.bus_toggle_prob * 0.5 * in.wire_cap_ff_um * len * v2 * 1e-3;
     weighted_len += n * len;
     accesses += n;
-  }
+  };
+  for (const EnergyInputs::Instance& i : in.instances)
+    bus(i.macro.area_um2, i.macro.width, i.macro.addr_bits, double(i.reads + i.writes));
+  for (const EnergyInputs::RegisterBank& r : in.register_banks)
+    bus(r.area_um2, r.width, r.addr_bits, r.reads + r.writes);
   b.bus_length_um = accesses > 0 ? weighted_len / accesses : 0;
   b.terms.push_back({"bus", scaled(p.bus_length_scale, bus_pj * 1e-6)});
 

@@ -26,23 +26,23 @@ uint64_t count(const nlohmann::json& j, const char* key, const std::string& file
 }  // namespace
 
 std::string activity_json(const SwitchingActivity& a) {
-  nlohmann::ordered_json j;
+  // Sorted keys (std::map objects): inserting into an insertion-ordered object searches it
+  // linearly, and a design with register-file partial sums has tens of thousands of nets.
+  nlohmann::json j;
   j["format"] = kFormat;
   j["version"] = 1;
   j["design"] = a.design;
   j["source"] = a.source;
   j["cycles"] = a.cycles;
-  nlohmann::ordered_json nets = nlohmann::ordered_json::object();
+  nlohmann::json& nets = j["nets"] = nlohmann::json::object();
   for (const auto& [name, n] : a.nets) {
-    nlohmann::ordered_json e = {{"toggles", n.toggles}};
+    nlohmann::json e = {{"toggles", n.toggles}};
     if (n.high) e["high"] = *n.high;
     if (n.bits != 1) e["bits"] = n.bits;
-    nets[name] = e;
+    nets.emplace(name, std::move(e));
   }
-  j["nets"] = nets;
-  nlohmann::ordered_json macros = nlohmann::ordered_json::object();
+  nlohmann::json& macros = j["macros"] = nlohmann::json::object();
   for (const auto& [name, m] : a.macros) macros[name] = {{"reads", m.reads}, {"writes", m.writes}};
-  j["macros"] = macros;
   return j.dump(1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 

@@ -27,6 +27,10 @@ const char* to_string(Format f) {
   return "?";
 }
 
+const char* to_string(PsumStorage s) {
+  return s == PsumStorage::Sram ? "sram" : "registers";
+}
+
 int MemGeom::addr_bits() const {
   return std::max(1, clog2(depth));
 }

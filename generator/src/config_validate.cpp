@@ -199,6 +199,8 @@ class Validator {
     p.act_out_table_kib = number("memory.act_out.table_kib", p.act_in_table_kib);
     p.weights_kib = number("memory.weights.capacity_kib", 128);
     p.psum_kib = number("memory.psum.capacity_kib", 384);
+    p.psum_storage = choice("memory.psum.storage", "sram") == "registers" ? PsumStorage::Registers
+                                                                          : PsumStorage::Sram;
     // Bank counts are derived; rules() checks given ones against them. Here only the lower
     // bound of the one that is a real choice.
     if (const ConfigValue* v = get("memory.weights.banks"); v && v->integer < 1)

@@ -155,9 +155,12 @@ std::vector<ParamSpec> make_schema() {
                      "weight SRAM, all lanes and banks together"));
   s.push_back(integer("memory.weights.banks", 1, 121, "`kernel.max_s`",
                       "weight taps loaded per cycle", "1..`max_r*max_s`"));
-  s.push_back(section("memory.psum", "partial-sum SRAM"));
+  s.push_back(section("memory.psum", "partial-sum storage"));
   s.push_back(number("memory.psum.capacity_kib", 0, true, cap, "384",
                      "both partial-sum sets of all lanes together"));
+  s.push_back(choice("memory.psum.storage", {"sram", "registers"}, "sram",
+                     "partial-sum words in two-port SRAM macros, or in registers with a clock "
+                     "gate per word"));
   s.push_back(integer("memory.psum.banks", 1, 121, "`max_r*max_s`",
                       "banks (derived: one per kernel tap)", "must equal `max_r*max_s`"));
 

@@ -112,6 +112,24 @@ TEST_CASE("energy band: a clock gate's sinks are clocked at its duty", "[ppa][en
       CHECK(t.uj.central == Approx((12000.0 + 6008.0) * 4.0 / 3.0 * 1e-9 * 1000));
 }
 
+TEST_CASE("energy band: register-file banks pay the bus of a macro their size", "[ppa][energy]") {
+  flow::SynthResult s = synth_result();
+  s.logic_area_um2 = 250000 + 2 * 40000;  // two 200 um banks inside the logic area
+  app::EnergyInputs in;
+  in.synth = &s;
+  in.cycles = 1000;
+  in.layer_us = 10;
+  in.vdd = 1.0;
+  in.wire_cap_ff_um = 0.2;
+  for (int k = 0; k < 2; ++k) in.register_banks.push_back({40000, 120, 8, 300, 200});
+  const app::EnergyBand b = app::energy_band(in);
+  // Each bank is set apart from the 500 um logic square: (200 + 500) / 2 = 350 um; 128 bits x
+  // 0.5 toggles x 0.5 x 0.2 fF/um x 350 um x 1 V^2 = 2.24 pJ per access, 2 x 500 accesses.
+  CHECK(b.bus_length_um == Approx(350));
+  for (const app::EnergyTerm& t : b.terms)
+    if (t.name == "bus") CHECK(t.uj.central == Approx(2.24e-3));
+}
+
 TEST_CASE("energy text: three significant figures, uJ or mJ", "[ppa][energy]") {
   CHECK(app::energy_text({442.4, 559.0, 731.9}) == "559 uJ (442-732)");
   CHECK(app::energy_text({1.1, 1.3, 1.72}) == "1.3 uJ (1.1-1.72)");

@@ -17,8 +17,13 @@ enum class Mode { Sparse, Dense };
 // Storage format of activations in the activation buffers. Dense is used by arch.mode: dense.
 enum class Format { Dense, Coord, Rle, Bitmap };
 
+// Where the partial sums live: two-port SRAM macros, or registers with a clock gate per word
+// (only the written word is clocked).
+enum class PsumStorage { Sram, Registers };
+
 const char* to_string(Mode m);
 const char* to_string(Format f);
+const char* to_string(PsumStorage s);
 
 // One memory as the hardware sees it: `banks` independent macros of depth x width bits.
 struct MemGeom {
@@ -75,6 +80,7 @@ struct ArchParams {
   double weights_kib = 128;       // all lanes together
   int weight_banks = 3;           // weight taps loaded per cycle
   double psum_kib = 384;          // both partial-sum sets of all lanes together
+  PsumStorage psum_storage = PsumStorage::Sram;
 
   // ---- features ----
   bool pool = true;  // fused 2x2/2 max-pool in the output stage

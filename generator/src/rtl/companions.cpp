@@ -70,6 +70,7 @@ std::vector<std::pair<std::string, int64_t>> numeric_params(const ArchParams& p)
       {"PSUM_BANKS", p.psum.banks},
       {"PSUM_DEPTH", p.psum.depth},
       {"PSUM_WIDTH", p.psum.width},
+      {"PSUM_REGISTERS", p.psum_storage == PsumStorage::Registers ? 1 : 0},
       {"BIAS_DEPTH", p.bias.depth},
       {"BIAS_WIDTH", p.bias.width},
   };

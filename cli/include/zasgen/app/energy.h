@@ -3,8 +3,9 @@
 // (docs/ESTIMATES.md has the sources):
 //   - SRAM access energy: the calibration table's figure (already in OpenSTA's macro power),
 //     scaled by sram_scale for CACTI's organisation noise and the device-type choice;
-//   - top-level data and address buses between every SRAM macro and the logic, with lengths
-//     from block areas (centre-to-centre of two adjacent square blocks), per access;
+//   - top-level data and address buses between every SRAM macro (or register-file bank) and
+//     the logic, with lengths from block areas (centre-to-centre of two adjacent square
+//     blocks), per access;
 //   - the clock tree: wire of length k * sqrt(sinks * die area), sink pins and buffers;
 //   - glitching of combinational logic, which zero-delay activity propagation misses, as a
 //     fraction of the combinational dynamic power.
@@ -55,6 +56,15 @@ struct EnergyInputs {
     uint64_t reads = 0, writes = 0;
   };
   std::vector<Instance> instances;
+  // Every register-file bank (memory.psum.storage: registers): its area and word, and its
+  // accesses. Its wires to the logic are charged as a macro's; the bank is set apart from the
+  // logic block whose side the lengths use.
+  struct RegisterBank {
+    double area_um2 = 0;
+    int width = 0, addr_bits = 0;
+    double reads = 0, writes = 0;
+  };
+  std::vector<RegisterBank> register_banks;
 };
 
 struct EnergyTerm {

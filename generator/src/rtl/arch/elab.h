@@ -38,7 +38,7 @@ const Module& build_decoder(Elab& e);
 const Module& build_wload(Elab& e, const Module& clock_gate);
 const Module& build_pe(Elab& e);
 const Module& build_scatter(Elab& e);
-const Module& build_psum(Elab& e);
+const Module& build_psum(Elab& e, const Module& clock_gate);
 const Module& build_lane(Elab& e, const Module& decoder, const Module& wload, const Module& scatter,
                          const Module& pe, const Module& psum);
 const Module& build_encoder(Elab& e);

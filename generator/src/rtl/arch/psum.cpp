@@ -1,10 +1,12 @@
-// Partial sums of one lane (ARCH 4, 5): two sets x max_r*max_s banks of two-port SRAM, one word
-// holding all PEs' sums of one output position. The compute side does a read-modify-write per
-// bank and cycle: read in stage M, add the products and write in stage A. Back-to-back updates of
-// one address (neighbouring non-zeros of a row share output positions) are merged: the second
-// takes the first's sum by forwarding, so the macro sees one read and one write for the pair.
-// The set the compute side does not own is read by the output stage (drain), which names the bank
-// of each position it drains, and written with zeros (clear).
+// Partial sums of one lane (ARCH 4, 5): two sets x max_r*max_s banks, one word holding all PEs'
+// sums of one output position. A bank is a two-port SRAM macro, or (memory.psum.storage:
+// registers) a register file with the macro's ports and read latency whose words each run on
+// their own gated clock, so a cycle clocks only the words it writes. The compute side does a
+// read-modify-write per bank and cycle: read in stage M, add the products and write in stage A.
+// Back-to-back updates of one address (neighbouring non-zeros of a row share output positions) are
+// merged: the second takes the first's sum by forwarding, so the macro sees one read and one write
+// for the pair. The set the compute side does not own is read by the output stage (drain), which
+// names the bank of each position it drains, and written with zeros (clear).
 #include <fmt/format.h>
 
 #include "elab.h"
@@ -12,13 +14,92 @@
 
 namespace zasgen::rtl::arch {
 
-const Module& build_psum(Elab& e) {
+namespace {
+
+// One word of a register-file bank: its register and the clock gate that clocks it only in
+// the cycles it is written.
+const Module& build_psum_word(Elab& e, const Module& clock_gate, int width) {
+  Module& mod = e.module("psum_word", {"One partial-sum word on its own gated clock: an edge only "
+                                       "in the cycles the word is written."});
+  ModuleBuilder m(mod);
+  E clk = m.input("clk");
+  E rst_n = m.input("rst_n");
+  E we = m.input("we");
+  E wdata = m.input("wdata", width);
+  E q = m.output("q", width);  // the word register itself
+  E gclk = m.wire("gclk", 1);
+  m.inst(clock_gate, "u_cg")
+      .conn("clk", clk)
+      .conn("rst_n", rst_n)
+      .conn("en", we)
+      .conn("gclk", gclk);
+  Body b = m.seq(gclk, "written in every cycle it is clocked");
+  b.set(q, wdata);
+  return mod;
+}
+
+// A register-file bank with the ports and timing of the two-port macro: re latches the read
+// address, and rdata is the word there one cycle later. Unlike the macro's output register it
+// follows a write to that address; the partial-sum block never reads a word in the cycle after
+// writing it without taking the written value by forwarding (compute), and clears a drained
+// word only after its read (drain), so the difference is never seen.
+const Module& build_psum_regfile(Elab& e, const Module& clock_gate, int depth, int width) {
+  const Module& word = build_psum_word(e, clock_gate, width);
+  const int ab = std::max(1, clog2(depth));
+  Module& mod = e.module(
+      "psum_regfile",
+      {fmt::format("Partial-sum bank in registers: {} words x {} bits, each on a gated clock.",
+                   depth, width),
+       "The ports and the one-cycle read latency of the two-port macro it replaces."});
+  ModuleBuilder m(mod);
+  E clk = m.input("clk");
+  E rst_n = m.input("rst_n");
+  E re = m.input("re");
+  E raddr = m.input("raddr", ab);
+  E we = m.input("we");
+  E waddr = m.input("waddr", ab);
+  E wdata = m.input("wdata", width);
+  E rdata = m.output("rdata", width);
+  E raddr_q = m.reg("raddr_q", ab);
+  {
+    Body b = m.seq(clk, "read address");
+    b.if_(re, [&](Body& t) { t.set(raddr_q, raddr); });
+  }
+  std::vector<E> level;
+  for (int i = 0; i < depth; ++i) {
+    E q = m.wire(fmt::format("word{}", i), width);
+    m.inst(word, fmt::format("u_word{}", i))
+        .conn("clk", clk)
+        .conn("rst_n", rst_n)
+        .conn("we", m.wire(fmt::format("we{}", i), we && eq(waddr, uint64_t(i))))
+        .conn("wdata", wdata)
+        .conn("q", q);
+    level.push_back(q);
+  }
+  // The read multiplexer: one case item per word (a simulator evaluates only the chosen one).
+  E rd = m.wire("rd", width);
+  {
+    std::vector<std::pair<std::vector<E>, Body::Fn>> items;
+    for (int i = 0; i < depth; ++i)
+      items.push_back({{lit(ab, uint64_t(i))}, [&, i](Body& t) { t.set(rd, level[size_t(i)]); }});
+    Body c = m.comb("read multiplexer");
+    c.switch_(raddr_q, items, [&](Body& t) { t.set(rd, zeros(width)); });
+  }
+  m.assign(rdata, rd);
+  return mod;
+}
+
+}  // namespace
+
+const Module& build_psum(Elab& e, const Module& clock_gate) {
   const Dims& d = e.dims;
   const ArchParams& p = e.p;
   const int T = d.taps, P = d.pes, A = d.acc, PA = d.p_addr;
   const int pw = d.act + d.wgt;
   const int W = P * A;
-  const Module& macro = e.sram({SramKind::OneROneW, p.psum.depth, W});
+  const bool regs = p.psum_storage == PsumStorage::Registers;
+  const Module& macro = regs ? build_psum_regfile(e, clock_gate, p.psum.depth, W)
+                             : e.sram({SramKind::OneROneW, p.psum.depth, W});
   Module& mod = e.module(
       "psum",
       {"Partial sums of one lane: 2 sets x " + std::to_string(T) + " banks of " + macro.name + ".",
@@ -109,9 +190,10 @@ const Module& build_psum(Elab& e) {
       E we = m.wire(n + "_we", mux(use_w, !merge, z_en.bit(bank) && z_mask.bit(s)));
       E waddr = m.wire(n + "_wa", mux(use_w, aa, za));
       E wdata = m.wire(n + "_wd", mux(use_w, next, zeros(W)));
-      m.inst(macro, "u_" + n)
-          .conn("clk", clk)
-          .conn("re", re)
+      InstBuilder bank_inst = m.inst(macro, "u_" + n);
+      bank_inst.conn("clk", clk);
+      if (regs) bank_inst.conn("rst_n", rst_n);
+      bank_inst.conn("re", re)
           .conn("raddr", raddr)
           .conn("we", we)
           .conn("waddr", waddr)
