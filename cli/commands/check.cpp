@@ -35,14 +35,14 @@ void print_summary(const ArchParams& p) {
   if (p.table_bits > 0) s += fmt::format(", table word {} bits", p.table_bits);
   s += fmt::format(", shift {} bits; smallest row band {} rows x {} columns\n", p.shift_bits,
                    band_rows(p), p.max_w);
-  s += fmt::format("  {:<24} {:>6} {:>7} {:>6} {:>5} {:>10}\n", "memory", "banks", "depth", "width",
+  s += fmt::format("  {:<33} {:>6} {:>7} {:>6} {:>5} {:>10}\n", "memory", "banks", "depth", "width",
                    "addr", "KiB");
   int64_t total = 0;
   auto row = [&](const std::string& name, const MemGeom& g, int copies, bool sram = true) {
     if (g.depth == 0) return;
     const int64_t bits = g.bits() * copies;
     if (sram) total += bits;
-    s += fmt::format("  {:<24} {:>6} {:>7} {:>6} {:>5} {:>10}\n", name, g.banks, g.depth, g.width,
+    s += fmt::format("  {:<33} {:>6} {:>7} {:>6} {:>5} {:>10}\n", name, g.banks, g.depth, g.width,
                      g.addr_bits(), kib(bits));
   };
   row("act_in", p.act_in, 1);

@@ -187,7 +187,11 @@ const Module& build_psum(Elab& e, const Module& clock_gate) {
       E use_w = m.wire(n + "_cw", (s ? a_set : !a_set) && ae);
       E re = m.wire(n + "_re", mux(use_r, !merge, d_en.bit(bank) && (s ? d_set : !d_set)));
       E raddr = m.wire(n + "_ra", mux(use_r, ma, da));
-      E we = m.wire(n + "_we", mux(use_w, !merge, z_en.bit(bank) && z_mask.bit(s)));
+      // A register word's write enable is its clock gate's, sampled half a cycle early: it
+      // cannot wait for the merge (which compares the scatter's new address), so a merged
+      // pair writes its first sum too, and the second write supersedes it.
+      E we =
+          m.wire(n + "_we", mux(use_w, regs ? ones(1) : !merge, z_en.bit(bank) && z_mask.bit(s)));
       E waddr = m.wire(n + "_wa", mux(use_w, aa, za));
       E wdata = m.wire(n + "_wd", mux(use_w, next, zeros(W)));
       InstBuilder bank_inst = m.inst(macro, "u_" + n);
