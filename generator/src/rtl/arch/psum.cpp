@@ -65,7 +65,7 @@ const Module& build_psum_regfile(Elab& e, const Module& clock_gate, int depth, i
     Body b = m.seq(clk, "read address");
     b.if_(re, [&](Body& t) { t.set(raddr_q, raddr); });
   }
-  std::vector<E> level;
+  std::vector<E> words;
   for (int i = 0; i < depth; ++i) {
     E q = m.wire(fmt::format("word{}", i), width);
     m.inst(word, fmt::format("u_word{}", i))
@@ -74,18 +74,14 @@ const Module& build_psum_regfile(Elab& e, const Module& clock_gate, int depth, i
         .conn("we", m.wire(fmt::format("we{}", i), we && eq(waddr, uint64_t(i))))
         .conn("wdata", wdata)
         .conn("q", q);
-    level.push_back(q);
+    words.push_back(q);
   }
   // The read multiplexer: one case item per word (a simulator evaluates only the chosen one).
-  E rd = m.wire("rd", width);
-  {
-    std::vector<std::pair<std::vector<E>, Body::Fn>> items;
-    for (int i = 0; i < depth; ++i)
-      items.push_back({{lit(ab, uint64_t(i))}, [&, i](Body& t) { t.set(rd, level[size_t(i)]); }});
-    Body c = m.comb("read multiplexer");
-    c.switch_(raddr_q, items, [&](Body& t) { t.set(rd, zeros(width)); });
-  }
-  m.assign(rdata, rd);
+  std::vector<std::pair<std::vector<E>, Body::Fn>> items;
+  for (int i = 0; i < depth; ++i)
+    items.push_back({{lit(ab, uint64_t(i))}, [&, i](Body& t) { t.set(rdata, words[size_t(i)]); }});
+  Body c = m.comb("read multiplexer");
+  c.switch_(raddr_q, items, [&](Body& t) { t.set(rdata, zeros(width)); });
   return mod;
 }
 
@@ -98,12 +94,12 @@ const Module& build_psum(Elab& e, const Module& clock_gate) {
   const int pw = d.act + d.wgt;
   const int W = P * A;
   const bool regs = p.psum_storage == PsumStorage::Registers;
-  const Module& macro = regs ? build_psum_regfile(e, clock_gate, p.psum.depth, W)
-                             : e.sram({SramKind::OneROneW, p.psum.depth, W});
+  const Module& bank_module = regs ? build_psum_regfile(e, clock_gate, p.psum.depth, W)
+                                   : e.sram({SramKind::OneROneW, p.psum.depth, W});
   Module& mod = e.module(
-      "psum",
-      {"Partial sums of one lane: 2 sets x " + std::to_string(T) + " banks of " + macro.name + ".",
-       "Compute: read-modify-write with forwarding; drain: read; clear: write zeros."});
+      "psum", {"Partial sums of one lane: 2 sets x " + std::to_string(T) + " banks of " +
+                   bank_module.name + ".",
+               "Compute: read-modify-write with forwarding; drain: read; clear: write zeros."});
   ModuleBuilder m(mod);
   E clk = m.input("clk");
   E rst_n = m.input("rst_n");
@@ -194,7 +190,7 @@ const Module& build_psum(Elab& e, const Module& clock_gate) {
           m.wire(n + "_we", mux(use_w, regs ? ones(1) : !merge, z_en.bit(bank) && z_mask.bit(s)));
       E waddr = m.wire(n + "_wa", mux(use_w, aa, za));
       E wdata = m.wire(n + "_wd", mux(use_w, next, zeros(W)));
-      InstBuilder bank_inst = m.inst(macro, "u_" + n);
+      InstBuilder bank_inst = m.inst(bank_module, "u_" + n);
       bank_inst.conn("clk", clk);
       if (regs) bank_inst.conn("rst_n", rst_n);
       bank_inst.conn("re", re)
