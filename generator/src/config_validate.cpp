@@ -421,6 +421,17 @@ class Validator {
                p.psum.depth, p.psum.banks, p.psum.width, p.lanes, pitch,
                min_kib(pitch, 2.0 * p.lanes, p.psum.banks, p.psum.width));
 
+    // Partial sums in registers: a word is a register, a clock gate and a multiplexer input,
+    // so a bank stays a small register file.
+    constexpr int kMaxRegisterWords = 512;
+    if (p.psum_storage == PsumStorage::Registers && p.psum.depth > kMaxRegisterWords)
+      d_.error(DiagCode::PsumRegistersTooDeep,
+               at({"memory.psum.capacity_kib", "memory.psum.storage", "memory.psum", "memory"}),
+               "memory.psum.capacity_kib", kib_text("memory.psum.capacity_kib", p.psum_kib),
+               p.psum.depth, kMaxRegisterWords,
+               fmt::format("{:.3f}", double(kMaxRegisterWords) * 2.0 * p.lanes * p.psum.banks *
+                                         p.psum.width / 8192.0));
+
     const int64_t wrows = ceil_div(p.taps(), p.weight_banks);
     if (p.weights.depth < wrows)
       d_.error(
