@@ -24,19 +24,25 @@ flow::SynthResult synth_result() {
   return s;
 }
 
-}  // namespace
-
-TEST_CASE("energy band: terms by hand", "[ppa][energy]") {
-  const flow::SynthResult s = synth_result();
+// The inputs every case shares: 1000 cycles in 10 us at 1 V, 0.2 fF/um wires.
+app::EnergyInputs inputs(const flow::SynthResult& s) {
   app::EnergyInputs in;
   in.synth = &s;
   in.clock_mhz = 100;
   in.cycles = 1000;
-  in.layer_us = 10;  // 1000 cycles at 100 MHz
+  in.layer_us = 10;
   in.vdd = 1.0;
   in.wire_cap_ff_um = 0.2;
   in.flop_clock_pin_ff = 1.0;
   in.macro_clock_pin_ff = 5.0;
+  return in;
+}
+
+}  // namespace
+
+TEST_CASE("energy band: terms by hand", "[ppa][energy]") {
+  const flow::SynthResult s = synth_result();
+  app::EnergyInputs in = inputs(s);
   app::EnergyInputs::Instance i;
   i.macro.name = "sram_1r1w_256x120";
   i.macro.width = 120;
@@ -95,14 +101,7 @@ TEST_CASE("energy band: a clock gate's sinks are clocked at its duty", "[ppa][en
   g.duty_known = true;
   g.duty = 0.2;
   s.power.clock_gates.push_back(g);
-  app::EnergyInputs in;
-  in.synth = &s;
-  in.cycles = 1000;
-  in.layer_us = 10;
-  in.vdd = 1.0;
-  in.wire_cap_ff_um = 0.2;
-  in.flop_clock_pin_ff = 1.0;
-  in.macro_clock_pin_ff = 5.0;
+  app::EnergyInputs in = inputs(s);
   const app::EnergyBand b = app::energy_band(in);
   // Active sinks 5000 + 0.2 x 5000 = 6000 of 10000: 60 mm of the 100 mm of wire (12 pF);
   // pins 5000 + 998 + 0.2 x 50 fF = 6008 fF; buffers 1/3 on top, 1000 cycles at 1 V.
@@ -115,12 +114,7 @@ TEST_CASE("energy band: a clock gate's sinks are clocked at its duty", "[ppa][en
 TEST_CASE("energy band: register-file banks pay the bus of a macro their size", "[ppa][energy]") {
   flow::SynthResult s = synth_result();
   s.logic_area_um2 = 250000 + 2 * 40000;  // two 200 um banks inside the logic area
-  app::EnergyInputs in;
-  in.synth = &s;
-  in.cycles = 1000;
-  in.layer_us = 10;
-  in.vdd = 1.0;
-  in.wire_cap_ff_um = 0.2;
+  app::EnergyInputs in = inputs(s);
   for (int k = 0; k < 2; ++k) in.register_banks.push_back({40000, 120, 8, 300, 200});
   const app::EnergyBand b = app::energy_band(in);
   // Each bank is set apart from the 500 um logic square: (200 + 500) / 2 = 350 um; 128 bits x
