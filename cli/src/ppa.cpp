@@ -115,30 +115,32 @@ void simulate(Unit& u, const sim::LayerCase& c, const model::Tensor3& golden, co
         u.result.run.mismatch.y, u.result.run.mismatch.x));
 }
 
-// The register-file banks of partial sums in registers, with their accesses. A word's gate
-// opens in the cycles it is written, so a bank's writes are its words' duties times the cycles;
-// each compute write follows a read of the word (a merged pair skips one of each) and each
-// drain read is followed by a clearing write, so its reads are taken equal to its writes.
-std::vector<EnergyInputs::RegisterBank> register_banks(const ArchParams& p,
-                                                       const rtl::MacroManifest& macros,
+// The register-file banks of the macro manifest, with their accesses. Each word of a bank runs
+// on a gate that opens in the cycles it is written, so a bank's writes are the duties of the
+// gates under it times the cycles; each compute write follows a read of the word (a merged pair
+// skips one of each) and each drain read is followed by a clearing write, so its reads are taken
+// equal to its writes.
+std::vector<EnergyInputs::RegisterBank> register_banks(const rtl::MacroManifest& macros,
                                                        const flow::SynthResult& synth,
                                                        uint64_t cycles) {
-  std::vector<EnergyInputs::RegisterBank> banks;
-  if (p.psum_storage != PsumStorage::Registers) return banks;
-  double area = 0;
-  for (const flow::ModuleArea& m : synth.modules)
-    if (m.module == p.name + "_psum_regfile") area = m.total_um2;
   std::map<std::string, double> duty;
   for (const flow::ClockGatePower& g : synth.power.clock_gates) duty[g.instance] = g.duty;
-  std::map<std::string, double> writes;  // by bank instance
-  for (const rtl::ClockGateEntry& g : macros.clock_gates) {
-    if (g.block_module != p.name + "_psum_word") continue;
-    const std::string bank = g.block.substr(0, g.block.rfind('.'));
-    const auto it = duty.find(g.instance);
-    writes[bank] += (it == duty.end() ? 1.0 : it->second) * double(cycles);
+  std::vector<EnergyInputs::RegisterBank> banks;
+  for (const rtl::MacroEntry& f : macros.register_files) {
+    double area = 0;
+    for (const flow::ModuleArea& m : synth.modules)
+      if (m.module == f.module) area = m.total_um2;
+    for (const std::string& inst : f.instances) {
+      const std::string under = inst + ".";
+      double writes = 0;
+      for (const rtl::ClockGateEntry& g : macros.clock_gates) {
+        if (g.instance.compare(0, under.size(), under) != 0) continue;
+        const auto it = duty.find(g.instance);
+        writes += (it == duty.end() ? 1.0 : it->second) * double(cycles);
+      }
+      banks.push_back({area, f.geometry.width, f.geometry.addr_bits(), writes, writes});
+    }
   }
-  for (const auto& [bank, w] : writes)
-    banks.push_back({area, p.psum.width, p.psum.addr_bits(), w, w});
   return banks;
 }
 
@@ -210,7 +212,7 @@ void synthesize(Unit& u, const sim::LayerCase& c, const flow::LibertySpec& spec,
         in.instances.push_back(i);
       }
     }
-    in.register_banks = register_banks(u.params, macros, d.synth, in.cycles);
+    in.register_banks = register_banks(macros, d.synth, in.cycles);
     d.energy = energy_band(in);
     d.energy_uj = d.energy.total_uj.central;
     d.macs_dense = c.layer.macs();

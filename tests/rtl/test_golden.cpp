@@ -127,3 +127,26 @@ TEST_CASE("manifest: clock gates are listed and read back", "[rtl][golden]") {
           "clock_gates": [{"instance": "u_cg", "module": "cg"}]})";
   CHECK_THROWS_WITH(parse_manifest_json(bad, "m.json"), Catch::Contains("malformed clock gate"));
 }
+
+// Register files standing in for macros are listed apart from the macros, with the geometry
+// they replace, and read back as written; a malformed entry is refused.
+TEST_CASE("manifest: register files are listed and read back", "[rtl][golden]") {
+  ArchParams p = shipped_params("tiny");
+  CHECK(macro_manifest(elaborate(p)).register_files.empty());
+  p.psum_storage = PsumStorage::Registers;
+  const MacroManifest m = macro_manifest(elaborate(p));
+  REQUIRE(m.register_files.size() == 1);
+  const MacroEntry& f = m.register_files[0];
+  CHECK(f.geometry == SramGeometry{SramKind::OneROneW, p.psum.depth, p.psum.width});
+  CHECK(int(f.instances.size()) == 2 * p.lanes * p.psum.banks);
+  for (const MacroEntry& e : m.macros) CHECK(e.module != f.module);
+  const MacroManifest back = parse_manifest_json(manifest_json(m), "macros.json");
+  REQUIRE(back.register_files.size() == 1);
+  CHECK(back.register_files[0].module == f.module);
+  CHECK(back.register_files[0].geometry == f.geometry);
+  CHECK(back.register_files[0].instances == f.instances);
+  const std::string bad =
+      R"({"format": "zasgen-macros", "version": 1, "top": "t", "macros": [],
+          "register_files": [{"module": "rf", "kind": "1r1w", "depth": 4}]})";
+  CHECK_THROWS_WITH(parse_manifest_json(bad, "m.json"), Catch::Contains("malformed register file"));
+}

@@ -1,8 +1,9 @@
 // Partial sums in registers (memory.psum.storage: registers, generator/src/rtl/arch/psum.cpp):
 // each bank is a register file whose words run on their own gated clocks, with the ports and read
 // latency of the two-port macro it replaces. The same layer must give the same outputs, bit for
-// bit, in the same cycles as with SRAM macros, and the manifest must list every word's gate (the
-// power estimate credits each at its duty) and no partial-sum macro.
+// bit, in the same cycles as with SRAM macros, and the manifest must list the register files and
+// every word's gate (the power estimate charges each bank's wires and credits each gate at its
+// duty) and no partial-sum macro.
 #include "sim_test_util.h"
 #include "zasgen/sim/design.h"
 
@@ -17,10 +18,18 @@ TEST_CASE("partial sums in registers: bit-exact in the cycles of the SRAM banks"
   const sim::Design ds = sim::prepare_design(sram, dir + "/sram", test::cache_root());
   const sim::Design dr = sim::prepare_design(regs, dir + "/regs", test::cache_root());
 
-  // Every partial-sum word has a gate: 2 sets x banks x depth, each in its word module.
+  // The manifest lists the register files (2 sets x banks, the geometry of the macros they
+  // replace), and every word has a gate under its register file.
+  CHECK(ds.macros.register_files.empty());
+  REQUIRE(dr.macros.register_files.size() == 1);
+  const rtl::MacroEntry& files = dr.macros.register_files[0];
+  CHECK(files.geometry.depth == regs.psum.depth);
+  CHECK(files.geometry.width == regs.psum.width);
+  CHECK(int(files.instances.size()) == 2 * regs.lanes * regs.psum.banks);
   int gates = 0;
   for (const rtl::ClockGateEntry& g : dr.macros.clock_gates)
-    if (g.block_module == regs.name + "_psum_word") ++gates;
+    for (const std::string& inst : files.instances)
+      if (g.instance.rfind(inst + ".", 0) == 0) ++gates;
   CHECK(gates == 2 * regs.lanes * regs.psum.banks * regs.psum.depth);
   for (const rtl::MacroEntry& m : dr.macros.macros)
     for (const std::string& inst : m.instances) CHECK(inst.find("u_psum.") == std::string::npos);

@@ -44,7 +44,7 @@ int MacroManifest::instance_count() const {
 MacroManifest macro_manifest(const Design& d) {
   MacroManifest m;
   m.top = d.top;
-  std::map<std::string, MacroEntry> by_module;
+  std::map<std::string, MacroEntry> by_module, files_by_module;
   std::function<void(const Module&, const std::string&)> walk = [&](const Module& mod,
                                                                     const std::string& prefix) {
     for (const Instance& i : mod.instances) {
@@ -61,21 +61,27 @@ MacroManifest macro_manifest(const Design& d) {
         m.clock_gates.push_back(
             {path, t->name, prefix, mod.name, path + "." + t->clock_gate_enable});
       }
-      if (t->macro) {
-        MacroEntry& e = by_module[t->name];
-        e.geometry = *t->macro;
+      const std::optional<SramGeometry>& g = t->macro ? t->macro : t->register_file;
+      if (g) {
+        MacroEntry& e = (t->macro ? by_module : files_by_module)[t->name];
+        e.geometry = *g;
         e.module = t->name;
         e.instances.push_back(path);
-      } else {
-        walk(*t, path);
       }
+      if (!t->macro) walk(*t, path);
     }
   };
   if (const Module* top = d.find(d.top)) walk(*top, "");
-  for (auto& [name, e] : by_module) {
-    std::sort(e.instances.begin(), e.instances.end());
-    m.macros.push_back(std::move(e));
-  }
+  auto sorted = [](std::map<std::string, MacroEntry>& entries) {
+    std::vector<MacroEntry> v;
+    for (auto& [name, e] : entries) {
+      std::sort(e.instances.begin(), e.instances.end());
+      v.push_back(std::move(e));
+    }
+    return v;
+  };
+  m.macros = sorted(by_module);
+  m.register_files = sorted(files_by_module);
   std::sort(
       m.clock_gates.begin(), m.clock_gates.end(),
       [](const ClockGateEntry& a, const ClockGateEntry& b) { return a.instance < b.instance; });
@@ -87,13 +93,17 @@ std::string manifest_json(const MacroManifest& m) {
   j["format"] = "zasgen-macros";
   j["version"] = 1;
   j["top"] = m.top;
-  j["macros"] = nlohmann::ordered_json::array();
-  for (const MacroEntry& e : m.macros)
-    j["macros"].push_back({{"module", e.module},
-                           {"kind", to_string(e.geometry.kind)},
-                           {"depth", e.geometry.depth},
-                           {"width", e.geometry.width},
-                           {"instances", e.instances}});
+  auto entries = [](const std::vector<MacroEntry>& v) {
+    nlohmann::ordered_json a = nlohmann::ordered_json::array();
+    for (const MacroEntry& e : v)
+      a.push_back({{"module", e.module},
+                   {"kind", to_string(e.geometry.kind)},
+                   {"depth", e.geometry.depth},
+                   {"width", e.geometry.width},
+                   {"instances", e.instances}});
+    return a;
+  };
+  j["macros"] = entries(m.macros);
   if (!m.clock_gates.empty()) {
     j["clock_gates"] = nlohmann::ordered_json::array();
     for (const ClockGateEntry& g : m.clock_gates)
@@ -103,6 +113,7 @@ std::string manifest_json(const MacroManifest& m) {
                                   {"block_module", g.block_module},
                                   {"enable", g.enable}});
   }
+  if (!m.register_files.empty()) j["register_files"] = entries(m.register_files);
   return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
@@ -122,23 +133,33 @@ MacroManifest parse_manifest_json(const std::string& text, const std::string& fi
   MacroManifest m;
   m.top = j.value("top", "");
   if (!j.contains("macros") || !j["macros"].is_array()) throw bad("no \"macros\" array");
-  for (const auto& e : j["macros"]) {
-    MacroEntry me;
-    try {
-      me.module = e.at("module").get<std::string>();
-      const std::string kind = e.at("kind").get<std::string>();
-      if (kind != "1rw" && kind != "1r1w") throw bad("kind '" + kind + "' is not 1rw or 1r1w");
-      me.geometry.kind = kind == "1rw" ? SramKind::OneRW : SramKind::OneROneW;
-      me.geometry.depth = e.at("depth").get<int>();
-      me.geometry.width = e.at("width").get<int>();
-      me.instances = e.at("instances").get<std::vector<std::string>>();
-    } catch (const nlohmann::json::exception& ex) {
-      throw bad(std::string("malformed macro entry: ") + ex.what());
+  // Entries of "macros" and "register_files" share a shape.
+  auto entries = [&](const nlohmann::json& a, const char* what, int min_depth) {
+    std::vector<MacroEntry> v;
+    for (const auto& e : a) {
+      MacroEntry me;
+      try {
+        me.module = e.at("module").get<std::string>();
+        const std::string kind = e.at("kind").get<std::string>();
+        if (kind != "1rw" && kind != "1r1w") throw bad("kind '" + kind + "' is not 1rw or 1r1w");
+        me.geometry.kind = kind == "1rw" ? SramKind::OneRW : SramKind::OneROneW;
+        me.geometry.depth = e.at("depth").get<int>();
+        me.geometry.width = e.at("width").get<int>();
+        me.instances = e.at("instances").get<std::vector<std::string>>();
+      } catch (const nlohmann::json::exception& ex) {
+        throw bad(fmt::format("malformed {} entry: {}", what, ex.what()));
+      }
+      if (me.geometry.depth < min_depth || me.geometry.width < 1)
+        throw bad(fmt::format("{} {}: {}x{} is not a memory", what, me.module, me.geometry.depth,
+                              me.geometry.width));
+      v.push_back(std::move(me));
     }
-    if (me.geometry.depth < 2 || me.geometry.width < 1)
-      throw bad(fmt::format("macro {}: {}x{} is not a memory", me.module, me.geometry.depth,
-                            me.geometry.width));
-    m.macros.push_back(std::move(me));
+    return v;
+  };
+  m.macros = entries(j["macros"], "macro", 2);
+  if (j.contains("register_files")) {
+    if (!j["register_files"].is_array()) throw bad("\"register_files\" is not an array");
+    m.register_files = entries(j["register_files"], "register file", 1);
   }
   if (j.contains("clock_gates")) {
     if (!j["clock_gates"].is_array()) throw bad("\"clock_gates\" is not an array");

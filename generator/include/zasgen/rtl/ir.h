@@ -170,6 +170,9 @@ struct Module {
   bool is_verbatim() const { return !verbatim.empty(); }
   // Set on an SRAM macro's simulation model (verbatim): synthesis maps it to a macro cell.
   std::optional<SramGeometry> macro;
+  // Set on a bank of registers that stands in for a macro of this geometry, with its ports and
+  // timing (ARCH 4): the power estimate charges its wires like the macro's.
+  std::optional<SramGeometry> register_file;
   // Set on a clock gate (ARCH 5): the name of its enable register, whose duty is the gate's.
   // Every register of the instance that holds the gate, but the gate's own, runs on its output.
   std::string clock_gate_enable;

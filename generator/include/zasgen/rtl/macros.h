@@ -30,6 +30,7 @@ struct SramGeometry {
   }
 };
 
+// An SRAM macro, or a register file standing in for one (same ports and timing).
 struct MacroEntry {
   SramGeometry geometry;
   std::string module;                  // the module name the RTL instantiates
@@ -50,6 +51,7 @@ struct ClockGateEntry {
 struct MacroManifest {
   std::string top;
   std::vector<MacroEntry> macros;           // sorted by module name
+  std::vector<MacroEntry> register_files;   // sorted by module name
   std::vector<ClockGateEntry> clock_gates;  // sorted by instance path
   const MacroEntry* find(const std::string& module) const;
   int instance_count() const;
@@ -63,8 +65,11 @@ MacroManifest macro_manifest(const Design& d);
 //    "macros": [{"module": "sram_1r1w_390x448", "kind": "1r1w", "depth": 390, "width": 448,
 //                "instances": ["u_lane0.u_psum.u_b0_s0", ...]}, ...],
 //    "clock_gates": [{"instance": "u_drain.u_cg", "module": "<m>", "block": "u_drain",
-//                     "block_module": "<m>", "enable": "u_drain.u_cg.en_q"}, ...]}
-// "clock_gates" may be absent (a design without gates).
+//                     "block_module": "<m>", "enable": "u_drain.u_cg.en_q"}, ...],
+//    "register_files": [{"module": "<m>", "kind": "1r1w", "depth": 75, "width": 448,
+//                        "instances": ["u_lane0.u_psum.u_b0_s0", ...]}, ...]}
+// "clock_gates" and "register_files" may be absent (a design without gates or register files).
+// A register file's gates are listed with the other gates, under its instances.
 std::string manifest_json(const MacroManifest& m);
 // Throws InputError (code "macro-manifest") naming `file` when the text is not a manifest.
 MacroManifest parse_manifest_json(const std::string& text, const std::string& file);

@@ -51,6 +51,7 @@ const Module& build_psum_regfile(Elab& e, const Module& clock_gate, int depth, i
       {fmt::format("Partial-sum bank in registers: {} words x {} bits, each on a gated clock.",
                    depth, width),
        "The ports and the one-cycle read latency of the two-port macro it replaces."});
+  mod.register_file = SramGeometry{SramKind::OneROneW, depth, width};
   ModuleBuilder m(mod);
   E clk = m.input("clk");
   E rst_n = m.input("rst_n");
