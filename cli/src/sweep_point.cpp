@@ -202,10 +202,213 @@ PointState read_point(const std::string& point_dir, const std::string& hash) {
   return st;
 }
 
+namespace {
+
+// A stage of a point that failed, as result.json tells it.
+struct StageFailure {
+  std::string stage, code, message, log;
+  Exit exit_status;
+};
+
+// Runs f; an Error it throws fails the point at `stage`.
+template <class F>
+auto in_stage(const char* stage, F&& f) {
+  try {
+    return f();
+  } catch (const Error& e) {
+    throw StageFailure{stage, e.code_name(), e.what(), e.log_path(), e.exit_status()};
+  }
+}
+
+// One run of a point: the job (point.json) and its configuration, the result as it fills in,
+// and the stages in order. Every way out writes result.json and logs one line.
+class PointRun {
+ public:
+  PointRun(const std::string& point_dir, const nlohmann::json& job, const PointRunOptions& o)
+      : point_dir_(point_dir), dir_(point_dir), job_(job), o_(o), t0_(now_seconds()) {
+    hash_ = job.at("id").get<std::string>();
+    r_["id"] = hash_;
+    r_["status"] = "ok";
+    r_["exit_status"] = 0;
+    char host[256] = {0};
+    gethostname(host, sizeof host - 1);
+    run_["host"] = host;
+    if (const char* j = std::getenv("SLURM_ARRAY_JOB_ID")) {
+      const char* task = std::getenv("SLURM_ARRAY_TASK_ID");
+      run_["slurm_task"] = fmt::format("{}_{}", j, task ? task : "?");
+    }
+  }
+
+  int run() {
+    if (!configure() || !make_cases()) return finish(0);  // invalid: a result, not a failure
+    try {
+      if (measure_.count("sim"))
+        simulate();
+      else if (measure_.count("model"))
+        model();
+      r_["results"] = results_;
+      aggregate(r_);
+      if (measure_.count("area") || measure_.count("ppa")) synthesize();
+    } catch (const StageFailure& f) {
+      return fail(f);
+    }
+    if (mismatches_) {
+      return fail({"simulation", "mismatch",
+                   fmt::format("{} outputs differ from the golden model (inputs kept under "
+                               "mismatch/)",
+                               mismatches_),
+                   "", Exit::Mismatch});
+    }
+    return finish(0);
+  }
+
+ private:
+  void log(const std::string& s) const {
+    if (o_.log) o_.log(s);
+  }
+
+  int finish(int exit_status) {
+    seconds_["total"] = now_seconds() - t0_;
+    r_["exit_status"] = exit_status;
+    r_["seconds"] = seconds_;
+    r_["run"] = run_;
+    write_result(dir_, r_);
+    log(fmt::format("point {}: {} in {:.1f} s", hash_, r_["status"].get<std::string>(),
+                    seconds_["total"].get<double>()));
+    return exit_status;
+  }
+
+  int fail(const StageFailure& f) {
+    r_["status"] = "failed";
+    r_["error"] = {{"stage", f.stage}, {"code", f.code}, {"message", f.message}, {"log", f.log}};
+    if (f.code != "mismatch")
+      log(fmt::format("point {}: {} failed: {}{}", hash_, f.stage, f.message,
+                      f.log.empty() ? "" : " (see " + f.log + ")"));
+    return finish(f.exit_status == Exit::Mismatch      ? int(Exit::Mismatch)
+                  : f.exit_status == Exit::ToolFailure ? int(Exit::ToolFailure)
+                                                       : int(Exit::Internal));
+  }
+
+  void invalid(ojson diagnostics) {
+    r_["status"] = "invalid";
+    r_["diagnostics"] = std::move(diagnostics);
+  }
+
+  // The configuration, read under its own name wherever the folder is (kPointConfig), and what
+  // to measure on which workloads.
+  bool configure() {
+    const ParseResult pr = parse_config_text(slurp((dir_ / kPointConfig).string()), kPointConfig);
+    const ValidateResult vr =
+        pr.ok() ? validate(*pr.config) : ValidateResult{std::nullopt, pr.diags};
+    if (!vr.ok()) {
+      invalid(diagnostics_json(vr.diags));
+      return false;
+    }
+    p_ = *vr.params;
+    for (const auto& w : job_.at("workloads")) workloads_.push_back(Workload::from_json(w));
+    for (const auto& m : job_.at("measure")) measure_.insert(m.get<std::string>());
+    cache_ = job_.at("cache").get<std::string>();
+    log(fmt::format("point {}: {} ({} workloads; measuring {})", hash_, p_.name, workloads_.size(),
+                    fmt::join(measure_, ", ")));
+    return true;
+  }
+
+  // The workloads' inputs (a layer that does not fit or an unreadable tensor makes the point
+  // invalid, as the planner would have said had it read the tensors). Area and ppa alone make
+  // their own layer case.
+  bool make_cases() {
+    if (!measure_.count("sim") && !measure_.count("model")) return true;
+    for (const Workload& w : workloads_) {
+      try {
+        cases_.push_back(sim::make_case(case_options(w), p_));
+      } catch (const InputError& e) {
+        invalid(ojson::array(
+            {{{"severity", "error"}, {"code", e.code_name()}, {"message", e.what()}}}));
+        log(fmt::format("point {}: workload {} cannot run: {}", hash_, w.label, e.what()));
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // A workload's measurement, its label first as the contract reads it.
+  void add_result(const Workload& w, const ojson& m) {
+    ojson labelled;
+    labelled["workload"] = w.label;
+    for (auto& [k, v] : m.items())
+      if (k != "workload") labelled[k] = v;
+    results_.push_back(std::move(labelled));
+  }
+
+  // Every workload on the design and its dense twin; mismatching inputs are kept for replay.
+  void simulate() {
+    double t = now_seconds();
+    const auto [sparse, dense] = in_stage("simulator build", [&] {
+      return std::pair{prepare_locked(p_, point_dir_, cache_),
+                       prepare_locked(p_.dense_twin(), (dir_ / "dense").string(), cache_)};
+    });
+    seconds_["sim_build"] = now_seconds() - t;
+    t = now_seconds();
+    for (std::size_t i = 0; i < cases_.size(); ++i) {
+      const CaseResult cr =
+          in_stage("simulation", [&] { return run_case(sparse, &dense, cases_[i]); });
+      add_result(workloads_[i], sim_measurement(cr, p_));
+      if (cr.mismatches()) {
+        mismatches_ += cr.mismatches();
+        const std::string replay = save_replay(cases_[i], point_dir_, kPointConfig);
+        log(fmt::format(
+            "point {}: workload {}: {} outputs differ from the golden model; replay: {}", hash_,
+            workloads_[i].label, cr.mismatches(), replay));
+      }
+    }
+    seconds_["sim"] = now_seconds() - t;
+  }
+
+  void model() {
+    const double t = now_seconds();
+    for (std::size_t i = 0; i < cases_.size(); ++i)
+      add_result(workloads_[i], model_measurement(cases_[i], p_));
+    seconds_["model"] = now_seconds() - t;
+  }
+
+  // Area alone, or area, timing and power on the first workload's layer (with the dense twin).
+  void synthesize() {
+    const bool power = measure_.count("ppa") > 0;
+    const char* stage = power ? "ppa" : "area";
+    const double t = now_seconds();
+    PpaOptions po;
+    po.out_dir = point_dir_;
+    po.cache_root = cache_;
+    po.power = power;
+    po.dense = power;
+    if (!workloads_.empty()) {
+      po.layer = workloads_.front().layer;
+      po.sparsity = workloads_.front().sparsity;
+      po.seed = workloads_.front().seed;
+    }
+    po.jobs = 1;  // the sweep runs points in parallel, not the designs of one point
+    const ojson m = in_stage(stage, [&] { return ppa_measurement(run_ppa(p_, po), power); });
+    for (auto& [k, v] : m.items()) r_[k] = v;
+    seconds_[stage] = now_seconds() - t;
+  }
+
+  const std::string point_dir_;
+  const fs::path dir_;
+  const nlohmann::json& job_;
+  const PointRunOptions& o_;
+  const double t0_;
+  std::string hash_, cache_;
+  ArchParams p_;
+  std::vector<Workload> workloads_;
+  std::set<std::string> measure_;
+  std::vector<sim::LayerCase> cases_;
+  ojson r_, run_, seconds_, results_ = ojson::array();
+  int64_t mismatches_ = 0;
+};
+
+}  // namespace
+
 int run_point(const std::string& point_dir, const PointRunOptions& o) {
-  auto log = [&](const std::string& s) {
-    if (o.log) o.log(s);
-  };
   const fs::path dir(point_dir);
   const std::string job_text = slurp((dir / "point.json").string());
   if (job_text.empty())
@@ -214,169 +417,14 @@ int run_point(const std::string& point_dir, const PointRunOptions& o) {
   const nlohmann::json job = nlohmann::json::parse(job_text);
   const std::string hash = job.at("id").get<std::string>();
   const sweep_util::FileLock lock((dir / ".lock").string());
-  {
-    const PointState st = read_point(point_dir, hash);
-    if (st.status == PointStatus::Ok || st.status == PointStatus::Invalid) {
-      log(fmt::format("point {}: already done ({})", hash, to_string(st.status)));
-      return 0;
-    }
+  const PointState st = read_point(point_dir, hash);
+  if (st.status == PointStatus::Ok || st.status == PointStatus::Invalid) {
+    if (o.log) o.log(fmt::format("point {}: already done ({})", hash, to_string(st.status)));
+    return 0;
   }
   std::error_code ec;
   fs::remove(dir / "result.json", ec);
-
-  const double t0 = now_seconds();
-  char host[256] = {0};
-  gethostname(host, sizeof host - 1);
-  ojson r;
-  r["id"] = hash;
-  r["status"] = "ok";
-  r["exit_status"] = 0;
-  ojson run;
-  run["host"] = host;
-  if (const char* j = std::getenv("SLURM_ARRAY_JOB_ID"))
-    run["slurm_task"] = fmt::format(
-        "{}_{}", j, std::getenv("SLURM_ARRAY_TASK_ID") ? std::getenv("SLURM_ARRAY_TASK_ID") : "?");
-  ojson seconds;
-  auto finish = [&](int exit_status) {
-    seconds["total"] = now_seconds() - t0;
-    r["exit_status"] = exit_status;
-    r["seconds"] = seconds;
-    r["run"] = run;
-    write_result(dir, r);
-    log(fmt::format("point {}: {} in {:.1f} s", hash, r["status"].get<std::string>(),
-                    seconds["total"].get<double>()));
-    return exit_status;
-  };
-  auto fail = [&](const std::string& stage, const Error& e) {
-    r["status"] = "failed";
-    r["error"] = {
-        {"stage", stage}, {"code", e.code_name()}, {"message", e.what()}, {"log", e.log_path()}};
-    log(fmt::format("point {}: {} failed: {}{}", hash, stage, e.what(),
-                    e.log_path().empty() ? "" : " (see " + e.log_path() + ")"));
-    return finish(e.exit_status() == Exit::Mismatch      ? int(Exit::Mismatch)
-                  : e.exit_status() == Exit::ToolFailure ? int(Exit::ToolFailure)
-                                                         : int(Exit::Internal));
-  };
-
-  // The configuration, read under its own name wherever the folder is (kPointConfig).
-  const ParseResult pr = parse_config_text(slurp((dir / kPointConfig).string()), kPointConfig);
-  const ValidateResult vr = pr.ok() ? validate(*pr.config) : ValidateResult{std::nullopt, pr.diags};
-  if (!vr.ok()) {
-    r["status"] = "invalid";
-    r["diagnostics"] = diagnostics_json(vr.diags);
-    return finish(0);
-  }
-  const ArchParams& p = *vr.params;
-  std::vector<Workload> workloads;
-  for (const auto& w : job.at("workloads")) workloads.push_back(Workload::from_json(w));
-  std::set<std::string> measure;
-  for (const auto& m : job.at("measure")) measure.insert(m.get<std::string>());
-  const std::string cache = job.at("cache").get<std::string>();
-  log(fmt::format("point {}: {} ({} workloads; measuring {})", hash, p.name, workloads.size(),
-                  fmt::join(measure, ", ")));
-
-  // Workloads: their inputs first (a layer that does not fit or an unreadable tensor makes the
-  // point invalid, as the planner would have said had it read the tensors).
-  std::vector<sim::LayerCase> cases;
-  const bool cycles = measure.count("sim") || measure.count("model");
-  for (const Workload& w : workloads) {
-    if (!cycles) break;  // area and ppa alone make their own layer case
-    try {
-      cases.push_back(sim::make_case(case_options(w), p));
-    } catch (const InputError& e) {
-      r["status"] = "invalid";
-      r["diagnostics"] =
-          ojson::array({{{"severity", "error"}, {"code", e.code_name()}, {"message", e.what()}}});
-      log(fmt::format("point {}: workload {} cannot run: {}", hash, w.label, e.what()));
-      return finish(0);
-    }
-  }
-  ojson results = ojson::array();
-  int64_t mismatches = 0;
-  if (measure.count("sim")) {
-    const double ts = now_seconds();
-    sim::Design sparse, dense;
-    try {
-      sparse = prepare_locked(p, point_dir, cache);
-      dense = prepare_locked(p.dense_twin(), (dir / "dense").string(), cache);
-    } catch (const Error& e) {
-      return fail("simulator build", e);
-    }
-    seconds["sim_build"] = now_seconds() - ts;
-    const double t1 = now_seconds();
-    for (std::size_t i = 0; i < cases.size(); ++i) {
-      CaseResult cr;
-      try {
-        cr = run_case(sparse, &dense, cases[i]);
-      } catch (const Error& e) {
-        return fail("simulation", e);
-      }
-      ojson m = sim_measurement(cr, p);
-      m["workload"] = workloads[i].label;
-      results.push_back(m);
-      if (cr.mismatches()) {
-        mismatches += cr.mismatches();
-        const std::string replay = save_replay(cases[i], point_dir, kPointConfig);
-        log(
-            fmt::format("point {}: workload {}: {} outputs differ from the golden model; replay: "
-                        "{}",
-                        hash, workloads[i].label, cr.mismatches(), replay));
-      }
-    }
-    seconds["sim"] = now_seconds() - t1;
-  } else if (measure.count("model")) {
-    const double t1 = now_seconds();
-    for (std::size_t i = 0; i < cases.size(); ++i) {
-      ojson m = model_measurement(cases[i], p);
-      m["workload"] = workloads[i].label;
-      results.push_back(m);
-    }
-    seconds["model"] = now_seconds() - t1;
-  }
-  // Workload label first, as the contract reads it.
-  for (ojson& m : results) {
-    ojson o2;
-    o2["workload"] = m["workload"];
-    for (auto& [k, v] : m.items())
-      if (k != "workload") o2[k] = v;
-    m = o2;
-  }
-  r["results"] = results;
-  aggregate(r);
-
-  if (measure.count("area") || measure.count("ppa")) {
-    const bool power = measure.count("ppa") > 0;
-    const double t1 = now_seconds();
-    PpaOptions po;
-    po.out_dir = point_dir;
-    po.cache_root = cache;
-    po.power = power;
-    po.dense = power;
-    if (!workloads.empty()) {
-      po.layer = workloads.front().layer;
-      po.sparsity = workloads.front().sparsity;
-      po.seed = workloads.front().seed;
-    }
-    po.jobs = 1;  // the sweep runs points in parallel, not the designs of one point
-    try {
-      const ojson m = ppa_measurement(run_ppa(p, po), power);
-      for (auto& [k, v] : m.items()) r[k] = v;
-    } catch (const Error& e) {
-      return fail(power ? "ppa" : "area", e);
-    }
-    seconds[power ? "ppa" : "area"] = now_seconds() - t1;
-  }
-  if (mismatches) {
-    r["status"] = "failed";
-    r["error"] = {{"stage", "simulation"},
-                  {"code", "mismatch"},
-                  {"message", fmt::format("{} outputs differ from the golden model (inputs kept "
-                                          "under mismatch/)",
-                                          mismatches)},
-                  {"log", ""}};
-    return finish(int(Exit::Mismatch));
-  }
-  return finish(0);
+  return PointRun(point_dir, job, o).run();
 }
 
 // ---- adapters ----
