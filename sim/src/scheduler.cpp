@@ -111,28 +111,125 @@ std::string Plan::describe() const {
                      runs.size(), chunks_max);
 }
 
-Plan plan_layer(const model::LayerSpec& l, const ArchParams& p, const model::Tensor3& act) {
+namespace {
+
+// The tallest output band the partial sums and the output buffer hold (even with pooling).
+int largest_band(const model::LayerSpec& l, const ArchParams& p, int pitch) {
+  const int min_band = l.pool ? 2 : 1;
+  int band_max = (p.psum.depth / pitch) * p.max_r;
+  if (l.pool) band_max -= band_max % 2;
+  band_max = std::min(band_max, l.out_h());
+  while (band_max >= min_band && !output_fits(p, output_worst(p, l, band_max), 1))
+    band_max -= min_band;
+  if (band_max < min_band)
+    throw ScheduleError("one output row band does not fit the output buffer (act_out)");
+  return band_max;
+}
+
+// Greedy input-channel chunks [c0, c1) of one band: per bank, the channels' entries and table
+// words must fit the input buffer; per lane, their weights (one K-group) the weight SRAM. Empty
+// when a single channel does not fit.
+std::vector<std::pair<int, int>> channel_chunks(const model::LayerSpec& l, const ArchParams& p,
+                                                const model::Tensor3& act, const Band& b,
+                                                int lane_channels_max) {
   const int P = p.pes, L = p.lanes;
-  const int OH = l.out_h(), OW = l.out_w();
-  const int G = int(ceil_div(l.k, P));
+  // Exact encoded size of every channel's block in this band.
+  const model::FormatSpec spec = sizing_spec(p);
+  std::vector<Sizes> sz(size_t(l.c));
+  const model::Tensor3 in = band_input(act, b, 0, l.c);
+  for (int c = 0; c < l.c; ++c) {
+    const model::Block blk = model::encode_block(spec, in.channel(c), b.rows, l.w);
+    sz[size_t(c)] = {blk.entries.size(), blk.table.size()};
+  }
+  std::vector<std::pair<int, int>> chunks;
+  for (int c0 = 0; c0 < l.c;) {
+    std::vector<Sizes> bank(static_cast<size_t>(P));
+    int c1 = c0;
+    while (c1 < l.c) {
+      const int local = c1 - c0;
+      Sizes& s = bank[size_t(local % P)];
+      const Sizes add = sz[size_t(c1)];
+      const int lane_ch = local / L + 1;
+      if (s.entries + add.entries > size_t(p.act_in.depth) ||
+          s.table + add.table > size_t(std::max(0, p.act_in_table.depth)) ||
+          lane_ch > lane_channels_max)
+        break;
+      s.entries += add.entries;
+      s.table += add.table;
+      ++c1;
+    }
+    if (c1 == c0) return {};
+    chunks.push_back({c0, c1});
+    c0 = c1;
+  }
+  return chunks;
+}
+
+// The runs of band `bi`. All its channels in one chunk: runs of as many K-groups as the
+// weights, the biases and the output buffer take. Several chunks: one K-group a run, the
+// chunks in turn, partial sums carried from the first chunk to the last.
+void add_band_runs(Plan& plan, const model::LayerSpec& l, const ArchParams& p, int bi,
+                   const std::vector<std::pair<int, int>>& chunks, int lane_channels_max) {
+  const int P = p.pes, G = int(ceil_div(l.k, P));
+  auto kvalid_of = [&](int g_last) { return std::min(P, l.k - g_last * P); };
+  if (chunks.size() == 1) {
+    const int lane_ch = int(ceil_div(l.c, p.lanes));
+    int gpr = std::min({G, lane_channels_max / lane_ch, p.bias.depth});
+    const Sizes out = output_worst(p, l, plan.bands[size_t(bi)].oh);
+    while (gpr > 1 && !output_fits(p, out, gpr)) --gpr;
+    gpr = std::max(gpr, 1);
+    for (int g0 = 0; g0 < G; g0 += gpr) {
+      Run r;
+      r.band = bi;
+      r.c0 = 0;
+      r.c1 = l.c;
+      r.g0 = g0;
+      r.groups = std::min(gpr, G - g0);
+      r.kvalid = kvalid_of(g0 + r.groups - 1);
+      plan.runs.push_back(r);
+    }
+    return;
+  }
+  for (int g = 0; g < G; ++g)
+    for (size_t ci = 0; ci < chunks.size(); ++ci) {
+      Run r;
+      r.band = bi;
+      r.c0 = chunks[ci].first;
+      r.c1 = chunks[ci].second;
+      r.g0 = g;
+      r.groups = 1;
+      r.kvalid = kvalid_of(g);
+      r.first = ci == 0;
+      r.last = ci + 1 == chunks.size();
+      plan.runs.push_back(r);
+    }
+}
+
+// What each run must reload: inputs when the band or channels change, weights when the
+// channels or groups change (the first run loads both).
+void mark_reloads(Plan& plan) {
+  for (size_t i = 1; i < plan.runs.size(); ++i) {
+    Run& r = plan.runs[i];
+    const Run& q = plan.runs[i - 1];
+    r.load_input = !(r.band == q.band && r.c0 == q.c0 && r.c1 == q.c1);
+    r.load_weights = !(r.c0 == q.c0 && r.c1 == q.c1 && r.g0 == q.g0 && r.groups == q.groups);
+  }
+}
+
+}  // namespace
+
+Plan plan_layer(const model::LayerSpec& l, const ArchParams& p, const model::Tensor3& act) {
   Plan plan;
-  plan.pitch = int(ceil_div(OW, p.max_s));
+  plan.pitch = int(ceil_div(l.out_w(), p.max_s));
   plan.wrows = p.weight_rows_per_channel(l.r, l.s);
   if (plan.pitch > p.psum.depth)
     throw ScheduleError(
         fmt::format("an output row of {} columns needs {} partial-sum words; the "
                     "banks hold {}",
-                    OW, plan.pitch, p.psum.depth));
-  const model::FormatSpec spec = sizing_spec(p);
+                    l.out_w(), plan.pitch, p.psum.depth));
   const int min_band = l.pool ? 2 : 1;
-  int band_max = (p.psum.depth / plan.pitch) * p.max_r;
-  if (l.pool) band_max -= band_max % 2;
-  band_max = std::min(band_max, OH);
-  while (band_max >= min_band && !output_fits(p, output_worst(p, l, band_max), 1))
-    band_max -= min_band;
-  if (band_max < min_band)
-    throw ScheduleError("one output row band does not fit the output buffer (act_out)");
-  // Weight rows one channel of one K-group needs, and how many channels a lane can hold.
+  int band_max = largest_band(l, p, plan.pitch);
+  // How many channels a lane can hold: the weight rows of one channel of one K-group.
   const int lane_channels_max = p.weights.depth / plan.wrows;
   if (lane_channels_max < 1)
     throw ScheduleError("one channel's weights do not fit the weight SRAM");
@@ -148,75 +245,11 @@ Plan plan_layer(const model::LayerSpec& l, const ArchParams& p, const model::Ten
         throw ScheduleError(
             fmt::format("band at output row {} cannot be placed (yoff {})", b.oy0, b.yoff));
       }
-      // Exact encoded size of every channel's block in this band.
-      std::vector<Sizes> sz(size_t(l.c));
-      const model::Tensor3 in = band_input(act, b, 0, l.c);
-      for (int c = 0; c < l.c; ++c) {
-        const model::Block blk = model::encode_block(spec, in.channel(c), b.rows, l.w);
-        sz[size_t(c)] = {blk.entries.size(), blk.table.size()};
-      }
-      // Greedy input-channel chunks: per bank, entries and table words must fit; per lane, the
-      // channels' weights (one K-group) must fit.
-      std::vector<std::pair<int, int>> chunks;
-      for (int c0 = 0; c0 < l.c;) {
-        std::vector<Sizes> bank(static_cast<size_t>(P));
-        int c1 = c0;
-        while (c1 < l.c) {
-          const int local = c1 - c0;
-          Sizes& s = bank[size_t(local % P)];
-          const Sizes add = sz[size_t(c1)];
-          const int lane_ch = local / L + 1;
-          if (s.entries + add.entries > size_t(p.act_in.depth) ||
-              s.table + add.table > size_t(std::max(0, p.act_in_table.depth)) ||
-              lane_ch > lane_channels_max)
-            break;
-          s.entries += add.entries;
-          s.table += add.table;
-          ++c1;
-        }
-        if (c1 == c0) {
-          ok = false;
-          break;
-        }
-        chunks.push_back({c0, c1});
-        c0 = c1;
-      }
+      const auto chunks = channel_chunks(l, p, act, b, lane_channels_max);
+      ok = !chunks.empty();
       if (!ok) break;
       plan.chunks_max = std::max(plan.chunks_max, int(chunks.size()));
-      auto kvalid_of = [&](int g_last) { return std::min(P, l.k - g_last * P); };
-      if (chunks.size() == 1) {
-        const int lane_ch = int(ceil_div(l.c, L));
-        int gpr = G;
-        gpr = std::min(gpr, lane_channels_max / lane_ch);
-        gpr = std::min(gpr, p.bias.depth);
-        const Sizes out = output_worst(p, l, b.oh);
-        while (gpr > 1 && !output_fits(p, out, gpr)) --gpr;
-        gpr = std::max(gpr, 1);
-        for (int g0 = 0; g0 < G; g0 += gpr) {
-          Run r;
-          r.band = int(bi);
-          r.c0 = 0;
-          r.c1 = l.c;
-          r.g0 = g0;
-          r.groups = std::min(gpr, G - g0);
-          r.kvalid = kvalid_of(g0 + r.groups - 1);
-          plan.runs.push_back(r);
-        }
-      } else {
-        for (int g = 0; g < G; ++g)
-          for (size_t ci = 0; ci < chunks.size(); ++ci) {
-            Run r;
-            r.band = int(bi);
-            r.c0 = chunks[ci].first;
-            r.c1 = chunks[ci].second;
-            r.g0 = g;
-            r.groups = 1;
-            r.kvalid = kvalid_of(g);
-            r.first = ci == 0;
-            r.last = ci + 1 == chunks.size();
-            plan.runs.push_back(r);
-          }
-      }
+      add_band_runs(plan, l, p, int(bi), chunks, lane_channels_max);
     }
     if (ok) break;
     if (band_max <= min_band)
@@ -226,15 +259,7 @@ Plan plan_layer(const model::LayerSpec& l, const ArchParams& p, const model::Ten
     band_max = std::max(min_band, band_max / 2);
     if (l.pool) band_max -= band_max % 2;
   }
-  // What must be reloaded: inputs when the band or channels change, weights when the channels
-  // or groups change.
-  for (size_t i = 0; i < plan.runs.size(); ++i) {
-    Run& r = plan.runs[i];
-    if (i == 0) continue;
-    const Run& q = plan.runs[i - 1];
-    r.load_input = !(r.band == q.band && r.c0 == q.c0 && r.c1 == q.c1);
-    r.load_weights = !(r.c0 == q.c0 && r.c1 == q.c1 && r.g0 == q.g0 && r.groups == q.groups);
-  }
+  mark_reloads(plan);
   return plan;
 }
 
