@@ -754,17 +754,15 @@ std::string band_text(const Range& r, const char* f) {
 
 }  // namespace
 
-SuiteReport bench_energy(const ArchParams& p, const BenchOptions& o) {
-  const auto t0 = Clock::now();
-  SuiteReport rep;
-  rep.suite = "energy";
-  const std::vector<model::NamedLayer> layers = model::network_layers("vgg16");
-  const Profile prof = vgg16_profiles(layers).pub;
-  const size_t n = layers.size();
-  const auto spec = [&](size_t i) {
-    return o.quick ? quick_layer(layers[i].spec, p) : layers[i].spec;
-  };
+namespace {
 
+// Every VGG16 layer through the PPA pipeline at the profile's sparsity; the first layer
+// synthesizes the design, the others find its netlist in the cache.
+std::vector<LayerEnergy> run_energy_layers(const ArchParams& p, const BenchOptions& o,
+                                           const std::vector<model::NamedLayer>& layers,
+                                           const Profile& prof) {
+  const auto t0 = Clock::now();
+  const size_t n = layers.size();
   std::vector<LayerEnergy> out(n);
   std::atomic<size_t> finished{0};
   const auto one = [&](size_t i) {
@@ -772,7 +770,7 @@ SuiteReport bench_energy(const ArchParams& p, const BenchOptions& o) {
     PpaOptions po;
     po.out_dir = (fs::path(o.out_dir) / "bench" / "energy" / layers[i].name).string();
     po.cache_root = o.cache_root;
-    po.layer = o.quick ? spec(i).to_string() : layers[i].full_name();
+    po.layer = o.quick ? quick_layer(layers[i].spec, p).to_string() : layers[i].full_name();
     po.sparsity = prof.zeros[i];
     po.seed = o.seed;
     po.dense = false;
@@ -795,69 +793,33 @@ SuiteReport bench_energy(const ArchParams& p, const BenchOptions& o) {
                            : "skipped: " + e.skipped,
                        since(ts)));
   };
-  // The first layer synthesizes the design; the others find its netlist in the cache.
   one(0);
   parallel_for(n - 1, jobs_of(o), [&](size_t k) { one(k + 1); });
+  return out;
+}
 
-  json j = suite_header("energy", p, o);
-  j["network"] = "vgg16";
-  j["profile"] = prof.id;
-  j["shapes"] = vgg16_shapes(o);
-  j["paper"] = {{"tops_per_w", kPaperTopsPerW},
-                {"source", std::string(kPaperCitation) + " (published figure)"}};
-  json rows = json::array();
-  std::vector<std::string> skipped;
+// The whole network: the layers' sums (the band's corners together: they are the same model
+// parameters in every layer) and its TOPS/W, 2 x all dense MACs over the whole energy.
+struct NetworkEnergy {
   Range energy{}, tops{};
   uint64_t cycles = 0, macs = 0;
   double busy_us = 0;
-  std::string table;
-  for (size_t i = 0; i < n; ++i) {
-    const LayerEnergy& e = out[i];
-    if (!e.d) {
-      skipped.push_back(layers[i].name + ": " + e.skipped);
-      rep.complete = rep.complete && !e.tool_failed;
-      continue;
-    }
-    const DesignPpa& d = *e.d;
-    rep.mismatches += int64_t(d.run.mismatch.count);
+  void add(const DesignPpa& d) {
     const Range& u = d.energy.total_uj;
     energy = {energy.low + u.low, energy.central + u.central, energy.high + u.high};
     cycles += d.layer_cycles();
     macs += d.macs_dense;
     busy_us += d.layer_us;
-    const model::LayerSpec ls = spec(i);
-    rows.push_back({{"layer", layers[i].name},
-                    {"shape", ls.to_string()},
-                    {"macs", d.macs_dense},
-                    {"zero_fraction", prof.zeros[i]},
-                    {"cycles", d.layer_cycles()},
-                    {"power_mw", band_json(d.energy.power_mw)},
-                    {"energy_uj", band_json(u)},
-                    {"tops_per_w", band_json(d.tops_per_w_band)},
-                    {"pj_per_dense_mac", d.pj_per_dense_mac},
-                    {"netlist_cached", d.synth.netlist_cached},
-                    {"sta_seconds", d.synth.sta_seconds}});
-    table += fmt::format("| {} | {}x{}x{} -> {} | {:.1f} | {:.1f}% | {} | {} | {} | **{}** |\n",
-                         layers[i].name, ls.c, ls.h, ls.w, ls.k, double(d.macs_dense) / 1e6,
-                         100 * prof.zeros[i], grouped(d.layer_cycles()),
-                         band_text(d.energy.power_mw, "{:.0f}"), energy_text(u),
-                         band_text(d.tops_per_w_band, "{:.2f}"));
+    const auto tw = [&](double uj) {
+      return uj > 0 ? 2.0 * double(macs) / (uj * 1e-6) / 1e12 : 0.0;
+    };
+    tops = {tw(energy.high), tw(energy.central), tw(energy.low)};  // low from the high energy
   }
-  // Network TOPS/W: 2 x all dense MACs over the whole energy (its low end from the high energy).
-  const auto tw = [&](double uj) { return uj > 0 ? 2.0 * double(macs) / (uj * 1e-6) / 1e12 : 0.0; };
-  tops = {tw(energy.high), tw(energy.central), tw(energy.low)};
-  j["layers"] = rows;
-  j["skipped"] = skipped;
-  j["network_energy"] = {{"complete", skipped.empty()},
-                         {"cycles", cycles},
-                         {"busy_us", busy_us},
-                         {"dense_macs", macs},
-                         {"energy_uj", band_json(energy)},
-                         {"tops_per_w", band_json(tops)}};
-  j["mismatches"] = rep.mismatches;
-  rep.seconds = since(t0);
-  j["seconds"] = rep.seconds;
+};
 
+std::string energy_markdown(const ArchParams& p, const BenchOptions& o, const std::string& table,
+                            const NetworkEnergy& net, const std::vector<std::string>& skipped,
+                            double seconds) {
   std::string md = "## VGG16 energy, layer by layer\n\n";
   md += fmt::format(
       "The 13 conv layers of VGG16 ({}) on {}, each simulated in RTL with the published "
@@ -875,8 +837,8 @@ SuiteReport bench_energy(const ArchParams& p, const BenchOptions& o) {
   md += "|---|---|---:|---:|---:|---:|---:|---:|\n";
   md += table;
   md += fmt::format("| **whole network** | | {:.1f} | | {} | | **{}** | **{}** |\n\n",
-                    double(macs) / 1e6, grouped(cycles), energy_text(energy),
-                    band_text(tops, "{:.2f}"));
+                    double(net.macs) / 1e6, grouped(net.cycles), energy_text(net.energy),
+                    band_text(net.tops, "{:.2f}"));
   if (!skipped.empty()) {
     md += "**Incomplete**: these layers did not run, so the whole network covers the others:\n\n";
     for (const auto& s : skipped) md += "- " + s + "\n";
@@ -885,10 +847,73 @@ SuiteReport bench_energy(const ArchParams& p, const BenchOptions& o) {
   md += fmt::format(
       "Whole network: **{}** per image, **{:.2f} effective TOPS/W** ({:.2f}-{:.2f}); the paper "
       "reports {:.2f} TOPS/W ({}). Suite run time {} (`{}`).\n",
-      energy_text(energy), tops.central, tops.low, tops.high, kPaperTopsPerW, kPaperCitation,
-      duration_text(rep.seconds), command_text("energy", o));
+      energy_text(net.energy), net.tops.central, net.tops.low, net.tops.high, kPaperTopsPerW,
+      kPaperCitation, duration_text(seconds), command_text("energy", o));
+  return md;
+}
+
+}  // namespace
+
+SuiteReport bench_energy(const ArchParams& p, const BenchOptions& o) {
+  const auto t0 = Clock::now();
+  SuiteReport rep;
+  rep.suite = "energy";
+  const std::vector<model::NamedLayer> layers = model::network_layers("vgg16");
+  const Profile prof = vgg16_profiles(layers).pub;
+  const std::vector<LayerEnergy> out = run_energy_layers(p, o, layers, prof);
+
+  json j = suite_header("energy", p, o);
+  j["network"] = "vgg16";
+  j["profile"] = prof.id;
+  j["shapes"] = vgg16_shapes(o);
+  j["paper"] = {{"tops_per_w", kPaperTopsPerW},
+                {"source", std::string(kPaperCitation) + " (published figure)"}};
+  json rows = json::array();
+  std::vector<std::string> skipped;
+  NetworkEnergy net;
+  std::string table;
+  for (size_t i = 0; i < layers.size(); ++i) {
+    const LayerEnergy& e = out[i];
+    if (!e.d) {
+      skipped.push_back(layers[i].name + ": " + e.skipped);
+      rep.complete = rep.complete && !e.tool_failed;
+      continue;
+    }
+    const DesignPpa& d = *e.d;
+    rep.mismatches += int64_t(d.run.mismatch.count);
+    net.add(d);
+    const Range& u = d.energy.total_uj;
+    const model::LayerSpec ls = o.quick ? quick_layer(layers[i].spec, p) : layers[i].spec;
+    rows.push_back({{"layer", layers[i].name},
+                    {"shape", ls.to_string()},
+                    {"macs", d.macs_dense},
+                    {"zero_fraction", prof.zeros[i]},
+                    {"cycles", d.layer_cycles()},
+                    {"power_mw", band_json(d.energy.power_mw)},
+                    {"energy_uj", band_json(u)},
+                    {"tops_per_w", band_json(d.tops_per_w_band)},
+                    {"pj_per_dense_mac", d.pj_per_dense_mac},
+                    {"netlist_cached", d.synth.netlist_cached},
+                    {"sta_seconds", d.synth.sta_seconds}});
+    table += fmt::format("| {} | {}x{}x{} -> {} | {:.1f} | {:.1f}% | {} | {} | {} | **{}** |\n",
+                         layers[i].name, ls.c, ls.h, ls.w, ls.k, double(d.macs_dense) / 1e6,
+                         100 * prof.zeros[i], grouped(d.layer_cycles()),
+                         band_text(d.energy.power_mw, "{:.0f}"), energy_text(u),
+                         band_text(d.tops_per_w_band, "{:.2f}"));
+  }
+  j["layers"] = rows;
+  j["skipped"] = skipped;
+  j["network_energy"] = {{"complete", skipped.empty()},
+                         {"cycles", net.cycles},
+                         {"busy_us", net.busy_us},
+                         {"dense_macs", net.macs},
+                         {"energy_uj", band_json(net.energy)},
+                         {"tops_per_w", band_json(net.tops)}};
+  j["mismatches"] = rep.mismatches;
+  rep.seconds = since(t0);
+  j["seconds"] = rep.seconds;
   rep.json = std::move(j);
-  rep.markdown = std::move(md);
+  rep.markdown = energy_markdown(p, o, table, net, skipped, rep.seconds);
   return rep;
 }
 
