@@ -97,22 +97,118 @@ std::vector<const PlannedPoint*> run_order(const std::vector<const PlannedPoint*
   return order;
 }
 
+namespace {
+
+// The sweep file planned into points; bad files and bad plans throw their diagnostics.
+SweepPlan plan_or_throw(const SweepOptions& o, const SweepParse& sp) {
+  if (!sp.ok()) throw ConfigError(o.sweep_file, sp.diags);
+  Diagnostics diags;
+  SweepPlan plan = plan_sweep(*sp.spec, tool_version(*sp.spec), diags);
+  if (!diags.empty()) {
+    Diagnostics all = sp.diags;  // keeps the sweep file's text for quoting
+    all.append(diags);
+    throw ConfigError(o.sweep_file, all);
+  }
+  return plan;
+}
+
+// Writes every point's folder (point.json, config, invalid points' results) and returns the
+// valid points without a result, counting the valid ones and those done before.
+std::vector<const PlannedPoint*> points_to_run(const SweepOptions& o, const SweepSpec& spec,
+                                               const SweepPlan& plan, const std::string& dir,
+                                               std::size_t& valid, std::size_t& done) {
+  std::vector<const PlannedPoint*> todo;
+  std::error_code ec;
+  for (const PlannedPoint& p : plan.points) {
+    const std::string pdir = (fs::path(dir) / p.dir).string();
+    if (o.redo && p.valid()) fs::remove(fs::path(pdir) / "result.json", ec);
+    write_point(dir, p, spec, plan, o.cache_root);
+    if (!p.valid()) continue;
+    ++valid;
+    const PointStatus st = read_point(pdir, p.hash).status;
+    if (st == PointStatus::Ok || st == PointStatus::Invalid)
+      ++done;
+    else
+      todo.push_back(&p);
+  }
+  return todo;
+}
+
+// Runs the points on the local pool or as a Slurm array, in the order that keeps the cores
+// busy; returns false when the Slurm job was submitted without waiting for it.
+bool execute(const SweepOptions& o, const SweepSpec& spec, const std::string& dir,
+             std::vector<const PlannedPoint*> todo, SweepRunInfo& info, bool& interrupted) {
+  auto log = [&](const std::string& s) {
+    if (o.log) o.log(s);
+  };
+  todo = run_order(todo, spec.measures(Measure::Sim),
+                   spec.measures(Measure::Area) || spec.measures(Measure::Ppa));
+  std::vector<PointTask> tasks;
+  std::map<std::string, const PlannedPoint*> by_hash;
+  for (const PlannedPoint* p : todo) {
+    tasks.push_back({(fs::path(dir) / p->dir).string(), p->hash,
+                     fmt::format("point {}: {}", p->index, p->describe())});
+    by_hash[p->hash] = p;
+  }
+  ExecCallbacks cb;
+  cb.log = log;
+  cb.progress = o.progress;
+  cb.finished = [&](const TaskEnd& e, const PointState& st) {
+    const std::string pdir = (fs::path(dir) / "points" / e.hash).string();
+    PointState s = st;
+    if (s.status == PointStatus::Pending) {
+      record_lost(pdir, e.hash, e);
+      s = read_point(pdir, e.hash);
+    }
+    const auto it = by_hash.find(e.hash);
+    if (it != by_hash.end() && o.finished) o.finished(*it->second, s, e);
+  };
+  std::vector<TaskEnd> ends;
+  if (o.slurm) {
+    SlurmOptions so = o.slurm_options;
+    so.exe = o.exe;
+    ends = run_slurm(dir, spec.file, tasks, so, cb, &interrupted);
+    const std::string rec = sweep_util::slurp((fs::path(dir) / "slurm.json").string());
+    if (!rec.empty()) try {
+        info.slurm_job = ojson::parse(rec).value("job", "");
+      } catch (const nlohmann::json::exception&) {
+      }
+    if (!so.wait) {
+      log("not waiting for the job; rerun the same command to follow it and collect the "
+          "results");
+      return false;
+    }
+  } else {
+    LocalOptions lo;
+    lo.jobs = info.jobs;
+    lo.exe = o.exe;
+    ends = run_local(tasks, lo, cb, &interrupted);
+  }
+  info.ran = ends.size();
+  return true;
+}
+
+// 130 when interrupted, else 3 if a point mismatched, 4 if one failed or is lost, else 0.
+int sweep_exit_status(const ojson& sweep, bool interrupted) {
+  bool mismatch = false, failed = false;
+  for (const ojson& p : sweep["points"]) {
+    if (p["status"] == "failed" || p["status"] == "pending") failed = true;
+    if (p.contains("error") && p["error"].value("code", "") == "mismatch") mismatch = true;
+  }
+  return interrupted ? 130 : mismatch ? int(Exit::Mismatch) : failed ? int(Exit::ToolFailure) : 0;
+}
+
+}  // namespace
+
 SweepOutcome run_sweep(const SweepOptions& o) {
   auto log = [&](const std::string& s) {
     if (o.log) o.log(s);
   };
   const double t0 = sweep_util::now_seconds();
   SweepParse sp = parse_sweep_file(o.sweep_file);
-  if (!sp.ok()) throw ConfigError(o.sweep_file, sp.diags);
-  const SweepSpec& spec = *sp.spec;
   SweepOutcome out;
-  Diagnostics diags;
-  out.plan = plan_sweep(spec, tool_version(spec), diags);
-  if (!diags.empty()) {
-    Diagnostics all = sp.diags;  // keeps the sweep file's text for quoting
-    all.append(diags);
-    throw ConfigError(o.sweep_file, all);
-  }
+  out.plan = plan_or_throw(o, sp);
+  const SweepSpec& spec = *sp.spec;
   const SweepPlan& plan = out.plan;
   out.dir = o.out_dir.empty() ? (fs::path("out") / "sweeps" / spec.stem).string() : o.out_dir;
   std::error_code ec;
@@ -126,19 +222,7 @@ SweepOutcome run_sweep(const SweepOptions& o) {
                      "wait for it, or give another folder with -o");
 
   std::size_t valid = 0, done = 0;
-  std::vector<const PlannedPoint*> todo;
-  for (const PlannedPoint& p : plan.points) {
-    const std::string dir = (fs::path(out.dir) / p.dir).string();
-    if (o.redo && p.valid()) fs::remove(fs::path(dir) / "result.json", ec);
-    write_point(out.dir, p, spec, plan, o.cache_root);
-    if (!p.valid()) continue;
-    ++valid;
-    const PointStatus st = read_point(dir, p.hash).status;
-    if (st == PointStatus::Ok || st == PointStatus::Invalid)
-      ++done;
-    else
-      todo.push_back(&p);
-  }
+  const std::vector<const PlannedPoint*> todo = points_to_run(o, spec, plan, out.dir, valid, done);
   log(fmt::format(
       "sweep {}: {} points ({} grid, {} dropped by constraints), {} invalid, {} done "
       "before, {} to run; folder {}",
@@ -150,53 +234,9 @@ SweepOutcome run_sweep(const SweepOptions& o) {
   const int cores = int(std::max(1u, std::thread::hardware_concurrency()));
   info.jobs = o.jobs > 0 ? o.jobs : cores;
   bool interrupted = false;
-  if (!todo.empty() && !o.dry_run) {
-    todo = run_order(todo, spec.measures(Measure::Sim),
-                     spec.measures(Measure::Area) || spec.measures(Measure::Ppa));
-    std::vector<PointTask> tasks;
-    std::map<std::string, const PlannedPoint*> by_hash;
-    for (const PlannedPoint* p : todo) {
-      tasks.push_back({(fs::path(out.dir) / p->dir).string(), p->hash,
-                       fmt::format("point {}: {}", p->index, p->describe())});
-      by_hash[p->hash] = p;
-    }
-    ExecCallbacks cb;
-    cb.log = log;
-    cb.progress = o.progress;
-    cb.finished = [&](const TaskEnd& e, const PointState& st) {
-      const std::string dir = (fs::path(out.dir) / "points" / e.hash).string();
-      PointState s = st;
-      if (s.status == PointStatus::Pending) {
-        record_lost(dir, e.hash, e);
-        s = read_point(dir, e.hash);
-      }
-      const auto it = by_hash.find(e.hash);
-      if (it != by_hash.end() && o.finished) o.finished(*it->second, s, e);
-    };
-    std::vector<TaskEnd> ends;
-    if (o.slurm) {
-      SlurmOptions so = o.slurm_options;
-      so.exe = o.exe;
-      ends = run_slurm(out.dir, spec.file, tasks, so, cb, &interrupted);
-      const std::string rec = sweep_util::slurp((fs::path(out.dir) / "slurm.json").string());
-      if (!rec.empty()) try {
-          info.slurm_job = ojson::parse(rec).value("job", "");
-        } catch (const nlohmann::json::exception&) {
-        }
-      if (!so.wait) {
-        log(
-            fmt::format("not waiting for the job; rerun the same command to follow it and "
-                        "collect the results"));
-        out.exit_status = 0;
-        return out;
-      }
-    } else {
-      LocalOptions lo;
-      lo.jobs = info.jobs;
-      lo.exe = o.exe;
-      ends = run_local(tasks, lo, cb, &interrupted);
-    }
-    info.ran = ends.size();
+  if (!todo.empty() && !o.dry_run && !execute(o, spec, out.dir, todo, info, interrupted)) {
+    out.exit_status = 0;  // submitted to Slurm; a rerun follows it
+    return out;
   }
   info.interrupted = interrupted;
   info.seconds = sweep_util::now_seconds() - t0;
@@ -208,15 +248,7 @@ SweepOutcome run_sweep(const SweepOptions& o) {
   }
   write_sweep_report(out.dir, out.sweep, info);
   if (!o.json.empty()) write_file_atomically(o.json, out.sweep.dump(2) + "\n");
-  bool mismatch = false, failed = false;
-  for (const ojson& p : out.sweep["points"]) {
-    if (p["status"] == "failed" || p["status"] == "pending") failed = true;
-    if (p.contains("error") && p["error"].value("code", "") == "mismatch") mismatch = true;
-  }
-  out.exit_status = interrupted ? 130
-                    : mismatch  ? int(Exit::Mismatch)
-                    : failed    ? int(Exit::ToolFailure)
-                                : 0;
+  out.exit_status = sweep_exit_status(out.sweep, interrupted);
   return out;
 }
 
