@@ -487,6 +487,20 @@ void print_process(Printer& p, const Process& proc) {
     return;
   }
   const std::string edge = (proc.falling ? "negedge " : "posedge ") + proc.clock->name;
+  if (proc.sim_clock && !proc.reset_n && !proc.falling) {
+    p.line(0, "`ifdef SYNTHESIS");
+    p.line(1, "always @(" + edge + ") begin");
+    p.block(proc.body, 2, true);
+    p.line(1, "end");
+    p.line(0, "`else  // the same registers on the free clock, under the gate's enable");
+    p.line(1, "always @(posedge " + proc.sim_clock->name + ") begin");
+    p.line(2, "if (" + proc.sim_enable->name + ") begin");
+    p.block(proc.body, 3, true);
+    p.line(2, "end");
+    p.line(1, "end");
+    p.line(0, "`endif");
+    return;
+  }
   if (!proc.reset_n) {
     p.line(1, "always @(" + edge + ") begin");
     p.block(proc.body, 2, true);

@@ -126,6 +126,12 @@ struct Process {
   const Net* clock = nullptr;
   bool falling = false;          // clocked on the clock's falling edge (a clock gate's enable)
   const Net* reset_n = nullptr;  // asynchronous, active low; registers with has_reset use it
+  // A register on a gated clock may also have a simulation view: under `ifndef SYNTHESIS` the
+  // process runs on the free clock `sim_clock` and assigns only where `sim_enable` (the gate's
+  // enable register, which passes the edges of `clock`) is 1. The same registers change at the
+  // same edges; a cycle-based simulator then has one clock fewer to schedule.
+  const Net* sim_clock = nullptr;
+  const Net* sim_enable = nullptr;
   std::string comment;
   Block body;
 };
