@@ -252,12 +252,15 @@ class PointRun {
     } catch (const StageFailure& f) {
       return fail(f);
     }
-    if (mismatches_) {
-      return fail({"simulation", "mismatch",
-                   fmt::format("{} outputs differ from the golden model (inputs kept under "
-                               "mismatch/)",
-                               mismatches_),
-                   "", Exit::Mismatch});
+    if (mismatches_) {  // each workload logged its own; the point fails as a whole
+      r_["status"] = "failed";
+      r_["error"] = {{"stage", "simulation"},
+                     {"code", "mismatch"},
+                     {"message", fmt::format("{} outputs differ from the golden model (inputs "
+                                             "kept under mismatch/)",
+                                             mismatches_)},
+                     {"log", ""}};
+      return finish(int(Exit::Mismatch));
     }
     return finish(0);
   }
@@ -281,9 +284,8 @@ class PointRun {
   int fail(const StageFailure& f) {
     r_["status"] = "failed";
     r_["error"] = {{"stage", f.stage}, {"code", f.code}, {"message", f.message}, {"log", f.log}};
-    if (f.code != "mismatch")
-      log(fmt::format("point {}: {} failed: {}{}", hash_, f.stage, f.message,
-                      f.log.empty() ? "" : " (see " + f.log + ")"));
+    log(fmt::format("point {}: {} failed: {}{}", hash_, f.stage, f.message,
+                    f.log.empty() ? "" : " (see " + f.log + ")"));
     return finish(f.exit_status == Exit::Mismatch      ? int(Exit::Mismatch)
                   : f.exit_status == Exit::ToolFailure ? int(Exit::ToolFailure)
                                                        : int(Exit::Internal));
