@@ -35,25 +35,39 @@ EnergyBand energy_band(const EnergyInputs& in, const EnergyParams& p) {
   b.terms.push_back({"sta_sram_access", scaled(p.sram_scale, sram_dyn)});
 
   // Buses: each macro or register-file bank sits beside the logic block; its data and address
-  // wires run centre-to-centre of the two squares.
+  // wires run centre-to-centre of the two squares. A register file of one field per PE is
+  // placed as slices beside the PEs: a field's data run centre-to-centre of its slice and its
+  // PE's part of the logic, the address to every slice, and the drain's reads across the
+  // array. `placed` charges that floorplan, `block` every bank as one block (the high corner:
+  // a floorplan that does not keep the fields by their PEs).
   double banks_um2 = 0;
   for (const EnergyInputs::RegisterBank& r : in.register_banks) banks_um2 += r.area_um2;
   const double logic_side = std::sqrt(std::max(0.0, s.logic_area_um2 - banks_um2));
-  double bus_pj = 0, weighted_len = 0, accesses = 0;
-  auto bus = [&](double block_um2, int width, int addr_bits, double n) {
+  // 1/2 C V^2 per toggle (fF * V^2 = fJ), per um of one bit's wire.
+  const double pj_per_bit_um = p.bus_toggle_prob * 0.5 * in.wire_cap_ff_um * v2 * 1e-3;
+  double placed_pj = 0, block_pj = 0, weighted_len = 0, accesses = 0;
+  auto bus = [&](double block_um2, int width, int addr_bits, double n, int fields,
+                 double crossing) {
     const double len = 0.5 * (std::sqrt(block_um2) + logic_side);
-    const double bits = double(width + addr_bits);
-    // 1/2 C V^2 per toggle (fF * V^2 = fJ).
-    bus_pj += n * bits * p.bus_toggle_prob * 0.5 * in.wire_cap_ff_um * len * v2 * 1e-3;
-    weighted_len += n * len;
+    const double f = double(std::max(1, fields));
+    const double field_len = 0.5 * (std::sqrt(block_um2 / f) + logic_side / std::sqrt(f));
+    const double local = std::max(0.0, n - crossing);
+    const double placed = local * (width * field_len + addr_bits * len) +  // bit-um
+                          crossing * double(width + addr_bits) * len;
+    placed_pj += placed * pj_per_bit_um;
+    block_pj += n * double(width + addr_bits) * len * pj_per_bit_um;
+    weighted_len += placed / double(width + addr_bits);  // n x the mean length of a bit
     accesses += n;
   };
   for (const EnergyInputs::Instance& i : in.instances)
-    bus(i.macro.area_um2, i.macro.width, i.macro.addr_bits, double(i.reads + i.writes));
+    bus(i.macro.area_um2, i.macro.width, i.macro.addr_bits, double(i.reads + i.writes), 1, 0);
   for (const EnergyInputs::RegisterBank& r : in.register_banks)
-    bus(r.area_um2, r.width, r.addr_bits, r.reads + r.writes);
+    bus(r.area_um2, r.width, r.addr_bits, r.reads + r.writes, r.fields, r.drain_reads);
   b.bus_length_um = accesses > 0 ? weighted_len / accesses : 0;
-  b.terms.push_back({"bus", scaled(p.bus_length_scale, bus_pj * 1e-6)});
+  b.terms.push_back(
+      {"bus",
+       {p.bus_length_scale.low * placed_pj * 1e-6, p.bus_length_scale.central * placed_pj * 1e-6,
+        p.bus_length_scale.high * block_pj * 1e-6}});
 
   // Clock tree: wire over the whole die to every flop and macro, the sink pins and the
   // buffers; C V^2 per cycle. OpenSTA's ideal clock is driven by a port, which it does not

@@ -107,7 +107,8 @@ nlohmann::ordered_json design_json(const DesignResult& r, const ArchParams& p) {
   j["drain_busy_cycles"] = pc.drain_busy;
   j["input_storage_bits"] = r.input_bits;
   j["runs"] = r.run.plan.runs.size();
-  j["bands"] = r.run.plan.bands.size();
+  j["bands"] = r.run.plan.bands.size();  // tiles: row bands x column strips
+  j["strips"] = r.run.plan.strips;
   j["io_cycles"] = r.run.io_cycles;
   j["io"] = r.run.through_port ? "port" : "direct";
   j["sim_seconds"] = r.run.seconds;

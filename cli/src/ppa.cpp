@@ -12,6 +12,7 @@
 #include "zasgen/fs_util.h"
 #include "zasgen/rtl/macros.h"
 #include "zasgen/sim/verilator_build.h"
+#include "zasgen/util.h"
 
 namespace zasgen::app {
 
@@ -119,10 +120,14 @@ void simulate(Unit& u, const sim::LayerCase& c, const model::Tensor3& golden, co
 // on a gate that opens in the cycles it is written, so a bank's writes are the duties of the
 // gates under it times the cycles; each compute write follows a read of the word (a merged pair
 // skips one of each) and each drain read is followed by a clearing write, so its reads are taken
-// equal to its writes.
+// equal to its writes. The drain reads each of the layer's `drained` words once (every output
+// position of every K-group in every lane), spread over the banks.
 std::vector<EnergyInputs::RegisterBank> register_banks(const rtl::MacroManifest& macros,
                                                        const flow::SynthResult& synth,
-                                                       uint64_t cycles) {
+                                                       uint64_t cycles, double drained) {
+  size_t files = 0;
+  for (const rtl::MacroEntry& f : macros.register_files) files += f.instances.size();
+  const double drained_per_bank = files ? drained / double(files) : 0.0;
   std::map<std::string, double> duty;
   for (const flow::ClockGatePower& g : synth.power.clock_gates) duty[g.instance] = g.duty;
   std::vector<EnergyInputs::RegisterBank> banks;
@@ -138,7 +143,10 @@ std::vector<EnergyInputs::RegisterBank> register_banks(const rtl::MacroManifest&
         const auto it = duty.find(g.instance);
         writes += (it == duty.end() ? 1.0 : it->second) * double(cycles);
       }
-      banks.push_back({area, f.geometry.width, f.geometry.addr_bits(), writes, writes});
+      EnergyInputs::RegisterBank b{area, f.geometry.width, f.geometry.addr_bits(), writes, writes};
+      b.fields = f.fields;
+      b.drain_reads = std::min(writes, drained_per_bank);
+      banks.push_back(b);
     }
   }
   return banks;
@@ -212,7 +220,9 @@ void synthesize(Unit& u, const sim::LayerCase& c, const flow::LibertySpec& spec,
         in.instances.push_back(i);
       }
     }
-    in.register_banks = register_banks(macros, d.synth, in.cycles);
+    const double drained = double(c.layer.out_h()) * c.layer.out_w() *
+                           double(ceil_div(c.layer.k, u.params.pes)) * u.params.lanes;
+    in.register_banks = register_banks(macros, d.synth, in.cycles, drained);
     d.energy = energy_band(in);
     d.energy_uj = d.energy.total_uj.central;
     d.macs_dense = c.layer.macs();

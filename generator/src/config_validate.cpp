@@ -10,6 +10,7 @@
 #include <cmath>
 #include <filesystem>
 #include <initializer_list>
+#include <numeric>
 
 #include <fmt/format.h>
 
@@ -411,7 +412,9 @@ class Validator {
         table("memory.act_out.table_kib", "memory.act_out", p.act_out_table_kib, p.act_out_table);
     }
 
-    const int64_t pitch = ceil_div(p.max_w, p.max_s);
+    // Maps wider than a row group of the banks are computed in column strips (the scheduler);
+    // the narrowest is max_s columns, or an even number of them with pooling.
+    const int64_t pitch = ceil_div(p.pool ? std::lcm(p.max_s, 2) : p.max_s, p.max_s);
     if (p.psum.depth < pitch)
       d_.error(DiagCode::PsumTooSmall,
                at({"memory.psum.capacity_kib", "limits.max_w", "kernel.max_s", "kernel.max_r",

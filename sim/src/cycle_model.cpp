@@ -92,7 +92,7 @@ CycleEstimate estimate_layer(const model::LayerSpec& l, const ArchParams& p,
     cost[b].resize(size_t(l.c));
     const model::Tensor3 in = band_input(act, band, 0, l.c);
     for (int c = 0; c < l.c; ++c)
-      cost[b][size_t(c)] = block_cost(spec, in.channel(c), band.rows, l.w);
+      cost[b][size_t(c)] = block_cost(spec, in.channel(c), band.rows, band.cols);
   }
   // The drain of each last run's final tile is deferred to the next run (as the host driver
   // does); `held` is its number of drain positions, 0 when none is held.
@@ -109,7 +109,7 @@ CycleEstimate estimate_layer(const model::LayerSpec& l, const ArchParams& p,
     const Band& band = plan.bands[size_t(r.band)];
     const int n = r.c1 - r.c0;
     const int64_t positions =
-        l.pool ? ceil_div(band.oh, 2) * ceil_div(l.out_w(), 2) : int64_t(band.oh) * l.out_w();
+        l.pool ? ceil_div(band.oh, 2) * ceil_div(band.ow, 2) : int64_t(band.oh) * band.ow;
     // Channel sequences per lane (bank-major), the same for every tile of the run.
     std::vector<std::vector<Channel>> lanes(static_cast<size_t>(L));
     const std::vector<std::vector<int>> order = model::processing_order(n, P, L);

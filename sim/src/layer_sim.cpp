@@ -90,7 +90,7 @@ void read_outputs(Host& h, const ArchParams& p, const model::LayerSpec& l,
                   const model::FormatSpec& spec, const Plan& plan,
                   const std::vector<Drained>& drained, model::Tensor3& out) {
   if (drained.empty()) return;
-  const int w = l.pool ? l.out_w() / 2 : l.out_w();
+  const int out_w = l.pooled_w();
   for (int b = 0; b < p.pes; ++b) {
     h.write("OUT_BANK", {{"BANK", uint64_t(b)}});
     const size_t ne = h.read_field("OUT_ENTRIES", "COUNT");
@@ -105,6 +105,8 @@ void read_outputs(Host& h, const ArchParams& p, const model::LayerSpec& l,
       const Band& band = plan.bands[size_t(dr.band)];
       const int rows = l.pool ? band.oh / 2 : band.oh;
       const int y0 = l.pool ? band.oy0 / 2 : band.oy0;
+      const int w = l.pool ? band.ow / 2 : band.ow;
+      const int x0 = l.pool ? band.ox0 / 2 : band.ox0;
       const int k = dr.group * p.pes + b;
       if (k >= l.k) continue;
       size_t eu = 0, tu = 0;
@@ -114,14 +116,15 @@ void read_outputs(Host& h, const ArchParams& p, const model::LayerSpec& l,
                                    table.data() + to, table.size() - to, rows, w, &eu, &tu);
       } catch (const std::exception& e) {
         throw ToolError(
-            fmt::format("output bank {} (channel {}, output rows {}..{}) is not a "
-                        "valid {} stream: {}",
-                        b, k, y0, y0 + rows - 1, to_string(p.format), e.what()));
+            fmt::format("output bank {} (channel {}, output rows {}..{}, columns {}..{}) is "
+                        "not a valid {} stream: {}",
+                        b, k, y0, y0 + rows - 1, x0, x0 + w - 1, to_string(p.format), e.what()));
       }
       eo += eu;
       to += tu;
       for (int y = 0; y < rows; ++y)
-        std::copy_n(vals.data() + size_t(y) * w, w, out.channel(k) + size_t(y0 + y) * w);
+        std::copy_n(vals.data() + size_t(y) * w, w,
+                    out.channel(k) + size_t(y0 + y) * out_w + size_t(x0));
     }
     if (eo != entries.size() || to != table.size())
       throw ToolError(
@@ -228,11 +231,11 @@ LayerRun simulate_layer(RtlModel& model, const ArchParams& p, const model::Layer
       }
       rr.c = r.c1 - r.c0;
       rr.rows = band.rows;
-      rr.w = l.w;
+      rr.w = band.cols;
       rr.yoff = band.yoff;
-      rr.pad = l.pad;
+      rr.pad = band.xoff;
       rr.oh = band.oh;
-      rr.ow = l.out_w();
+      rr.ow = band.ow;
       rr.pitch = plan.pitch;
       rr.r = l.r;
       rr.s = l.s;

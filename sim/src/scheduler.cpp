@@ -1,6 +1,8 @@
 #include "zasgen/sim/scheduler.h"
 
 #include <algorithm>
+#include <cmath>
+#include <numeric>
 
 #include <fmt/format.h>
 
@@ -14,31 +16,52 @@ struct Sizes {
   size_t entries = 0, table = 0;
 };
 
-// Input rows a band needs, clipped to the map; at least one row, so the decoder has a block to
-// walk even when the band sees only padding (its products then fall outside the band).
-Band make_band(const model::LayerSpec& l, int oy0, int oh) {
+// The input span [i0, i0 + n) of outputs [o0, o0 + on) along one axis, clipped to the map; at
+// least one element, so the decoder has a block to walk even when the tile sees only padding
+// (its products then fall outside the tile). `off` is the RUN_YOFF / RUN_PAD of the span.
+struct Span {
+  int i0 = 0, n = 1, off = 0;
+  bool padding_only = false;
+};
+
+Span input_span(int o0, int on, int stride, int pad, int k, int size) {
+  Span s;
+  const int lo = o0 * stride - pad;
+  const int hi = (o0 + on - 1) * stride - pad + k - 1;
+  s.i0 = std::max(0, lo);
+  s.n = std::max(1, std::min(size - 1, hi) - s.i0 + 1);
+  s.off = s.i0 + pad - o0 * stride;
+  s.padding_only = s.i0 > size - 1;
+  return s;
+}
+
+Band make_band(const model::LayerSpec& l, int oy0, int oh, int ox0, int ow) {
   Band b;
   b.oy0 = oy0;
   b.oh = oh;
-  const int lo = oy0 * l.stride - l.pad;
-  const int hi = (oy0 + oh - 1) * l.stride - l.pad + l.r - 1;
-  b.iy0 = std::max(0, lo);
-  const int iy1 = std::min(l.h - 1, hi);
-  b.rows = std::max(1, iy1 - b.iy0 + 1);
-  b.yoff = b.iy0 + l.pad - oy0 * l.stride;
-  if (b.iy0 > l.h - 1) {  // only padding below the map
+  b.ox0 = ox0;
+  b.ow = ow;
+  const Span y = input_span(oy0, oh, l.stride, l.pad, l.r, l.h);
+  const Span x = input_span(ox0, ow, l.stride, l.pad, l.s, l.w);
+  b.iy0 = y.i0;
+  b.rows = y.n;
+  b.yoff = y.off;
+  b.ix0 = x.i0;
+  b.cols = x.n;
+  b.xoff = x.off;
+  if (y.padding_only || x.padding_only) {  // only padding below or right of the map
     b.padding_only = true;
-    b.iy0 = 0;
-    b.rows = 1;
-    b.yoff = 0;
+    b.iy0 = b.ix0 = 0;
+    b.rows = b.cols = 1;
+    b.yoff = b.xoff = 0;
   }
   return b;
 }
 
 // Worst-case (no zeros) output of one channel of a band, in entries and table words.
-Sizes output_worst(const ArchParams& p, const model::LayerSpec& l, int oh) {
+Sizes output_worst(const ArchParams& p, const model::LayerSpec& l, int oh, int ow) {
   const int rows = l.pool ? oh / 2 : oh;
-  const int w = l.pool ? l.out_w() / 2 : l.out_w();
+  const int w = l.pool ? ow / 2 : ow;
   Sizes s;
   s.entries = size_t(rows) * size_t(w);
   switch (p.format) {
@@ -64,7 +87,8 @@ bool output_fits(const ArchParams& p, const Sizes& per_channel, int channels_per
              size_t(std::max(0, p.act_out_table.depth));
 }
 
-std::vector<Band> split_bands(const model::LayerSpec& l, int band_max) {
+// Output rows [oy0, oy0 + oh) of each row band, at most `band_max` rows each.
+std::vector<std::pair<int, int>> split_rows(const model::LayerSpec& l, int band_max) {
   // 2x2 pooling drops the last row of an odd output height: no band computes it, so every
   // band has an even height (a band of that row alone would pool to nothing).
   const int oh_total = l.pool && l.out_h() >= 2 ? l.out_h() - l.out_h() % 2 : l.out_h();
@@ -75,28 +99,41 @@ std::vector<Band> split_bands(const model::LayerSpec& l, int band_max) {
     if (l.pool && b % 2 && b < oh_total) ++b;
     if (b <= band_max) break;
   }
-  std::vector<Band> bands;
-  for (int oy0 = 0; oy0 < oh_total; oy0 += b)
-    bands.push_back(make_band(l, oy0, std::min(b, oh_total - oy0)));
+  std::vector<std::pair<int, int>> rows;
+  for (int oy0 = 0; oy0 < oh_total; oy0 += b) rows.push_back({oy0, std::min(b, oh_total - oy0)});
   // Rather than give a last band of padding only a row of zeros, move rows into it.
-  while (bands.size() > 1 && bands.back().padding_only) {
+  auto padding_only = [&](std::pair<int, int> r) {
+    return input_span(r.first, r.second, l.stride, l.pad, l.r, l.h).padding_only;
+  };
+  while (rows.size() > 1 && padding_only(rows.back())) {
     const int step = l.pool ? 2 : 1;
-    Band& prev = bands[bands.size() - 2];
-    if (prev.oh <= step) break;
-    prev = make_band(l, prev.oy0, prev.oh - step);
-    bands.back() = make_band(l, bands.back().oy0 - step, bands.back().oh + step);
+    std::pair<int, int>& prev = rows[rows.size() - 2];
+    if (prev.second <= step) break;
+    prev.second -= step;
+    rows.back() = {rows.back().first - step, rows.back().second + step};
   }
-  return bands;
+  return rows;
+}
+
+// The tiles: column strips of `strip_w` output columns (the last takes the rest), each cut
+// into row bands of at most `band_max` rows; strip by strip.
+std::vector<Band> split_tiles(const model::LayerSpec& l, int band_max, int strip_w) {
+  const std::vector<std::pair<int, int>> rows = split_rows(l, band_max);
+  std::vector<Band> tiles;
+  for (int ox0 = 0; ox0 < l.out_w(); ox0 += strip_w)
+    for (const auto& [oy0, oh] : rows)
+      tiles.push_back(make_band(l, oy0, oh, ox0, std::min(strip_w, l.out_w() - ox0)));
+  return tiles;
 }
 
 }  // namespace
 
 model::Tensor3 band_input(const model::Tensor3& act, const Band& b, int c0, int c1) {
-  model::Tensor3 t(c1 - c0, b.rows, act.width());
+  model::Tensor3 t(c1 - c0, b.rows, b.cols);
   for (int c = c0; c < c1; ++c)
     for (int y = 0; y < b.rows && !b.padding_only; ++y)
-      std::copy_n(act.channel(c) + size_t(b.iy0 + y) * act.width(), act.width(),
-                  t.channel(c - c0) + size_t(y) * act.width());
+      std::copy_n(act.channel(c) + size_t(b.iy0 + y) * act.width() + size_t(b.ix0), b.cols,
+                  t.channel(c - c0) + size_t(y) * b.cols);
   return t;
 }
 
@@ -107,23 +144,22 @@ model::FormatSpec sizing_spec(const ArchParams& p) {
 }
 
 std::string Plan::describe() const {
-  return fmt::format("{} band(s), {} run(s), up to {} input-channel chunk(s)", bands.size(),
-                     runs.size(), chunks_max);
+  return fmt::format("{} tile(s) in {} column strip(s), {} run(s), up to {} input-channel chunk(s)",
+                     bands.size(), strips, runs.size(), chunks_max);
 }
 
 namespace {
 
-// The tallest output band the partial sums and the output buffer hold (even with pooling).
-int largest_band(const model::LayerSpec& l, const ArchParams& p, int pitch) {
+// The tallest output band of a strip `strip_w` columns wide that the partial sums and the
+// output buffer hold (even with pooling); 0 when not even the smallest band fits.
+int largest_band(const model::LayerSpec& l, const ArchParams& p, int pitch, int strip_w) {
   const int min_band = l.pool ? 2 : 1;
   int band_max = (p.psum.depth / pitch) * p.max_r;
   if (l.pool) band_max -= band_max % 2;
   band_max = std::min(band_max, l.out_h());
-  while (band_max >= min_band && !output_fits(p, output_worst(p, l, band_max), 1))
+  while (band_max >= min_band && !output_fits(p, output_worst(p, l, band_max, strip_w), 1))
     band_max -= min_band;
-  if (band_max < min_band)
-    throw ScheduleError("one output row band does not fit the output buffer (act_out)");
-  return band_max;
+  return band_max < min_band ? 0 : band_max;
 }
 
 // Greedy input-channel chunks [c0, c1) of one band: per bank, the channels' entries and table
@@ -138,7 +174,7 @@ std::vector<std::pair<int, int>> channel_chunks(const model::LayerSpec& l, const
   std::vector<Sizes> sz(size_t(l.c));
   const model::Tensor3 in = band_input(act, b, 0, l.c);
   for (int c = 0; c < l.c; ++c) {
-    const model::Block blk = model::encode_block(spec, in.channel(c), b.rows, l.w);
+    const model::Block blk = model::encode_block(spec, in.channel(c), b.rows, b.cols);
     sz[size_t(c)] = {blk.entries.size(), blk.table.size()};
   }
   std::vector<std::pair<int, int>> chunks;
@@ -175,7 +211,8 @@ void add_band_runs(Plan& plan, const model::LayerSpec& l, const ArchParams& p, i
   if (chunks.size() == 1) {
     const int lane_ch = int(ceil_div(l.c, p.lanes));
     int gpr = std::min({G, lane_channels_max / lane_ch, p.bias.depth});
-    const Sizes out = output_worst(p, l, plan.bands[size_t(bi)].oh);
+    const Band& b = plan.bands[size_t(bi)];
+    const Sizes out = output_worst(p, l, b.oh, b.ow);
     while (gpr > 1 && !output_fits(p, out, gpr)) --gpr;
     gpr = std::max(gpr, 1);
     for (int g0 = 0; g0 < G; g0 += gpr) {
@@ -216,51 +253,118 @@ void mark_reloads(Plan& plan) {
   }
 }
 
-}  // namespace
+// Output columns of each of `n` column strips: the whole row for one; otherwise a multiple of
+// max_s, so no bank word is left unused, and even with pooling (the drain pools column pairs).
+int strip_width(const model::LayerSpec& l, const ArchParams& p, int n) {
+  if (n <= 1) return l.out_w();
+  const int unit = l.pool ? std::lcm(p.max_s, 2) : p.max_s;
+  return int(std::min<int64_t>(l.out_w(), ceil_div(ceil_div(l.out_w(), n), unit) * unit));
+}
 
-Plan plan_layer(const model::LayerSpec& l, const ArchParams& p, const model::Tensor3& act) {
-  Plan plan;
-  plan.pitch = int(ceil_div(l.out_w(), p.max_s));
-  plan.wrows = p.weight_rows_per_channel(l.r, l.s);
-  if (plan.pitch > p.psum.depth)
-    throw ScheduleError(
-        fmt::format("an output row of {} columns needs {} partial-sum words; the "
-                    "banks hold {}",
-                    l.out_w(), plan.pitch, p.psum.depth));
+// The decoder cycles of a tiling, estimated from the input's density: each tile streams its
+// input rows, halo included; a sparse row costs its non-zeros and at least one cycle.
+double tiling_cost(const std::vector<Band>& tiles, const ArchParams& p, double density) {
+  double cost = 0;
+  for (const Band& t : tiles)
+    cost += t.rows * (p.format == Format::Dense
+                          ? double(t.cols)
+                          : density * t.cols + std::pow(1.0 - density, double(t.cols)));
+  return cost;
+}
+
+struct Tiling {
+  int strip_w = 0, pitch = 0, band_max = 0;
+  double cost = 0;
+};
+
+// Every strip width whose rows fit the partial sums and the output buffer, cheapest first
+// (fewer strips first among equals). Narrower strips hold taller bands, so they stream less
+// of the row halo but more of the column halo; a map wider than the banks needs several.
+std::vector<Tiling> tilings(const model::LayerSpec& l, const ArchParams& p,
+                            const model::Tensor3& act) {
+  size_t nonzero = 0;
+  for (int c = 0; c < act.channels(); ++c)
+    nonzero += size_t(std::count_if(act.channel(c), act.channel(c) + act.plane(),
+                                    [](int32_t v) { return v != 0; }));
+  const double density = act.size() ? double(nonzero) / double(act.size()) : 1.0;
+  std::vector<Tiling> out;
+  int last_w = 0;
+  for (int n = 1; n <= l.out_w(); ++n) {
+    Tiling t;
+    t.strip_w = strip_width(l, p, n);
+    if (t.strip_w == last_w) continue;
+    last_w = t.strip_w;
+    t.pitch = int(ceil_div(t.strip_w, p.max_s));
+    if (t.pitch > p.psum.depth) continue;
+    t.band_max = largest_band(l, p, t.pitch, t.strip_w);
+    if (t.band_max == 0) continue;
+    t.cost = tiling_cost(split_tiles(l, t.band_max, t.strip_w), p, density);
+    out.push_back(t);
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const Tiling& a, const Tiling& b) { return a.cost < b.cost; });
+  return out;
+}
+
+// The runs of a tiling, its bands shrunk until every band's input can be chunked into the
+// input buffer; false when even the smallest band's channel does not fit.
+bool plan_tiling(Plan& plan, const model::LayerSpec& l, const ArchParams& p,
+                 const model::Tensor3& act, const Tiling& t, int lane_channels_max) {
   const int min_band = l.pool ? 2 : 1;
-  int band_max = largest_band(l, p, plan.pitch);
-  // How many channels a lane can hold: the weight rows of one channel of one K-group.
-  const int lane_channels_max = p.weights.depth / plan.wrows;
-  if (lane_channels_max < 1)
-    throw ScheduleError("one channel's weights do not fit the weight SRAM");
-
-  for (;;) {  // shrink the band until every band's input can be chunked into the buffer
-    plan.bands = split_bands(l, band_max);
+  plan.pitch = t.pitch;
+  plan.strips = int(ceil_div(l.out_w(), t.strip_w));
+  for (int band_max = t.band_max;;) {
+    plan.bands = split_tiles(l, band_max, t.strip_w);
     plan.runs.clear();
     plan.chunks_max = 1;
     bool ok = true;
     for (size_t bi = 0; bi < plan.bands.size() && ok; ++bi) {
       const Band& b = plan.bands[bi];
-      if (b.yoff < 0 || b.yoff > p.max_pad) {
-        throw ScheduleError(
-            fmt::format("band at output row {} cannot be placed (yoff {})", b.oy0, b.yoff));
-      }
+      for (const auto& [off, what] : {std::pair{b.yoff, "yoff"}, std::pair{b.xoff, "xoff"}})
+        if (off < 0 || off > p.max_pad)
+          throw ScheduleError(
+              fmt::format("tile at output row {}, column {} cannot be placed ({} {})", b.oy0, b.ox0,
+                          what, off));
       const auto chunks = channel_chunks(l, p, act, b, lane_channels_max);
       ok = !chunks.empty();
       if (!ok) break;
       plan.chunks_max = std::max(plan.chunks_max, int(chunks.size()));
       add_band_runs(plan, l, p, int(bi), chunks, lane_channels_max);
     }
-    if (ok) break;
-    if (band_max <= min_band)
-      throw ScheduleError(
-          "one input channel of the smallest band does not fit the input buffer "
-          "(act_in): the layer is too wide for this configuration");
+    if (ok) return true;
+    if (band_max <= min_band) return false;
     band_max = std::max(min_band, band_max / 2);
     if (l.pool) band_max -= band_max % 2;
   }
-  mark_reloads(plan);
-  return plan;
+}
+
+}  // namespace
+
+Plan plan_layer(const model::LayerSpec& l, const ArchParams& p, const model::Tensor3& act) {
+  Plan plan;
+  plan.wrows = p.weight_rows_per_channel(l.r, l.s);
+  // How many channels a lane can hold: the weight rows of one channel of one K-group.
+  const int lane_channels_max = p.weights.depth / plan.wrows;
+  if (lane_channels_max < 1)
+    throw ScheduleError("one channel's weights do not fit the weight SRAM");
+  const std::vector<Tiling> candidates = tilings(l, p, act);
+  if (candidates.empty()) {
+    const int narrowest = strip_width(l, p, l.out_w());
+    if (ceil_div(narrowest, p.max_s) > p.psum.depth)
+      throw ScheduleError(
+          fmt::format("a column strip of {} output columns needs {} partial-sum words a "
+                      "bank; the banks hold {}",
+                      narrowest, ceil_div(narrowest, p.max_s), p.psum.depth));
+    throw ScheduleError("one output row band does not fit the output buffer (act_out)");
+  }
+  for (const Tiling& t : candidates)
+    if (plan_tiling(plan, l, p, act, t, lane_channels_max)) {
+      mark_reloads(plan);
+      return plan;
+    }
+  throw ScheduleError(
+      "one input channel of the smallest tile does not fit the input buffer (act_in): the "
+      "layer is too wide for this configuration");
 }
 
 }  // namespace zasgen::sim

@@ -124,6 +124,29 @@ TEST_CASE("energy band: register-file banks pay the bus of a macro their size", 
     if (t.name == "bus") CHECK(t.uj.central == Approx(2.24e-3));
 }
 
+TEST_CASE("energy band: a register file of one field per PE is placed by its PEs",
+          "[ppa][energy]") {
+  flow::SynthResult s = synth_result();
+  s.logic_area_um2 = 250000 + 40000;  // one 200 um bank inside the logic area
+  app::EnergyInputs in = inputs(s);
+  app::EnergyInputs::RegisterBank r{40000, 120, 8, 300, 200};
+  r.fields = 4;
+  r.drain_reads = 100;
+  in.register_banks.push_back(r);
+  const app::EnergyBand b = app::energy_band(in);
+  // As one block: (200 + 500) / 2 = 350 um for all 128 bits of the 500 accesses. Placed: a
+  // field's 30 data bits run (200 / 2 + 500 / 2) / 2 = 175 um, the 8 address bits 350 um; the
+  // 100 drain reads carry all 128 bits 350 um. Bit-um: 400 x (120 x 175 + 8 x 350) +
+  // 100 x 128 x 350 = 14.0e6; x 0.5 toggles x 0.5 x 0.2 fF/um x 1 V^2 = 0.7 nJ.
+  for (const app::EnergyTerm& t : b.terms)
+    if (t.name == "bus") {
+      CHECK(t.uj.central == Approx(14.0e6 * 0.05e-9));
+      CHECK(t.uj.low == Approx(0.5 * 14.0e6 * 0.05e-9));
+      CHECK(t.uj.high == Approx(1.5 * 500 * 128 * 350 * 0.05e-9));  // the block, detoured
+    }
+  CHECK(b.bus_length_um == Approx(14.0e6 / 128 / 500));
+}
+
 TEST_CASE("energy text: three significant figures, uJ or mJ", "[ppa][energy]") {
   CHECK(app::energy_text({442.4, 559.0, 731.9}) == "559 uJ (442-732)");
   CHECK(app::energy_text({1.1, 1.3, 1.72}) == "1.3 uJ (1.1-1.72)");

@@ -145,8 +145,16 @@ TEST_CASE("manifest: register files are listed and read back", "[rtl][golden]") 
   CHECK(back.register_files[0].module == f.module);
   CHECK(back.register_files[0].geometry == f.geometry);
   CHECK(back.register_files[0].instances == f.instances);
+  // A word is one partial sum per PE.
+  CHECK(f.fields == p.pes);
+  CHECK(back.register_files[0].fields == f.fields);
   const std::string bad =
       R"({"format": "zasgen-macros", "version": 1, "top": "t", "macros": [],
           "register_files": [{"module": "rf", "kind": "1r1w", "depth": 4}]})";
   CHECK_THROWS_WITH(parse_manifest_json(bad, "m.json"), Catch::Contains("malformed register file"));
+  const std::string uneven =
+      R"({"format": "zasgen-macros", "version": 1, "top": "t", "macros": [],
+          "register_files": [{"module": "rf", "kind": "1r1w", "depth": 4, "width": 10,
+                              "fields": 3, "instances": ["u_rf"]}]})";
+  CHECK_THROWS_WITH(parse_manifest_json(uneven, "m.json"), Catch::Contains("do not divide"));
 }

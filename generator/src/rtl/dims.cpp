@@ -42,7 +42,10 @@ Dims::Dims(const ArchParams& p) {
   groups = count_bits(max_groups);
   group_idx = index_bits(max_groups);
   kvalid = count_bits(p.pes);
-  pitch = count_bits(ceil_div(p.max_w, p.max_s));
+  // A row group of a column strip is at most as many words as a bank holds (maps wider than
+  // that are computed in strips), and so is a band's row-group count.
+  const int64_t max_pitch = std::min<int64_t>(ceil_div(p.max_w, p.max_s), p.psum.depth);
+  pitch = count_bits(max_pitch);
   wrows = count_bits(ceil_div(taps, p.weights.banks));
   bank = index_bits(p.pes);
   ent_addr = std::max(p.act_in.addr_bits(), p.act_out.addr_bits());
@@ -55,8 +58,8 @@ Dims::Dims(const ArchParams& p) {
   p_bank = std::max(1, clog2(taps));
   d_pos = p.pool ? 4 : 1;
   b_addr = p.bias.addr_bits();
-  pq = count_bits(ceil_div(p.max_h, p.max_r));
-  pc = count_bits(ceil_div(p.max_w, p.max_s));
+  pq = count_bits(std::min<int64_t>(ceil_div(p.max_h, p.max_r), p.psum.depth));
+  pc = count_bits(max_pitch);
   // The DMA word address reaches every word of the deepest memory it loads (at least 24 bits,
   // the width of every shipped design; 29 bits at most for a 64 MiB single-bank memory).
   mem_words = std::max({24, ent_addr, tab_addr, w_addr, b_addr});

@@ -65,6 +65,7 @@ MacroManifest macro_manifest(const Design& d) {
       if (g) {
         MacroEntry& e = (t->macro ? by_module : files_by_module)[t->name];
         e.geometry = *g;
+        e.fields = t->macro ? 1 : t->register_file_fields;
         e.module = t->name;
         e.instances.push_back(path);
       }
@@ -93,17 +94,20 @@ std::string manifest_json(const MacroManifest& m) {
   j["format"] = "zasgen-macros";
   j["version"] = 1;
   j["top"] = m.top;
-  auto entries = [](const std::vector<MacroEntry>& v) {
+  auto entries = [](const std::vector<MacroEntry>& v, bool files) {
     nlohmann::ordered_json a = nlohmann::ordered_json::array();
-    for (const MacroEntry& e : v)
-      a.push_back({{"module", e.module},
-                   {"kind", to_string(e.geometry.kind)},
-                   {"depth", e.geometry.depth},
-                   {"width", e.geometry.width},
-                   {"instances", e.instances}});
+    for (const MacroEntry& e : v) {
+      nlohmann::ordered_json o = {{"module", e.module},
+                                  {"kind", to_string(e.geometry.kind)},
+                                  {"depth", e.geometry.depth},
+                                  {"width", e.geometry.width}};
+      if (files) o["fields"] = e.fields;
+      o["instances"] = e.instances;
+      a.push_back(std::move(o));
+    }
     return a;
   };
-  j["macros"] = entries(m.macros);
+  j["macros"] = entries(m.macros, false);
   if (!m.clock_gates.empty()) {
     j["clock_gates"] = nlohmann::ordered_json::array();
     for (const ClockGateEntry& g : m.clock_gates)
@@ -113,7 +117,7 @@ std::string manifest_json(const MacroManifest& m) {
                                   {"block_module", g.block_module},
                                   {"enable", g.enable}});
   }
-  if (!m.register_files.empty()) j["register_files"] = entries(m.register_files);
+  if (!m.register_files.empty()) j["register_files"] = entries(m.register_files, true);
   return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }
 
@@ -145,6 +149,7 @@ MacroManifest parse_manifest_json(const std::string& text, const std::string& fi
         me.geometry.kind = kind == "1rw" ? SramKind::OneRW : SramKind::OneROneW;
         me.geometry.depth = e.at("depth").get<int>();
         me.geometry.width = e.at("width").get<int>();
+        me.fields = e.value("fields", 1);
         me.instances = e.at("instances").get<std::vector<std::string>>();
       } catch (const nlohmann::json::exception& ex) {
         throw bad(fmt::format("malformed {} entry: {}", what, ex.what()));
@@ -152,6 +157,9 @@ MacroManifest parse_manifest_json(const std::string& text, const std::string& fi
       if (me.geometry.depth < min_depth || me.geometry.width < 1)
         throw bad(fmt::format("{} {}: {}x{} is not a memory", what, me.module, me.geometry.depth,
                               me.geometry.width));
+      if (me.fields < 1 || me.geometry.width % me.fields != 0)
+        throw bad(fmt::format("{} {}: {} fields do not divide a word of {} bits", what, me.module,
+                              me.fields, me.geometry.width));
       v.push_back(std::move(me));
     }
     return v;

@@ -5,7 +5,9 @@
 //     scaled by sram_scale for CACTI's organisation noise and the device-type choice;
 //   - top-level data and address buses between every SRAM macro (or register-file bank) and
 //     the logic, with lengths from block areas (centre-to-centre of two adjacent square
-//     blocks), per access;
+//     blocks), per access. A register file whose word is one field per PE is placed as one
+//     slice beside each PE: the fields' data travel from a PE to its slice, the address to all
+//     slices, and the drain's reads across the array; the high corner charges it as one block;
 //   - the clock tree: wire of length k * sqrt(sinks * die area), sink pins and buffers;
 //   - glitching of combinational logic, which zero-delay activity propagation misses, as a
 //     fraction of the combinational dynamic power.
@@ -57,12 +59,15 @@ struct EnergyInputs {
   };
   std::vector<Instance> instances;
   // Every register-file bank (memory.psum.storage: registers): its area and word, and its
-  // accesses. Its wires to the logic are charged as a macro's; the bank is set apart from the
-  // logic block whose side the lengths use.
+  // accesses. The bank is set apart from the logic block whose side the lengths use. With one
+  // field per PE (`fields` > 1) each field sits beside its PE, whose block is the logic's
+  // `fields`-th part; `drain_reads` of the reads carry whole words across the array.
   struct RegisterBank {
     double area_um2 = 0;
     int width = 0, addr_bits = 0;
     double reads = 0, writes = 0;
+    int fields = 1;
+    double drain_reads = 0;
   };
   std::vector<RegisterBank> register_banks;
 };

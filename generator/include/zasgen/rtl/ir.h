@@ -179,6 +179,9 @@ struct Module {
   // Set on a bank of registers that stands in for a macro of this geometry, with its ports and
   // timing (ARCH 4): the power estimate charges its wires like the macro's.
   std::optional<SramGeometry> register_file;
+  // A register file's word is this many equal fields, each read and written by one PE only
+  // (its partial sum): a floorplan can keep each field beside its PE (ARCH 4).
+  int register_file_fields = 1;
   // Set on a clock gate (ARCH 5): the name of its enable register, whose duty is the gate's.
   // Every register of the instance that holds the gate, but the gate's own, runs on its output.
   std::string clock_gate_enable;

@@ -35,6 +35,7 @@ struct MacroEntry {
   SramGeometry geometry;
   std::string module;                  // the module name the RTL instantiates
   std::vector<std::string> instances;  // paths below the top, '.' between instance names
+  int fields = 1;  // register files: equal fields of a word, each used by one PE only
 };
 
 // A clock gate (ARCH 5): every register of `block` (the instance holding the gate, "" for the
@@ -67,9 +68,11 @@ MacroManifest macro_manifest(const Design& d);
 //    "clock_gates": [{"instance": "u_drain.u_cg", "module": "<m>", "block": "u_drain",
 //                     "block_module": "<m>", "enable": "u_drain.u_cg.en_q"}, ...],
 //    "register_files": [{"module": "<m>", "kind": "1r1w", "depth": 75, "width": 448,
-//                        "instances": ["u_lane0.u_psum.u_b0_s0", ...]}, ...]}
+//                        "fields": 16, "instances": ["u_lane0.u_psum.u_b0_s0", ...]}, ...]}
 // "clock_gates" and "register_files" may be absent (a design without gates or register files).
-// A register file's gates are listed with the other gates, under its instances.
+// A register file's gates are listed with the other gates, under its instances. Its "fields"
+// (optional, 1 when absent, a divisor of the width) are the equal parts of a word that each
+// only one PE reads and writes.
 std::string manifest_json(const MacroManifest& m);
 // Throws InputError (code "macro-manifest") naming `file` when the text is not a manifest.
 MacroManifest parse_manifest_json(const std::string& text, const std::string& file);

@@ -48,8 +48,10 @@ const Module& build_psum_word(Elab& e, int width) {
 // address, and rdata is the word there one cycle later. Unlike the macro's output register it
 // follows a write to that address; the partial-sum block never reads a word in the cycle after
 // writing it without taking the written value by forwarding (compute), and clears a drained
-// word only after its read (drain), so the difference is never seen.
-const Module& build_psum_regfile(Elab& e, int depth, int width) {
+// word only after its read (drain), so the difference is never seen. A word is `fields` partial
+// sums, one per PE, each read and written by that PE's adder alone (the manifest says so, and
+// the power estimate places each field beside its PE).
+const Module& build_psum_regfile(Elab& e, int depth, int width, int fields) {
   const Module& word = build_psum_word(e, width);
   const int ab = std::max(1, clog2(depth));
   Module& mod = e.module(
@@ -58,6 +60,7 @@ const Module& build_psum_regfile(Elab& e, int depth, int width) {
                    depth, width),
        "The ports and the one-cycle read latency of the two-port macro it replaces."});
   mod.register_file = SramGeometry{SramKind::OneROneW, depth, width};
+  mod.register_file_fields = fields;
   ModuleBuilder m(mod);
   E clk = m.input("clk");
   E rst_n = m.input("rst_n");
@@ -101,8 +104,8 @@ const Module& build_psum(Elab& e) {
   const int pw = d.act + d.wgt;
   const int W = P * A;
   const bool regs = p.psum_storage == PsumStorage::Registers;
-  const Module& bank_module =
-      regs ? build_psum_regfile(e, p.psum.depth, W) : e.sram({SramKind::OneROneW, p.psum.depth, W});
+  const Module& bank_module = regs ? build_psum_regfile(e, p.psum.depth, W, P)
+                                   : e.sram({SramKind::OneROneW, p.psum.depth, W});
   Module& mod = e.module(
       "psum", {"Partial sums of one lane: 2 sets x " + std::to_string(T) + " banks of " +
                    bank_module.name + ".",

@@ -15,12 +15,17 @@
 
 namespace zasgen::sim {
 
+// A tile: a band of output rows within a column strip. A layer whose rows fit the partial sums
+// has one strip, the whole width.
 struct Band {
   int oy0 = 0, oh = 0;    // output rows (before pooling) [oy0, oy0 + oh)
+  int ox0 = 0, ow = 0;    // output columns (before pooling) [ox0, ox0 + ow): RUN_OW
   int iy0 = 0, rows = 0;  // input rows held in the buffer [iy0, iy0 + rows)
+  int ix0 = 0, cols = 0;  // input columns held in the buffer [ix0, ix0 + cols): RUN_W
   int yoff = 0;           // RUN_YOFF
-  // The band sees only the padding below the map: one row of zeros stands in for its input
-  // (the outputs are the bias alone), since RUN_YOFF cannot reach back above the band.
+  int xoff = 0;           // RUN_PAD: the column offset, as yoff is the row offset
+  // The tile sees only the padding below or right of the map: one zero stands in for its input
+  // (the outputs are the bias alone), since the offsets cannot reach back before the tile.
   bool padding_only = false;
 };
 
@@ -37,7 +42,8 @@ struct Run {
 struct Plan {
   std::vector<Band> bands;
   std::vector<Run> runs;
-  int pitch = 0;       // RUN_PITCH
+  int pitch = 0;       // RUN_PITCH: words per row group of a strip
+  int strips = 1;      // column strips
   int wrows = 0;       // RUN_WROWS
   int chunks_max = 1;  // most input-channel chunks of any band
   std::string describe() const;
