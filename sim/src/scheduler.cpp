@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "zasgen/model/workload.h"
 #include "zasgen/util.h"
 
 namespace zasgen::sim {
@@ -282,11 +283,7 @@ struct Tiling {
 // of the row halo but more of the column halo; a map wider than the banks needs several.
 std::vector<Tiling> tilings(const model::LayerSpec& l, const ArchParams& p,
                             const model::Tensor3& act) {
-  size_t nonzero = 0;
-  for (int c = 0; c < act.channels(); ++c)
-    nonzero += size_t(std::count_if(act.channel(c), act.channel(c) + act.plane(),
-                                    [](int32_t v) { return v != 0; }));
-  const double density = act.size() ? double(nonzero) / double(act.size()) : 1.0;
+  const double density = 1.0 - model::measure_activations(act).zero_fraction();
   std::vector<Tiling> out;
   int last_w = 0;
   for (int n = 1; n <= l.out_w(); ++n) {
