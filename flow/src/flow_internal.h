@@ -36,8 +36,11 @@ void compute_areas(const StatCounts& stat, const std::string& top,
 
 // ---- OpenSTA (sta_run.cpp) ----
 std::string aux_liberty_text();  // the power-analysis helper cell library
-std::string sta_script(const SynthJob& job, const JobFiles& f, const LibInfo& std_lib);
-// The per-net activity commands, in their own file that sta.tcl sources.
+// Timing on the intact netlist (sta.tcl), and power on the netlist with activity sources
+// (sta_power.tcl); run_sta runs both at once.
+std::string sta_timing_script(const SynthJob& job, const JobFiles& f);
+std::string sta_power_script(const SynthJob& job, const JobFiles& f, const LibInfo& std_lib);
+// The per-net activity commands, in their own file that sta_power.tcl sources.
 inline constexpr const char* kActivityScript = "sta_activity.tcl";
 // The job's activity file as per-cycle rates (defaults only when it names none).
 ActivitySpec job_activity(const SynthJob& job);

@@ -12,7 +12,8 @@
 // output is annotated by cutting its flop's D pin from its net and driving it from a
 // zero-area helper cell (ZASGEN_ACTSRC, no function, no arcs: a root) that carries the
 // simulated activity; OpenSTA then copies it D->Q and propagates it from Q through the
-// combinational logic. Timing is reported before any of this, on the intact netlist.
+// combinational logic. Timing is reported by a second OpenSTA process, run at the same time,
+// on the intact netlist.
 //
 // Constants are replaced the same way before power analysis. OpenSTA 2.0.17 levelizes the
 // graph without the edges that constant propagation disables (from tie cells, 1'b0/1'b1
@@ -33,6 +34,7 @@
 #include <limits>
 #include <set>
 #include <sstream>
+#include <thread>
 
 #include "flow_internal.h"
 #include "process.h"
@@ -252,7 +254,7 @@ std::string sta_activity_script(const SynthJob& job, const ActivitySpec& a) {
   std::map<std::string, const char*> kind_of;
   for (const rtl::MacroEntry& m : job.macros.macros)
     for (const std::string& inst : m.instances) kind_of[inst] = rtl::to_string(m.geometry.kind);
-  s << "# zasgen OpenSTA activities (generated), sourced by sta.tcl: one command per net.\n";
+  s << "# zasgen OpenSTA activities (generated), sourced by sta_power.tcl: one command per net.\n";
   s << "set_power_activity -input -activity " << num(a.default_toggle_rate) << " -duty "
     << num(a.default_duty) << "\n";
   for (const auto& [name, act] : a.nets) {
@@ -278,23 +280,14 @@ std::string sta_activity_script(const SynthJob& job, const ActivitySpec& a) {
   return s.str();
 }
 
-std::string sta_script(const SynthJob& job, const JobFiles& f, const LibInfo& std_lib) {
-  std::ostringstream s;
-  s << "# zasgen OpenSTA script (generated): timing on the intact netlist, then power.\n";
-  s << "if {[catch {\n";
-  s << "puts \"ZASGEN version [sta::version]\"\n";
-  s << kTclProcs;
-  s << "array set zasgen_flop_data {";
-  for (const auto& [name, c] : std_lib.cells)
-    if (c.sequential && !c.data_pin.empty()) s << " " << name << " " << c.data_pin;
-  s << " }\n";
-  s << "array set zasgen_tie_cells {";
-  for (const auto& [name, c] : std_lib.cells)
-    if (!c.tie_pin.empty()) s << " " << name << " {" << c.tie_pin << " " << c.tie_value << "}";
-  s << " }\n";
+namespace {
+
+// Libraries, netlist and constraints: the same in both scripts, so that power sees the clock,
+// the input slews and the output loads that timing sees.
+void sta_design(std::ostringstream& s, const SynthJob& job, const JobFiles& f, bool aux) {
   s << "read_liberty {" << f.liberty << "}\n";
   if (!f.macro_liberty.empty()) s << "read_liberty {" << f.macro_liberty << "}\n";
-  s << "read_liberty {" << f.aux_liberty << "}\n";
+  if (aux) s << "read_liberty {" << f.aux_liberty << "}\n";
   s << "read_verilog netlist.v\n";
   s << "link_design " << job.top << "\n";
 
@@ -312,7 +305,26 @@ std::string sta_script(const SynthJob& job, const JobFiles& f, const LibInfo& st
   s << "set_driving_cell -lib_cell " << job.cells.driving_cell << " -pin " << job.cells.buffer_out
     << " $data_in\n";
   s << "set_load " << num(job.cells.output_load_ff * 1e-3) << " [all_outputs]\n";
+}
 
+// Wraps a script body: errors end it with ZASGEN_ERROR and exit 1, success with ZASGEN_DONE.
+std::string sta_wrapped(const std::string& title, const std::string& body) {
+  std::ostringstream s;
+  s << "# zasgen OpenSTA script (generated): " << title << "\n";
+  s << "if {[catch {\n";
+  s << "puts \"ZASGEN version [sta::version]\"\n";
+  s << body;
+  s << "puts ZASGEN_DONE\n";
+  s << "} zasgen_err]} {\n  puts \"ZASGEN_ERROR $zasgen_err\"\n  exit 1\n}\n";
+  s << "exit 0\n";
+  return s.str();
+}
+
+}  // namespace
+
+std::string sta_timing_script(const SynthJob& job, const JobFiles& f) {
+  std::ostringstream s;
+  sta_design(s, job, f, false);
   s << "# ---- timing ----\n";
   // Asynchronous reset: recovery/removal to the flops is reported, then excluded from fmax.
   // The reset net reaches every flop without passing through logic, so ABC never buffers it;
@@ -337,7 +349,23 @@ std::string sta_script(const SynthJob& job, const JobFiles& f, const LibInfo& st
   s << "puts \"ZASGEN hold_slack [worst_slack -min]\"\n";
   s << "report_checks -path_delay max -sort_by_slack -digits 4 -fields {slew cap} > "
        "critical_path.txt\n";
+  return sta_wrapped("timing on the intact netlist.", s.str());
+}
 
+std::string sta_power_script(const SynthJob& job, const JobFiles& f, const LibInfo& std_lib) {
+  std::ostringstream s;
+  s << kTclProcs;
+  s << "array set zasgen_flop_data {";
+  for (const auto& [name, c] : std_lib.cells)
+    if (c.sequential && !c.data_pin.empty()) s << " " << name << " " << c.data_pin;
+  s << " }\n";
+  s << "array set zasgen_tie_cells {";
+  for (const auto& [name, c] : std_lib.cells)
+    if (!c.tie_pin.empty()) s << " " << name << " {" << c.tie_pin << " " << c.tie_value << "}";
+  s << " }\n";
+  sta_design(s, job, f, true);
+  // Before any timing query: an edit of a netlist whose timing graph exists costs about four
+  // times as much (the graph is updated edge by edge).
   s << "# ---- power: constants become activity sources (OpenSTA 2.0.17 crash; see header) ----\n";
   s << "zasgen_replace_constants\n";
   // Sourced, not inlined: `sta -exit` reads its script a line at a time and re-parses the
@@ -378,10 +406,7 @@ std::string sta_script(const SynthJob& job, const JobFiles& f, const LibInfo& st
       << "puts \"ZASGEN power_gate {" << g.instance << "} $p\"\n";
   }
   s << "report_power -digits 6 > power.txt\n";
-  s << "puts ZASGEN_DONE\n";
-  s << "} zasgen_err]} {\n  puts \"ZASGEN_ERROR $zasgen_err\"\n  exit 1\n}\n";
-  s << "exit 0\n";
-  return s.str();
+  return sta_wrapped("power on the netlist with activity sources.", s.str());
 }
 
 namespace {
@@ -538,7 +563,7 @@ void fill_power(const SynthJob& job, const LibInfo& std_lib, const ActivitySpec&
   p.activity_not_register = o.notreg;
   p.activity_problems = o.problems;
   if (o.design.size() < 16)
-    throw FlowError(Code::ResultParse, r.sta_log, "no design power in OpenSTA output");
+    throw FlowError(Code::ResultParse, r.sta_power_log, "no design power in OpenSTA output");
   p.reported_total = group(o.design, 0);
   PowerGroup seq = group(o.design, 4), comb = group(o.design, 8), macro_grp = group(o.design, 12);
 
@@ -552,7 +577,7 @@ void fill_power(const SynthJob& job, const LibInfo& std_lib, const ActivitySpec&
   // Macros: OpenSTA 2.0.17 does not know `is_macro_cell` and books them as combinational.
   PowerGroup macro_sum;
   for (const auto& m : o.macros) {
-    if (m.p.size() < 3) throw FlowError(Code::ResultParse, r.sta_log, "bad macro power line");
+    if (m.p.size() < 3) throw FlowError(Code::ResultParse, r.sta_power_log, "bad macro power line");
     MacroPower mp;
     mp.instance = m.inst;
     mp.cell = m.ref;
@@ -596,24 +621,62 @@ void fill_power(const SynthJob& job, const LibInfo& std_lib, const ActivitySpec&
 
 }  // namespace
 
+namespace {
+
+struct StaProcess {
+  std::string script, log;
+  ToolRun run;
+  std::exception_ptr error;
+};
+
+// Runs one OpenSTA script in `dir`; a tool error is kept for the caller's thread.
+void run_sta_script(const SynthJob& job, const std::string& dir, StaProcess& p) {
+  try {
+    p.run = run_tool("sta", {job.tools.sta, "-no_init", "-exit", p.script}, dir, dir + "/" + p.log,
+                     job.sta_timeout_s);
+  } catch (...) {
+    p.error = std::current_exception();
+  }
+}
+
+StaOutput finished_output(const StaProcess& p, const std::string& log_path) {
+  if (p.error) std::rethrow_exception(p.error);
+  StaOutput o = parse_sta_log(log_path);
+  if (p.run.exit_code != 0 || !o.done) {
+    std::string err = first_log_line(log_path, "ZASGEN_ERROR");
+    if (err.empty()) err = first_log_line(log_path, "Error");
+    if (err.empty()) err = "exit code " + std::to_string(p.run.exit_code) + ", script incomplete";
+    throw FlowError(Code::ToolFailed, "sta (log: " + log_path + ")", err);
+  }
+  return o;
+}
+
+}  // namespace
+
+// Timing and power run as two OpenSTA processes at once: power edits the netlist (activity
+// sources), which timing must not see, and its edits are cheapest before any timing graph
+// exists.
 void run_sta(const SynthJob& job, const JobFiles& f, const LibInfo& std_lib, SynthResult& r) {
   const std::string dir = f.out_dir;
   write_file_atomic(dir + "/" + f.aux_liberty, aux_liberty_text());
   const ActivitySpec activity = job_activity(job);
   write_file_atomic(dir + "/" + kActivityScript, sta_activity_script(job, activity));
-  write_file_atomic(dir + "/sta.tcl", sta_script(job, f, std_lib));
+  write_file_atomic(dir + "/sta.tcl", sta_timing_script(job, f));
+  write_file_atomic(dir + "/sta_power.tcl", sta_power_script(job, f, std_lib));
   r.sta_script = dir + "/sta.tcl";
   r.sta_log = dir + "/sta.log";
-  const ToolRun run = run_tool("sta", {job.tools.sta, "-no_init", "-exit", "sta.tcl"}, dir,
-                               r.sta_log, job.sta_timeout_s);
-  r.sta_seconds = run.seconds;
-  const StaOutput o = parse_sta_log(r.sta_log);
-  if (run.exit_code != 0 || !o.done) {
-    std::string err = first_log_line(r.sta_log, "ZASGEN_ERROR");
-    if (err.empty()) err = first_log_line(r.sta_log, "Error");
-    if (err.empty()) err = "exit code " + std::to_string(run.exit_code) + ", script incomplete";
-    throw FlowError(Code::ToolFailed, "sta (log: " + r.sta_log + ")", err);
-  }
+  r.sta_power_script = dir + "/sta_power.tcl";
+  r.sta_power_log = dir + "/sta_power.log";
+  StaProcess timing{"sta.tcl", "sta.log", {}, nullptr};
+  StaProcess power{"sta_power.tcl", "sta_power.log", {}, nullptr};
+  std::thread power_thread([&] { run_sta_script(job, dir, power); });
+  run_sta_script(job, dir, timing);
+  power_thread.join();
+  r.sta_seconds = std::max(timing.run.seconds, power.run.seconds);
+  r.sta_timing_seconds = timing.run.seconds;
+  r.sta_power_seconds = power.run.seconds;
+  const StaOutput o = finished_output(timing, r.sta_log);
+  const StaOutput po = finished_output(power, r.sta_power_log);
   TimingResult& t = r.timing;
   t.period_ns = job.clock_period_ns;
   t.worst_setup_slack_ns = o.setup;
@@ -634,7 +697,7 @@ void run_sta(const SynthJob& job, const JobFiles& f, const LibInfo& std_lib, Syn
   t.critical_path = read_text(dir + "/critical_path.txt");
   const size_t second = t.critical_path.find("Startpoint:", 1);
   if (second != std::string::npos) t.critical_path.resize(second);
-  fill_power(job, std_lib, activity, o, r);
+  fill_power(job, std_lib, activity, po, r);
 }
 
 }  // namespace zasgen::flow::detail

@@ -187,7 +187,10 @@ std::string to_json(const SynthResult& r) {
                 {"activity_problems", p.activity_problems},
                 {"notes", p.notes},
                 {"sta_version", p.sta_version}};
-  j["runtime_s"] = {{"yosys", r.yosys_seconds}, {"sta", r.sta_seconds}};
+  j["runtime_s"] = {{"yosys", r.yosys_seconds},
+                    {"sta", r.sta_seconds},
+                    {"sta_timing", r.sta_timing_seconds},
+                    {"sta_power", r.sta_power_seconds}};
   j["netlist_cached"] = r.netlist_cached;
   return j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
 }

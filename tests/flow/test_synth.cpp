@@ -431,7 +431,7 @@ int64_t count(const SynthResult& r, const std::string& cell) {
 // "ZASGEN constants <tie cells> <constant nets>" from the OpenSTA log.
 std::pair<int, int> constants_replaced(const SynthResult& r) {
   std::smatch m;
-  const std::string log = test::read_text(r.sta_log);
+  const std::string log = test::read_text(r.sta_power_log);
   if (!std::regex_search(log, m, std::regex("ZASGEN constants (\\d+) (\\d+)"))) return {-1, -1};
   return {std::stoi(m[1]), std::stoi(m[2])};
 }

@@ -138,17 +138,21 @@ struct TimingResult {
 };
 
 struct SynthResult {
-  std::string out_dir, netlist, yosys_script, yosys_log, stat_json, stat_text, sta_script, sta_log;
-  std::vector<ModuleArea> modules;  // sorted by module name
-  double logic_area_um2 = 0;        // standard cells of the whole design
-  double macro_area_um2 = 0;        // SRAM macros of the whole design
+  std::string out_dir, netlist, yosys_script, yosys_log, stat_json, stat_text;
+  std::string sta_script, sta_log;              // timing (OpenSTA)
+  std::string sta_power_script, sta_power_log;  // power (a second OpenSTA, run at once)
+  std::vector<ModuleArea> modules;              // sorted by module name
+  double logic_area_um2 = 0;                    // standard cells of the whole design
+  double macro_area_um2 = 0;                    // SRAM macros of the whole design
   double total_area_um2 = 0;
   double yosys_reported_area_um2 = 0;  // `stat -liberty` chip area of the top (cross-check)
   int64_t cell_count = 0, flop_count = 0, macro_count = 0;
   std::map<std::string, int64_t> cell_counts;  // whole design, by library cell
   TimingResult timing;
   PowerResult power;
-  double yosys_seconds = 0, sta_seconds = 0;
+  double yosys_seconds = 0;
+  double sta_seconds = 0;  // wall time of OpenSTA: timing and power run side by side
+  double sta_timing_seconds = 0, sta_power_seconds = 0;
   bool netlist_cached = false;  // Yosys did not run: the netlist came from job.netlist_cache
 };
 
