@@ -146,10 +146,6 @@ proc zasgen_move_pins {net act duty} {
   }
   return 1
 }
-# Constants -> activity sources with activity 0 and duty = the constant (see header): the
-# loads of each tie cell (zasgen_tie_cells: cell -> {pin value}) and the pins of each constant
-# net OpenSTA made for 1'b0/1'b1 (named zero_/one_, no driver) move to a source's net.
-# Prints the number of tie cells and constant nets replaced.
 # Every instance, through the hierarchy, of the cells or modules named in `refs`.
 proc zasgen_cells_of {refs} {
   set cells {}
@@ -158,12 +154,16 @@ proc zasgen_cells_of {refs} {
   }
   return $cells
 }
+# Constants -> activity sources with activity 0 and duty = the constant (see header): the
+# loads of each tie cell (zasgen_tie_cells: cell -> {pin value}) and the pins of each constant
+# net OpenSTA made for 1'b0/1'b1 (named zero_/one_, no driver) move to a source's net.
+# Prints the number of tie cells and constant nets replaced.
 proc zasgen_replace_constants {} {
   global zasgen_tie_cells
   set ties 0
   set nets 0
-  # Found by a filter on the cell type: a loop over every cell asking its type takes seconds
-  # on designs of a million cells.
+  # Found by a filter on the cell type: a loop over every cell asking its type took 10 s on a
+  # design with 320k register bits.
   foreach inst [zasgen_cells_of [lsort [array names zasgen_tie_cells]]] {
     lassign $zasgen_tie_cells([get_property $inst ref_name]) pin value
     set p [get_pins -quiet "[get_full_name $inst]/$pin"]
