@@ -15,18 +15,94 @@ namespace {
 // to the decoder's first token, from the last token's acceptance to the lane going idle, the
 // bubbles of a bank switch, and the drain's pipeline tail.
 constexpr int64_t kFirstEmit = 3;    // tile start -> first parser emission
-constexpr int64_t kIdleAfter = 2;    // last acceptance -> lane idle
+constexpr int64_t kIdleAfter = 2;    // last acceptance -> lane idle (1 without an activation)
 constexpr int64_t kBankSwitch = 2;   // refetch bubbles when the decoder moves to a new bank
 constexpr int64_t kDrainTail = 5;    // drain start + positions -> drain free
 constexpr int64_t kLoadLatency = 2;  // weight load start + rows -> buffer ready
 
+// Decoder cycles of one channel block: tokens plus the format's bubbles, and its activations.
+struct BlockCost {
+  uint64_t cycles = 0, activations = 0;
+  uint64_t first_emit = 0;  // cycles before the one that emits the channel's first token
+  bool last_act = true;     // the channel's last token carries an activation
+  std::vector<int> counts;  // coord: non-zeros per row (its timing needs the table FIFO)
+};
+
 struct Channel {
-  int64_t cycles = 0;
+  const BlockCost* cost = nullptr;
   bool bank_end = false;  // the last channel of its bank (a bank switch follows, if any)
 };
 
-}  // namespace
+// The coord decoder's table FIFO (decoder.cpp): four words, one read issued a cycle while fewer
+// than four are held or in flight, one cycle of read latency. Its state is all the parser's
+// timing depends on besides the map: the parser takes two words at once only when it holds two.
+constexpr int kTableDepth = 4;
+struct TableFifo {
+  int cnt = 1, inflight = 1;  // the state at the first emission after a flush
 
+  void cycle(int pops) {
+    const bool issue = cnt + inflight <= kTableDepth - 1;
+    cnt += inflight - pops;
+    inflight = issue;
+  }
+};
+
+// When a channel's last token is emitted (the decoder moves on to the next bank from there)
+// and when it is accepted (the next channel of the bank starts there).
+struct ChannelEnd {
+  int64_t emit = 0, accept = 0;
+  bool act = true;  // the last token carries an activation
+};
+
+// One channel of coord format through the parser (decoder.cpp parse_coord), cycle by cycle,
+// from the FIFO state at cycle `x`; the channel's first token waits in the token register until
+// its weights are ready (accepted from cycle `ready` on) and stalls the parser meanwhile.
+// Adds the parser's working cycles to `steps`.
+ChannelEnd walk_coord(const std::vector<int>& counts, TableFifo& f, int64_t x, int64_t ready,
+                      uint64_t& steps) {
+  const int rows = int(counts.size());
+  int y = 0, t = 0, left = 0;  // t: the table word at the FIFO's head
+  bool mid = false, emitted = false;
+  for (int64_t cyc = x;; ++cyc) {
+    const bool ok = f.cnt >= 1, ok2 = f.cnt >= 2;
+    if (!mid && !ok) {  // nothing to parse: a bubble
+      f.cycle(0);
+      ++steps;
+      continue;
+    }
+    auto word = [&](int i) { return t + i < rows ? counts[size_t(t + i)] : -1; };
+    const bool row_last = y + 1 == rows, row_last2 = y + 2 == rows;
+    const bool lead = !mid && ok2 && word(0) == 0 && !row_last;
+    const int cnt = mid ? left : word(lead ? 1 : 0);
+    const bool ry_last = lead ? row_last2 : row_last;
+    const int ry = y + lead;
+    const bool done_row = cnt <= 1;
+    const bool trail = cnt == 1 && !lead && !row_last && (mid ? ok : ok2) && word(mid ? 0 : 1) == 0;
+    const bool ends = done_row && (ry_last || (trail && row_last2));
+    const bool emit = cnt > 0 || ends;
+    const int pops = !mid + lead + trail;
+    t += pops;
+    f.cycle(pops);
+    ++steps;
+    if (done_row) {
+      mid = false;
+      y = ry + 1 + trail;
+    } else {
+      mid = true;
+      left = cnt - 1;
+      y = ry;
+    }
+    const int64_t emitted_at = cyc;
+    if (emit && !emitted) {  // the first token: held until its weights are ready
+      emitted = true;
+      for (const int64_t accept = std::max(cyc + 1, ready); cyc + 1 < accept; ++cyc) f.cycle(0);
+    }
+    if (ends) return {emitted_at, cyc + 1, cnt > 0};
+  }
+}
+
+// The cost of a channel block in a format (see cycle_model.h). Coord blocks keep their row
+// counts instead of cycles: their cycles depend on the table FIFO (walk_coord).
 BlockCost block_cost(const model::FormatSpec& spec, const int32_t* v, int rows, int w) {
   BlockCost c;
   auto nz = [&](int y, int x) { return v[size_t(y) * w + x] != 0; };
@@ -37,10 +113,10 @@ BlockCost block_cost(const model::FormatSpec& spec, const int32_t* v, int rows, 
       break;
     case Format::Coord:
       for (int y = 0; y < rows; ++y) {
-        uint64_t n = 0;
+        int n = 0;
         for (int x = 0; x < w; ++x) n += nz(y, x);
-        c.cycles += std::max<uint64_t>(n, 1);
-        c.activations += n;
+        c.counts.push_back(n);
+        c.activations += uint64_t(n);
       }
       break;
     case Format::Bitmap: {
@@ -49,15 +125,19 @@ BlockCost block_cost(const model::FormatSpec& spec, const int32_t* v, int rows, 
         for (int x0 = 0; x0 < w; x0 += m) {
           uint64_t n = 0;
           for (int x = x0; x < std::min(w, x0 + m); ++x) n += nz(y, x);
+          if (c.activations == 0 && n == 0) ++c.first_emit;  // an empty word, no token
           c.cycles += std::max<uint64_t>(n, 1);
           c.activations += n;
+          c.last_act = n > 0;  // the channel ends with its last mask word
         }
+      if (c.activations == 0) c.first_emit = c.cycles - 1;  // the last word ends the channel
       break;
     }
     case Format::Rle: {
       const model::Block b = model::encode_block(spec, v, rows, w);
       if (b.entries.empty()) {
         c.cycles = 1;
+        c.last_act = false;
         break;
       }
       // Walk the entries as the decoder does: base = next column + run; a base of two rows or
@@ -68,8 +148,11 @@ BlockCost block_cost(const model::FormatSpec& spec, const int32_t* v, int rows, 
         const int64_t wraps = base / (2 * int64_t(w));
         base -= wraps * 2 * int64_t(w);
         const int64_t col = base < w ? base : base - w;
+        const bool value = model::entry_value(spec, e) != 0;
+        // A filler emits nothing (the last entry is a value); wraps come before the entry.
+        if (c.activations == 0) c.first_emit += uint64_t(wraps) + (value ? 0 : 1);
         c.cycles += 1 + uint64_t(wraps);
-        c.activations += model::entry_value(spec, e) != 0;
+        c.activations += value;
         xp = col + 1;
       }
       break;
@@ -77,6 +160,8 @@ BlockCost block_cost(const model::FormatSpec& spec, const int32_t* v, int rows, 
   }
   return c;
 }
+
+}  // namespace
 
 CycleEstimate estimate_layer(const model::LayerSpec& l, const ArchParams& p,
                              const model::Tensor3& act, const Plan& plan, bool psum_dirty) {
@@ -116,13 +201,11 @@ CycleEstimate estimate_layer(const model::LayerSpec& l, const ArchParams& p,
     for (int lane = 0; lane < L; ++lane) {
       const std::vector<int>& ord = order[size_t(lane)];
       for (size_t i = 0; i < ord.size(); ++i) {
-        const BlockCost& bc = cost[size_t(r.band)][size_t(r.c0 + ord[i])];
         Channel ch;
-        ch.cycles = int64_t(bc.cycles);
+        ch.cost = &cost[size_t(r.band)][size_t(r.c0 + ord[i])];
         ch.bank_end = i + 1 < ord.size() && ord[i + 1] % P != ord[i] % P;
         lanes[size_t(lane)].push_back(ch);
-        est.activations += bc.activations * uint64_t(r.groups);
-        est.decode_cycles += bc.cycles * uint64_t(r.groups);
+        est.activations += ch.cost->activations * uint64_t(r.groups);
       }
     }
     int64_t t = 0;  // PREP
@@ -153,19 +236,42 @@ CycleEstimate estimate_layer(const model::LayerSpec& l, const ArchParams& p,
         const std::vector<Channel>& chans = lanes[size_t(lane)];
         if (chans.empty()) continue;
         int64_t x = s + kFirstEmit;  // next emission cycle
+        TableFifo fifo;              // flushed at the tile's start
         for (const Channel& ch : chans) {
           const int64_t seq = lane_next[size_t(lane)]++;
           // The loader: starts when the previous load is done and this buffer is free.
           const int64_t start = std::max(load_free[size_t(lane)], buf_free[size_t(lane)][seq % 2]);
           load_free[size_t(lane)] = start + wrows + 1;
+          // Its first token is accepted from `ready` on.
           const int64_t ready = start + wrows + kLoadLatency;
-          const int64_t x0 = std::max(x, ready - 1);
-          est.weight_wait += uint64_t(x0 - x);
-          const int64_t last_accept = x0 + ch.cycles;
+          uint64_t steps = 0;  // the decoder's working cycles
+          ChannelEnd end;
+          if (spec.format == Format::Coord) {
+            end = walk_coord(ch.cost->counts, fifo, x, ready, steps);
+          } else {
+            // The cycles up to the first token, its wait for the weights, the rest.
+            steps = ch.cost->cycles;
+            const int64_t first = x + int64_t(ch.cost->first_emit);
+            const int64_t rest = int64_t(steps - ch.cost->first_emit) - 1;
+            end.accept = std::max(first + 1, ready) + rest;
+            end.emit = rest == 0 ? first : end.accept - 1;
+            end.act = ch.cost->last_act;
+          }
+          const int64_t last_accept = end.accept;
+          est.decode_cycles += steps;
+          est.weight_wait += uint64_t(last_accept - x) - steps;
           buf_free[size_t(lane)][seq % 2] = last_accept + 1;
-          x = last_accept + (ch.bank_end ? kBankSwitch : 0);
+          x = last_accept;
+          if (ch.bank_end) {
+            // The fetchers restart at the last emission, while that token may still wait for
+            // its weights; the next bank's first token comes when both are done.
+            const int64_t refilled = end.emit + 1 + kBankSwitch;
+            x = std::max(refilled, last_accept);
+            fifo = TableFifo();
+            for (int64_t c = refilled; c < x; ++c) fifo.cycle(0);
+          }
           est.bubbles += uint64_t(ch.bank_end ? kBankSwitch : 0);
-          tile_end = std::max(tile_end, last_accept + kIdleAfter);
+          tile_end = std::max(tile_end, last_accept + kIdleAfter - (end.act ? 0 : 1));
         }
       }
       if (r.last) {

@@ -88,11 +88,17 @@ bool output_fits(const ArchParams& p, const Sizes& per_channel, int channels_per
              size_t(std::max(0, p.act_out_table.depth));
 }
 
-// Output rows [oy0, oy0 + oh) of each row band, at most `band_max` rows each.
+// The output rows or columns the tiles compute along an axis of `size`: 2x2 pooling drops the
+// last of an odd size, so no tile computes it (a tile of that row or column alone would pool to
+// nothing).
+int computed(int size, bool pool) {
+  return pool && size >= 2 ? size - size % 2 : size;
+}
+
+// Output rows [oy0, oy0 + oh) of each row band, at most `band_max` rows each (even heights
+// with pooling).
 std::vector<std::pair<int, int>> split_rows(const model::LayerSpec& l, int band_max) {
-  // 2x2 pooling drops the last row of an odd output height: no band computes it, so every
-  // band has an even height (a band of that row alone would pool to nothing).
-  const int oh_total = l.pool && l.out_h() >= 2 ? l.out_h() - l.out_h() % 2 : l.out_h();
+  const int oh_total = computed(l.out_h(), l.pool);
   int nb = int(ceil_div(oh_total, band_max));
   int b = 0;
   for (;; ++nb) {
@@ -120,10 +126,11 @@ std::vector<std::pair<int, int>> split_rows(const model::LayerSpec& l, int band_
 // into row bands of at most `band_max` rows; strip by strip.
 std::vector<Band> split_tiles(const model::LayerSpec& l, int band_max, int strip_w) {
   const std::vector<std::pair<int, int>> rows = split_rows(l, band_max);
+  const int ow_total = computed(l.out_w(), l.pool);
   std::vector<Band> tiles;
-  for (int ox0 = 0; ox0 < l.out_w(); ox0 += strip_w)
+  for (int ox0 = 0; ox0 < ow_total; ox0 += strip_w)
     for (const auto& [oy0, oh] : rows)
-      tiles.push_back(make_band(l, oy0, oh, ox0, std::min(strip_w, l.out_w() - ox0)));
+      tiles.push_back(make_band(l, oy0, oh, ox0, std::min(strip_w, ow_total - ox0)));
   return tiles;
 }
 
@@ -263,13 +270,17 @@ int strip_width(const model::LayerSpec& l, const ArchParams& p, int n) {
 }
 
 // The decoder cycles of a tiling, estimated from the input's density: each tile streams its
-// input rows, halo included; a sparse row costs its non-zeros and at least one cycle.
+// input rows, halo included; a sparse row costs its non-zeros, and an empty row (probability q)
+// a cycle of its own, except in coord format, whose parser pays only for the second of two
+// empty rows in a row (about q^2 a row).
 double tiling_cost(const std::vector<Band>& tiles, const ArchParams& p, double density) {
   double cost = 0;
-  for (const Band& t : tiles)
-    cost += t.rows * (p.format == Format::Dense
-                          ? double(t.cols)
-                          : density * t.cols + std::pow(1.0 - density, double(t.cols)));
+  for (const Band& t : tiles) {
+    const double q = std::pow(1.0 - density, double(t.cols));
+    cost += t.rows * (p.format == Format::Dense   ? double(t.cols)
+                      : p.format == Format::Coord ? density * t.cols + q * q
+                                                  : density * t.cols + q);
+  }
   return cost;
 }
 
@@ -309,7 +320,7 @@ bool plan_tiling(Plan& plan, const model::LayerSpec& l, const ArchParams& p,
                  const model::Tensor3& act, const Tiling& t, int lane_channels_max) {
   const int min_band = l.pool ? 2 : 1;
   plan.pitch = t.pitch;
-  plan.strips = int(ceil_div(l.out_w(), t.strip_w));
+  plan.strips = int(ceil_div(computed(l.out_w(), l.pool), t.strip_w));
   for (int band_max = t.band_max;;) {
     plan.bands = split_tiles(l, band_max, t.strip_w);
     plan.runs.clear();

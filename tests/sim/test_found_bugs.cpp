@@ -107,6 +107,38 @@ output: {pool: true}
   }
 }
 
+// The same for columns: on a design whose partial-sum banks take 6-column strips, a pooled
+// layer 13 output columns wide had a last strip of column 12 alone, and `zasgen sim` exited 4:
+//   zasgen: error: output bank 0 (channel 0, output rows 0..2, columns 6..5) is not a valid
+//   coord stream: block of 3x0: dimensions must be >= 1
+// The pool drops that column: now no strip computes it.
+TEST_CASE("found bug: pooling an odd output width leaves no strip of one output column", "[sim]") {
+  const ArchParams p = test::params_from_text(R"(name: fc
+arch: {mode: sparse, pes: 4, lanes: 1}
+data: {act_bits: 8, weight_bits: 8, bias_bits: 16, mult_bits: 16}
+kernel: {max_r: 3, max_s: 3, strides: [1, 2], max_pad: 1}
+limits: {max_h: 32, max_w: 32, max_c: 32, max_k: 32}
+sparse: {format: coord, index_bits: 5}
+memory:
+  act_in:  {capacity_kib: 4, table_kib: 0.25}
+  act_out: {capacity_kib: 4, table_kib: 0.25}
+  weights: {capacity_kib: 4, banks: 3}
+  psum:    {capacity_kib: 1}
+output: {pool: true}
+)",
+                                              "fc.yaml");
+  const model::LayerSpec l =
+      model::parse_layer_spec("c=8,k=5,h=13,w=25,r=3,s=3,stride=2,pad=1,pool=2");
+  REQUIRE(model::check_layer_fits(l, p).empty());
+  const sim::Plan plan = sim::plan_layer(l, p, input_for(l, p, 0.9));
+  REQUIRE(plan.strips > 1);
+  for (const sim::Band& b : plan.bands) {
+    INFO("strip at output column " << b.ox0 << " of " << b.ow << " columns");
+    CHECK(b.ow >= 2);
+    CHECK(b.ox0 + b.ow <= l.out_w() - l.out_w() % 2);
+  }
+}
+
 // A layer whose padding exceeds what the kernel reaches (pad > r - 1, e.g. a 1x1 kernel with
 // pad=1) has output rows that see only padding; when the partial sums hold a single output row
 // per band, the last band has no input row and the scheduler threw (`zasgen sim` exited 1):

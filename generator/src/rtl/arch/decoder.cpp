@@ -1,8 +1,9 @@
 // The position decoder of one lane (ARCH 3, 4, 5): walks the lane's banks in processing order,
 // fetches entries (and position-table words) through small prefetch FIFOs, and turns them into
 // at most one token per cycle: an activation (value, y, x) and/or the end of a channel. Formats
-// are decoded without bubbles except where the format itself has nothing to give (empty rows or
-// mask words, rle fillers and long runs, bank switches).
+// are decoded without bubbles except where the format itself has nothing to give (empty mask
+// words, rle fillers and long runs, coord empty rows that share no cycle with a neighbour, bank
+// switches).
 #include <fmt/format.h>
 
 #include "elab.h"
@@ -13,24 +14,30 @@ namespace zasgen::rtl::arch {
 namespace {
 
 // A sequential reader of one memory of the current bank: address pointer, read issue, and a
-// three-entry FIFO (enough to sustain one word per cycle with a one-cycle read latency).
+// FIFO of `depth` words (three sustain one word per cycle with a one-cycle read latency). `pop`
+// is how many words the reader takes this cycle: a one-bit net, or two bits for a reader that
+// takes up to two words at once (it sees the second word as `next`, valid with `ok2`).
 struct Fetch {
-  E re, addr;  // to the memory
-  E head, ok;  // FIFO head
+  E re, addr;   // to the memory
+  E head, ok;   // FIFO head
+  E next, ok2;  // the word behind the head (readers that take two words)
 };
 
 Fetch fetch(ModuleBuilder& m, const std::string& n, const E& clk, const E& rst_n, const E& rdata,
-            int addr_bits, const E& enable, const E& flush, const E& pop) {
+            int addr_bits, const E& enable, const E& flush, const E& pop, int depth = 3) {
   const int w = rdata.width();
+  const int cw = clog2(int64_t(depth) + 1);
+  const int pw = pop.width();
   E ptr = m.reg_reset(n + "_ptr", addr_bits, 0);
-  E cnt = m.reg_reset(n + "_cnt", 2, 0);
+  E cnt = m.reg_reset(n + "_cnt", cw, 0);
   E inflight = m.reg_reset(n + "_inflight", 1, 0);
   std::vector<E> h;
-  for (int i = 0; i < 3; ++i) h.push_back(m.reg(fmt::format("{}_h{}", n, i), w));
-  E room = m.wire(n + "_room", zext(cnt, 3) + zext(inflight, 3) <= lit(3, 2));
+  for (int i = 0; i < depth; ++i) h.push_back(m.reg(fmt::format("{}_h{}", n, i), w));
+  E room = m.wire(n + "_room",
+                  zext(cnt, cw + 1) + zext(inflight, cw + 1) <= lit(cw + 1, uint64_t(depth - 1)));
   E issue = m.wire(n + "_issue", enable && !flush && room);
   E push = m.wire(n + "_push", inflight && !flush);
-  E popq = m.wire(n + "_pop", pop && !flush);
+  E popq = m.wire(n + "_pop", pw == 1 ? pop && !flush : mux(flush, zeros(pw), pop));
   {
     Body b = m.seq_reset(clk, rst_n);
     b.set(inflight, issue);
@@ -38,24 +45,36 @@ Fetch fetch(ModuleBuilder& m, const std::string& n, const E& clk, const E& rst_n
         flush,
         [&](Body& t) {
           t.set(ptr, zeros(addr_bits));
-          t.set(cnt, zeros(2));
+          t.set(cnt, zeros(cw));
         },
         [&](Body& t) {
           t.if_(issue, [&](Body& u) { u.set(ptr, add(ptr, 1)); });
-          t.set(cnt, cnt + zext(push, 2) - zext(popq, 2));
+          t.set(cnt, cnt + zext(push, cw) - zext(popq, cw));
         });
   }
   {
-    // Shift out on pop; the pushed word lands after the words that remain.
+    // Shift out what is popped; the pushed word lands after the words that remain.
     Body b = m.seq(clk);
-    for (int i = 0; i < 3; ++i) {
-      E refill = mux(push && eq(cnt, uint64_t(i + 1)), rdata, h[i]);
-      E after_pop = i + 1 < 3 ? mux(lit(2, uint64_t(i + 1)) < cnt, h[i + 1], refill) : refill;
-      E no_pop = mux(push && eq(cnt, uint64_t(i)), rdata, h[i]);
-      b.set(h[i], mux(popq, after_pop, no_pop));
+    for (int i = 0; i < depth; ++i) {
+      // Slot i after `k` words are popped: the word k places behind it, else the pushed word.
+      auto after = [&](int k) {
+        if (i + k > depth) return h[i];  // no word can land there
+        E refill = mux(push && eq(cnt, uint64_t(i + k)), rdata, h[i]);
+        return k > 0 && i + k < depth ? mux(lit(cw, uint64_t(i + k)) < cnt, h[i + k], refill)
+                                      : refill;
+      };
+      E v = pw == 1 ? mux(popq, after(1), after(0))
+                    : mux(eq(popq, 0), after(0), mux(eq(popq, 1), after(1), after(2)));
+      b.set(h[i], v);
     }
   }
-  return {issue, ptr, h[0], m.wire(n + "_ok", cnt != zeros(2))};
+  const bool two = pw > 1;
+  return {issue,
+          ptr,
+          h[0],
+          m.wire(n + "_ok", cnt != zeros(cw)),
+          two ? h[1] : E(),
+          two ? m.wire(n + "_ok2", ge(cnt, 2)) : E()};
 }
 
 Module& decoder_module(Elab& e) {
@@ -166,7 +185,8 @@ void Decoder::parser_outputs() {
   e_y = m.wire("e_y", d.idx_y);
   e_x = m.wire("e_x", d.idx_x);
   pop_e = m.wire("pop_e", 1);
-  pop_t = has_table ? m.wire("pop_t", 1) : E();
+  // The coord parser takes up to two table words a cycle (an empty row beside a full one).
+  pop_t = has_table ? m.wire("pop_t", f == Format::Coord ? 2 : 1) : E();
 }
 
 // The next channel of the bank, else the lane's next bank, else the lane is done.
@@ -231,7 +251,9 @@ void Decoder::fetchers() {
   m.assign(o_ent_re, fe.re);
   m.assign(o_ent_addr, fe.addr);
   if (has_table) {
-    ft = fetch(m, "ft", clk, rst_n, i_tab, d.tab_addr, active, flush, pop_t);
+    // Four words: after a cycle that takes two, the next two are still at hand.
+    ft = fetch(m, "ft", clk, rst_n, i_tab, d.tab_addr, active, flush, pop_t,
+               f == Format::Coord ? 4 : 3);
     m.assign(o_tab_re, ft.re);
     m.assign(o_tab_addr, ft.addr);
   }
@@ -255,7 +277,7 @@ void Decoder::parser() {
   c.set(e_y, y);
   c.set(e_x, zeros(d.idx_x));
   c.set(pop_e, zeros(1));
-  if (has_table) c.set(pop_t, zeros(1));
+  if (has_table) c.set(pop_t, zeros(pop_t.width()));
   Body s = m.seq_reset(clk, rst_n, "parser state");
   switch (f) {
     case Format::Dense:
@@ -304,30 +326,50 @@ void Decoder::parse_dense(Body& c, Body& s) {
       });
 }
 
-// Per row a count from the table, then that many (value, x) entries.
+// Per row a count from the table, then that many (value, x) entries. An empty row shares a
+// cycle with a neighbour where it can, so sparse maps do not pay a cycle per empty row:
+// - `lead`: the row is empty and the next row's count is at hand, so the cycle works on the
+//   next row (its first entry, or it too is empty);
+// - `trail`: the cycle takes a row's last entry and the next row is empty, so it ends that row
+//   too.
+// Neither crosses the channel's last row, and a cycle takes at most two table words.
 void Decoder::parse_coord(Body& c, Body& s) {
   E mid = m.reg_reset("mid", 1, 0);
   E left = m.reg_reset("left", TB, 0);
-  E cnt = m.wire("cnt", mux(mid, left, ft.head));
+  E row_last2 = m.wire("row_last2", add(zext(y, d.cnt_h + 1), 2) == zext(rows, d.cnt_h + 1),
+                       "the next row is the channel's last");
+  E lead = m.wire("lead", !mid && ft.ok2 && eq(ft.head, 0) && !row_last,
+                  "skip an empty row: work on the next one");
+  E cnt = m.wire("cnt", mux(mid, left, mux(lead, ft.next, ft.head)));
+  E ry = m.wire("ry", mux(lead, y1, y), "the row this cycle works on");
+  E ry_last = m.wire("ry_last", mux(lead, row_last2, row_last));
   E have = m.wire("have", go && active && (mid || ft.ok));
   E empty_row = m.wire("empty_row", have && eq(cnt, 0));
   E take = m.wire("take", have && ne(cnt, 0) && fe.ok);
   E row_done = m.wire("row_done", eq(cnt, 1));
+  E after = m.wire("after", mux(mid, ft.head, ft.next), "the next row's count");
+  E after_ok = m.wire("after_ok", mux(mid, ft.ok, ft.ok2));
+  E trail = m.wire("trail", take && row_done && !lead && !row_last && after_ok && eq(after, 0),
+                   "the next row is empty: end it with this entry");
+  E fin = m.wire("fin", empty_row || (take && row_done), "the row (and a trailing one) ends");
+  E ends = m.wire("ends", ry_last || (trail && row_last2), "... and with it the channel");
+  E npop = m.wire("npop", zext(!mid, 2) + zext(lead, 2) + zext(trail, 2), "table words taken");
   E xi = fit(m, "xi", ent_idx, d.idx_x);
   c.if_(empty_row, [&](Body& t) {
-    t.set(pop_t, ones(1));
-    t.if_(row_last, [&](Body& u) {
+    t.set(pop_t, npop);
+    t.if_(ends, [&](Body& u) {
       u.set(emit, ones(1));
       u.set(e_last, ones(1));
     });
   });
   c.if_(take, [&](Body& t) {
     t.set(pop_e, ones(1));
-    t.set(pop_t, !mid);
+    t.set(pop_t, npop);
     t.set(emit, ones(1));
     t.set(e_act, ones(1));
+    t.set(e_y, ry);
     t.set(e_x, xi);
-    t.set(e_last, row_done && row_last);
+    t.set(e_last, fin && ends);
   });
   s.if_(
       start,
@@ -336,19 +378,19 @@ void Decoder::parse_coord(Body& c, Body& s) {
         t.set(y, zeros(d.idx_y));
       },
       [&](Body& t) {
-        t.if_(empty_row, [&](Body& u) { u.set(y, mux(row_last, zeros(d.idx_y), y1)); });
-        t.if_(take, [&](Body& u) {
-          u.if_(
-              row_done,
-              [&](Body& v) {
-                v.set(mid, zeros(1));
-                v.set(y, mux(row_last, zeros(d.idx_y), y1));
-              },
-              [&](Body& v) {
+        t.if_(
+            fin,
+            [&](Body& u) {
+              u.set(mid, zeros(1));
+              u.set(y, mux(ends, zeros(d.idx_y), add(ry, 1) + zext(trail, d.idx_y)));
+            },
+            [&](Body& u) {
+              u.if_(take, [&](Body& v) {
                 v.set(mid, ones(1));
                 v.set(left, sub(cnt, 1));
+                v.set(y, ry);
               });
-        });
+            });
       });
 }
 

@@ -3,8 +3,9 @@
 // It predicts the accelerator's busy cycles for a layer without simulating any RTL: per run,
 // per tile and per lane it walks the channels in processing order with the number of cycles
 // each channel's encoded block costs the decoder (one per token, plus the format's bubbles:
-// empty rows or mask words, rle fillers and long-run wraps, bank switches), the weight
-// double-buffer recurrence (a channel cannot start before its weights are loaded), the tile
+// empty mask words, rle fillers and long-run wraps, bank switches; coord blocks are walked
+// cycle by cycle with the decoder's table FIFO, on which their empty rows' cost depends), the
+// weight double-buffer recurrence (a channel cannot start before its weights are loaded), the tile
 // and run start-up latencies, and the drains (overlapped with the next tile, exposed after the
 // last one). The constants are the RTL's pipeline depths; simulation validates the model.
 #pragma once
@@ -29,12 +30,6 @@ struct CycleEstimate {
   uint64_t clear = 0;          // clearing partial sums after reset
   int runs = 0;
 };
-
-// Decoder cycles of one channel block in a format: tokens plus bubbles (see above).
-struct BlockCost {
-  uint64_t cycles = 0, activations = 0;
-};
-BlockCost block_cost(const model::FormatSpec& spec, const int32_t* values, int rows, int w);
 
 // Busy cycles of a planned layer on a design. `psum_dirty`: the partial-sum sets hold
 // unknown data (a freshly reset design), so the first run clears them.
