@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>  // also declares environ (_GNU_SOURCE, set by g++ and clang++)
 
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
@@ -22,25 +23,29 @@ namespace {
 
 // Supervisors of the programs running now, for the signal handler (0: a free slot). A signal
 // handler can reach nothing but process-wide state; this is the one such table of zasgen.
+// Threads start programs at once, so a slot is taken and freed by compare-and-swap (two
+// threads never take the same slot); lock-free atomics are safe in a signal handler.
 constexpr int kSlots = 64;
-volatile sig_atomic_t g_supervisors[kSlots];
+std::atomic<pid_t> g_supervisors[kSlots];
+static_assert(std::atomic<pid_t>::is_always_lock_free);
 
 void remember(pid_t pid) {
-  for (int i = 0; i < kSlots; ++i)
-    if (g_supervisors[i] == 0) {
-      g_supervisors[i] = pid;
-      return;
-    }
+  for (std::atomic<pid_t>& slot : g_supervisors) {
+    pid_t free_slot = 0;
+    if (slot.compare_exchange_strong(free_slot, pid)) return;
+  }
 }
 
 void forget(pid_t pid) {
-  for (int i = 0; i < kSlots; ++i)
-    if (g_supervisors[i] == pid) g_supervisors[i] = 0;
+  for (std::atomic<pid_t>& slot : g_supervisors) {
+    pid_t mine = pid;
+    if (slot.compare_exchange_strong(mine, 0)) return;
+  }
 }
 
 void on_stop_signal(int sig) {
-  for (int i = 0; i < kSlots; ++i)
-    if (g_supervisors[i] > 0) ::kill(pid_t(g_supervisors[i]), SIGTERM);
+  for (const std::atomic<pid_t>& slot : g_supervisors)
+    if (const pid_t pid = slot.load(); pid > 0) ::kill(pid, SIGTERM);
   // Die of the signal as without this handler (the shell sees 130 for Ctrl-C).
   ::signal(sig, SIG_DFL);
   ::raise(sig);
