@@ -251,7 +251,8 @@ void Decoder::fetchers() {
   m.assign(o_ent_re, fe.re);
   m.assign(o_ent_addr, fe.addr);
   if (has_table) {
-    // Four words: after a cycle that takes two, the next two are still at hand.
+    // Coord: four words, so the FIFO gets ahead while the parser takes a row's entries (it
+    // reads one word a cycle), and the parser can then take two at once.
     ft = fetch(m, "ft", clk, rst_n, i_tab, d.tab_addr, active, flush, pop_t,
                f == Format::Coord ? 4 : 3);
     m.assign(o_tab_re, ft.re);
