@@ -24,9 +24,11 @@
 namespace {
 
 // Switching activity of the public registers: per bit, how many cycles it changed and how many
-// it was 1, counted every cycle while on. 64 bits at a time with bit-sliced counters (planes of
-// a per-bit binary counter, added to with ripple carries), flushed into 64-bit totals before
-// they can overflow.
+// it was 1, counted every cycle while on. 64 bits at a time: toggles with bit-sliced counters
+// (planes of a per-bit binary counter, added to with ripple carries), flushed into 64-bit totals
+// before they can overflow; the cycles at 1 only when a chunk changes, for the cycles it held
+// its previous value. A chunk that did not change costs a compare, which matters for a register
+// file of 300k bits where a cycle writes a few words.
 class ActivityCounter {
  public:
   struct Probe {
@@ -44,14 +46,14 @@ class ActivityCounter {
     chunks_ += chunks;
   }
   void start() {
-    prev_.assign(chunks_, 0);
+    val_.assign(chunks_, 0);
+    from_.assign(chunks_, cycles_ + 1);  // the next sample is the first the value counts for
     if (tplanes_.empty()) {
       tplanes_.assign(kPlanes * chunks_, 0);
-      hplanes_.assign(kPlanes * chunks_, 0);
       toggles_.assign(chunks_ * 64, 0);
       highs_.assign(chunks_ * 64, 0);
     }
-    read(prev_);
+    read(val_);
     on_ = true;
   }
   void stop() {
@@ -62,13 +64,27 @@ class ActivityCounter {
   void sample() {
     cur_.resize(chunks_);
     read(cur_);
+    const uint64_t n = ++cycles_;
     for (size_t c = 0; c < chunks_; ++c) {
-      add_bits(&tplanes_[c * kPlanes], cur_[c] ^ prev_[c]);
-      add_bits(&hplanes_[c * kPlanes], cur_[c]);
+      const uint64_t x = cur_[c] ^ val_[c];
+      if (!x) continue;
+      add_bits(&tplanes_[c * kPlanes], x);
+      add_highs(c, n);
+      val_[c] = cur_[c];
     }
-    std::swap(prev_, cur_);
-    ++cycles_;
     if (++since_flush_ == (uint64_t(1) << kPlanes) - 1) flush();
+  }
+  // Brings the totals up to date (the counts so far); counting may go on.
+  void flush() {
+    for (size_t c = 0; c < chunks_; ++c) {
+      for (int k = 0; k < kPlanes; ++k) {
+        for (uint64_t t = tplanes_[c * kPlanes + k]; t; t &= t - 1)
+          toggles_[c * 64 + size_t(__builtin_ctzll(t))] += uint64_t(1) << k;
+        tplanes_[c * kPlanes + k] = 0;
+      }
+      if (on_) add_highs(c, cycles_ + 1);
+    }
+    since_flush_ = 0;
   }
   uint64_t cycles() const { return cycles_; }
   const std::vector<Probe>& probes() const { return probes_; }
@@ -85,17 +101,12 @@ class ActivityCounter {
       x = carry;
     }
   }
-  void flush() {
-    for (size_t c = 0; c < chunks_; ++c)
-      for (int k = 0; k < kPlanes; ++k) {
-        for (uint64_t t = tplanes_[c * kPlanes + k]; t; t &= t - 1)
-          toggles_[c * 64 + size_t(__builtin_ctzll(t))] += uint64_t(1) << k;
-        for (uint64_t h = hplanes_[c * kPlanes + k]; h; h &= h - 1)
-          highs_[c * 64 + size_t(__builtin_ctzll(h))] += uint64_t(1) << k;
-        tplanes_[c * kPlanes + k] = 0;
-        hplanes_[c * kPlanes + k] = 0;
-      }
-    since_flush_ = 0;
+  // Chunk c's value held from sample from_[c] to sample `until` - 1: its 1 bits count that many.
+  void add_highs(size_t c, uint64_t until) {
+    const uint64_t held = until - from_[c];
+    for (uint64_t h = val_[c]; h && held; h &= h - 1)
+      highs_[c * 64 + size_t(__builtin_ctzll(h))] += held;
+    from_[c] = until;
   }
   void read(std::vector<uint64_t>& out) const {
     for (const Probe& p : probes_) {
@@ -125,7 +136,7 @@ class ActivityCounter {
 
   std::vector<Probe> probes_;
   size_t chunks_ = 0;
-  std::vector<uint64_t> prev_, cur_, tplanes_, hplanes_, toggles_, highs_;
+  std::vector<uint64_t> val_, from_, cur_, tplanes_, toggles_, highs_;
   uint64_t cycles_ = 0, since_flush_ = 0;
   bool on_ = false;
 };
@@ -375,9 +386,10 @@ __attribute__((visibility("default"))) void* zsim_memory(void* h, const char* sc
   return v->datap();
 }
 
-// Register activity (ActivityCounter): every public variable of at most 64 bits per element
-// that is not a simulation counter of an SRAM model (`n_*`) is a register the build marked for
-// it. on=1 starts counting (from the current state), on=0 stops; counts accumulate.
+// Register activity (ActivityCounter): every public variable that is not a simulation counter
+// of an SRAM model (`n_*`) or an SRAM's cells (public read-write arrays) is a register, or an
+// array of registers, the build marked for it. on=1 starts counting (from the current state),
+// on=0 stops; counts accumulate.
 __attribute__((visibility("default"))) void zsim_activity(void* h, int on) {
   auto* s = static_cast<Sim*>(h);
   if (!s->activity) {
@@ -409,9 +421,19 @@ __attribute__((visibility("default"))) void zsim_activity(void* h, int on) {
           default:
             continue;
         }
-        if (var.udims() != 0) continue;  // arrays (memories) are not registers we count
+        const std::string name = path.empty() ? vname : path + "." + vname;
         const int width = var.packed().elements();
-        s->activity->add(path.empty() ? vname : path + "." + vname, var.datap(), width, elem);
+        if (var.udims() == 0) {
+          s->activity->add(name, var.datap(), width, elem);
+        } else if (var.udims() == 1 && !var.isPublicRW()) {
+          // An array of registers (a register file's simulation view): one probe per element,
+          // "<name>[<index>]". Memories the simulator may write (SRAM cells) are not counted.
+          const auto* base = static_cast<const char*>(var.datap());
+          const int low = var.unpacked().low();
+          for (int i = 0; i < var.unpacked().elements(); ++i)
+            s->activity->add(name + "[" + std::to_string(low + i) + "]",
+                             base + size_t(i) * var.entSize(), width, elem);
+        }
       }
     }
   }
@@ -424,9 +446,12 @@ __attribute__((visibility("default"))) uint64_t zsim_activity_cycles(void* h) {
   return s->activity ? s->activity->cycles() : 0;
 }
 
+// The number of registers counted; brings their counts up to date for zsim_activity_probe.
 __attribute__((visibility("default"))) uint64_t zsim_activity_probes(void* h) {
   auto* s = static_cast<Sim*>(h);
-  return s->activity ? s->activity->probes().size() : 0;
+  if (!s->activity) return 0;
+  if (s->activity->on()) s->activity->flush();
+  return s->activity->probes().size();
 }
 
 // Register i: its name, width, and per-bit toggle and high counts (valid until the next call

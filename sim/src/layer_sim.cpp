@@ -274,7 +274,7 @@ LayerRun simulate_layer(RtlModel& model, const ArchParams& p, const model::Layer
   res.activity.design = p.name + "_top";
   res.activity.cycles = res.perf.cycles;
   if (o.activity) {
-    model.add_activity(res.activity);
+    model.add_activity(res.activity, o.macros);
     res.activity.source = "zasgen sim: register toggles and SRAM accesses over the busy cycles";
   }
   res.total_cycles = model.cycles() - start_cycles;

@@ -3,6 +3,7 @@
 #include <dlfcn.h>
 
 #include <cstring>
+#include <map>
 
 #include <fmt/format.h>
 
@@ -142,17 +143,41 @@ void RtlModel::activity(bool on) {
   activity_(sim_, on ? 1 : 0);
 }
 
-void RtlModel::add_activity(SwitchingActivity& a) const {
+void RtlModel::add_activity(SwitchingActivity& a, const rtl::MacroManifest* macros) const {
+  // "<instance>.<variable>" of a simulation view -> the registers it holds, by index.
+  std::map<std::string, std::string> views;
+  if (macros)
+    for (const rtl::MacroEntry& e : macros->register_files)
+      for (const std::string& inst : e.instances)
+        for (const auto& [var, reg] : e.sim_state) views[inst + "." + var] = inst + "." + reg;
   const uint64_t n = activity_probes_(sim_);
   for (uint64_t i = 0; i < n; ++i) {
     int width = 0;
     const uint64_t *toggles = nullptr, *highs = nullptr;
     const std::string name = activity_probe_(sim_, i, &width, &toggles, &highs);
-    for (int b = 0; b < width; ++b) {
-      NetCounts& c = a.nets[width == 1 ? name : fmt::format("{}[{}]", name, b)];
+    auto add = [&](const std::string& net, int b) {
+      NetCounts& c = a.nets[net];
       c.toggles += toggles[b];
       c.high = c.high.value_or(0) + highs[b];
+    };
+    auto bit = [&](const std::string& reg, int b) {
+      return width == 1 ? reg : fmt::format("{}[{}]", reg, b);
+    };
+    // An array element "<view variable>[<index>]": the register of that index.
+    if (const size_t open = name.rfind('['); open != std::string::npos && name.back() == ']') {
+      if (const auto v = views.find(name.substr(0, open)); v != views.end()) {
+        const std::string reg = rtl::sim_state_register(
+            v->second, std::stoi(name.substr(open + 1, name.size() - open - 2)));
+        for (int b = 0; b < width; ++b) add(bit(reg, b), b);
+        continue;
+      }
     }
+    // A vector of the view: bit b is the 1-bit register of index b.
+    if (const auto v = views.find(name); v != views.end()) {
+      for (int b = 0; b < width; ++b) add(rtl::sim_state_register(v->second, b), b);
+      continue;
+    }
+    for (int b = 0; b < width; ++b) add(bit(name, b), b);
   }
 }
 

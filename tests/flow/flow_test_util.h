@@ -80,7 +80,13 @@ inline const LibertySpec& spec55() {
 inline rtl::MacroManifest manifest(
     const std::vector<std::pair<rtl::SramGeometry, std::vector<std::string>>>& macros) {
   rtl::MacroManifest m;
-  for (const auto& [g, insts] : macros) m.macros.push_back({g, g.module_name(), insts});
+  for (const auto& [g, insts] : macros) {
+    rtl::MacroEntry e;
+    e.geometry = g;
+    e.module = g.module_name();
+    e.instances = insts;
+    m.macros.push_back(e);
+  }
   return m;
 }
 

@@ -65,9 +65,9 @@ TEST_CASE("gate-level netlist of the tiny config matches the golden model",
   check_gate_level(work, std::string(ZASGEN_TEST_DIR) + "/../configs/tiny.yaml", "tiny");
 }
 
-// Partial sums in registers: the RTL simulates each word on the free clock under its gate's
-// enable register, the netlist clocks it through the gate (Process::sim_clock); the two views
-// must compute the same outputs.
+// Partial sums in registers: the RTL's simulators compile each bank's simulation view (its words
+// in one array, templates/regfile_sim.v), the netlist clocks each word through its gate; the
+// two must compute the same outputs.
 TEST_CASE("gate-level netlist of partial sums in registers matches the golden model",
           "[flow][synth][tools][gatesim]") {
   const fs::path work = fs::absolute("gatesim-scratch");

@@ -551,17 +551,6 @@ Body ModuleBuilder::seq_reset(const E& clock, const E& reset_n, const std::strin
   return b;
 }
 
-Body ModuleBuilder::seq_gated(const E& gclk, const E& clk, const E& enable,
-                              const std::string& comment) {
-  for (const E* e : {&clk, &enable})
-    if (!e->valid() || e->ptr()->op != Op::Net || e->width() != 1)
-      bug("a gated process's simulation clock and enable must be 1-bit nets");
-  Body b = seq(gclk, comment);
-  m_->processes.back().sim_clock = clk.ptr()->net;
-  m_->processes.back().sim_enable = enable.ptr()->net;
-  return b;
-}
-
 Body ModuleBuilder::seq_reset_falling(const E& clock, const E& reset_n,
                                       const std::string& comment) {
   Body b = seq_reset(clock, reset_n, comment);

@@ -148,8 +148,6 @@ void check_module(const Module& m, const Design& d, std::vector<std::string>& pr
     std::map<const Net*, std::vector<bool>> assigned;
     if (p.clock) u.read_bits(p.clock, 0, 1);
     if (p.reset_n) u.read_bits(p.reset_n, 0, 1);
-    if (p.sim_clock) u.read_bits(p.sim_clock, 0, 1);
-    if (p.sim_enable) u.read_bits(p.sim_enable, 0, 1);
     collect_block(p.body, u, assigned);
     for (const auto& [net, bits] : assigned) {
       Lhs whole{const_cast<Net*>(net), 0, 0};

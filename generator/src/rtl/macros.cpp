@@ -35,6 +35,12 @@ const MacroEntry* MacroManifest::find(const std::string& module) const {
   return nullptr;
 }
 
+std::string sim_state_register(const std::string& pattern, int index) {
+  const size_t at = pattern.find("{}");
+  if (at == std::string::npos) throw std::logic_error("sim_state pattern without {}: " + pattern);
+  return pattern.substr(0, at) + std::to_string(index) + pattern.substr(at + 2);
+}
+
 int MacroManifest::instance_count() const {
   int n = 0;
   for (const MacroEntry& e : macros) n += int(e.instances.size());
@@ -66,6 +72,7 @@ MacroManifest macro_manifest(const Design& d) {
         MacroEntry& e = (t->macro ? by_module : files_by_module)[t->name];
         e.geometry = *g;
         e.fields = t->macro ? 1 : t->register_file_fields;
+        if (!t->macro) e.sim_state = t->sim_state;
         e.module = t->name;
         e.instances.push_back(path);
       }
@@ -102,6 +109,7 @@ std::string manifest_json(const MacroManifest& m) {
                                   {"depth", e.geometry.depth},
                                   {"width", e.geometry.width}};
       if (files) o["fields"] = e.fields;
+      if (files && !e.sim_state.empty()) o["sim_state"] = e.sim_state;
       o["instances"] = e.instances;
       a.push_back(std::move(o));
     }
@@ -150,6 +158,7 @@ MacroManifest parse_manifest_json(const std::string& text, const std::string& fi
         me.geometry.depth = e.at("depth").get<int>();
         me.geometry.width = e.at("width").get<int>();
         me.fields = e.value("fields", 1);
+        me.sim_state = e.value("sim_state", std::map<std::string, std::string>{});
         me.instances = e.at("instances").get<std::vector<std::string>>();
       } catch (const nlohmann::json::exception& ex) {
         throw bad(fmt::format("malformed {} entry: {}", what, ex.what()));
@@ -160,6 +169,12 @@ MacroManifest parse_manifest_json(const std::string& text, const std::string& fi
       if (me.fields < 1 || me.geometry.width % me.fields != 0)
         throw bad(fmt::format("{} {}: {} fields do not divide a word of {} bits", what, me.module,
                               me.fields, me.geometry.width));
+      for (const auto& [var, reg] : me.sim_state)
+        if (var.empty() || reg.find("{}") == std::string::npos)
+          throw bad(
+              fmt::format("{} {}: sim_state \"{}\": \"{}\" names no register per index "
+                          "(no {{}})",
+                          what, me.module, var, reg));
       v.push_back(std::move(me));
     }
     return v;

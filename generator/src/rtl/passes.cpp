@@ -354,7 +354,7 @@ void keep_folded_reads(Module& m, const ReadBits& before, const ReadBits& after)
 
 bool used_as_clock(const Module& m, const Net* n) {
   for (const Process& p : m.processes)
-    if (p.clock == n || p.reset_n == n || p.sim_clock == n || p.sim_enable == n) return true;
+    if (p.clock == n || p.reset_n == n) return true;
   return false;
 }
 
@@ -396,8 +396,6 @@ bool inline_aliases(Module& m) {
   for (Process& p : m.processes) {
     if (auto it = alias.find(p.clock); it != alias.end()) p.clock = it->second->net;
     if (auto it = alias.find(p.reset_n); it != alias.end()) p.reset_n = it->second->net;
-    if (auto it = alias.find(p.sim_clock); it != alias.end()) p.sim_clock = it->second->net;
-    if (auto it = alias.find(p.sim_enable); it != alias.end()) p.sim_enable = it->second->net;
   }
   // Comments of removed wires move to the net they named, when it has none.
   for (auto& [net, e] : alias) {

@@ -487,20 +487,6 @@ void print_process(Printer& p, const Process& proc) {
     return;
   }
   const std::string edge = (proc.falling ? "negedge " : "posedge ") + proc.clock->name;
-  if (proc.sim_clock && !proc.reset_n && !proc.falling) {
-    p.line(0, "`ifdef SYNTHESIS");
-    p.line(1, "always @(" + edge + ") begin");
-    p.block(proc.body, 2, true);
-    p.line(1, "end");
-    p.line(0, "`else  // the same registers on the free clock, under the gate's enable");
-    p.line(1, "always @(posedge " + proc.sim_clock->name + ") begin");
-    p.line(2, "if (" + proc.sim_enable->name + ") begin");
-    p.block(proc.body, 3, true);
-    p.line(2, "end");
-    p.line(1, "end");
-    p.line(0, "`endif");
-    return;
-  }
   if (!proc.reset_n) {
     p.line(1, "always @(" + edge + ") begin");
     p.block(proc.body, 2, true);
@@ -554,11 +540,18 @@ std::string print_module(const Module& m, const Design& d, const WriterOptions& 
     p.blank();
     return p.str() + m.verbatim + "`default_nettype wire\n";
   }
+  if (!m.sim_view.empty()) p.line(0, "`ifdef SYNTHESIS");
   print_ports(p, m);
   print_declarations(p, m);
   for (const Process& proc : m.processes) print_process(p, proc);
   for (const Instance& inst : m.instances) print_instance(p, inst, d);
   p.line(0, "endmodule");
+  if (!m.sim_view.empty()) {
+    p.line(0, "`else");
+    p.blank();
+    std::string text = p.str() + m.sim_view;
+    return text + "`endif\n`default_nettype wire\n";
+  }
   p.line(0, "`default_nettype wire");
   return p.str();
 }

@@ -145,9 +145,6 @@ class ModuleBuilder {
   // Registers clocked on the falling edge, with an asynchronous reset: only a clock gate's
   // enable (clock_gate.cpp) uses one.
   Body seq_reset_falling(const E& clock, const E& reset_n, const std::string& comment = "");
-  // Registers on the gated clock `gclk`, simulated on `clk` under the gate's enable register
-  // `enable` (Process::sim_clock): for blocks of many small gated registers.
-  Body seq_gated(const E& gclk, const E& clk, const E& enable, const std::string& comment = "");
 
   InstBuilder inst(const Module& target, const std::string& name, const std::string& comment = "");
 

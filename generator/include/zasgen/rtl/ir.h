@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -126,12 +127,6 @@ struct Process {
   const Net* clock = nullptr;
   bool falling = false;          // clocked on the clock's falling edge (a clock gate's enable)
   const Net* reset_n = nullptr;  // asynchronous, active low; registers with has_reset use it
-  // A register on a gated clock may also have a simulation view: under `ifndef SYNTHESIS` the
-  // process runs on the free clock `sim_clock` and assigns only where `sim_enable` (the gate's
-  // enable register, which passes the edges of `clock`) is 1. The same registers change at the
-  // same edges; a cycle-based simulator then has one clock fewer to schedule.
-  const Net* sim_clock = nullptr;
-  const Net* sim_enable = nullptr;
   std::string comment;
   Block body;
 };
@@ -182,6 +177,12 @@ struct Module {
   // A register file's word is this many equal fields, each read and written by one PE only
   // (its partial sum): a floorplan can keep each field beside its PE (ARCH 4).
   int register_file_fields = 1;
+  // A simulation view (verbatim, from templates/): the module simulators compile instead of
+  // this one (`ifndef SYNTHESIS`), with the same ports, timing and state. `sim_state` says where
+  // its state keeps this view's registers: element or bit i of the variable `first` is the
+  // register `second` with {} replaced by i (a path below this module).
+  std::string sim_view;
+  std::map<std::string, std::string> sim_state;
   // Set on a clock gate (ARCH 5): the name of its enable register, whose duty is the gate's.
   // Every register of the instance that holds the gate, but the gate's own, runs on its output.
   std::string clock_gate_enable;

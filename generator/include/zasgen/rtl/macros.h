@@ -10,6 +10,7 @@
 // The behavioural simulation models come from templates/; flow/ models area, timing and power.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -36,7 +37,14 @@ struct MacroEntry {
   std::string module;                  // the module name the RTL instantiates
   std::vector<std::string> instances;  // paths below the top, '.' between instance names
   int fields = 1;  // register files: equal fields of a word, each used by one PE only
+  // Register files: where the simulation view keeps the registers of the synthesized words
+  // (Module::sim_state): element or bit i of the variable `first` of each instance is the
+  // register `second` with {} replaced by i, below the instance.
+  std::map<std::string, std::string> sim_state;
 };
+
+// A sim_state register name: `pattern` with {} replaced by `index`.
+std::string sim_state_register(const std::string& pattern, int index);
 
 // A clock gate (ARCH 5): every register of `block` (the instance holding the gate, "" for the
 // top) but the gate's own runs on the gated clock, which has an edge in the cycles where the
@@ -68,11 +76,12 @@ MacroManifest macro_manifest(const Design& d);
 //    "clock_gates": [{"instance": "u_drain.u_cg", "module": "<m>", "block": "u_drain",
 //                     "block_module": "<m>", "enable": "u_drain.u_cg.en_q"}, ...],
 //    "register_files": [{"module": "<m>", "kind": "1r1w", "depth": 75, "width": 448,
-//                        "fields": 16, "instances": ["u_lane0.u_psum.u_b0_s0", ...]}, ...]}
+//                        "fields": 16, "sim_state": {"q": "u_word{}.q", ...},
+//                        "instances": ["u_lane0.u_psum.u_b0_s0", ...]}, ...]}
 // "clock_gates" and "register_files" may be absent (a design without gates or register files).
 // A register file's gates are listed with the other gates, under its instances. Its "fields"
 // (optional, 1 when absent, a divisor of the width) are the equal parts of a word that each
-// only one PE reads and writes.
+// only one PE reads and writes; its "sim_state" (optional) is MacroEntry::sim_state.
 std::string manifest_json(const MacroManifest& m);
 // Throws InputError (code "macro-manifest") naming `file` when the text is not a manifest.
 MacroManifest parse_manifest_json(const std::string& text, const std::string& file);

@@ -33,14 +33,12 @@ class Elab {
 
 // Elaborators, one per module; each returns the module it built. Children first.
 const Module& build_clock_gate(Elab& e);
-// The clock gate with its enable register as a port (a register-file word's).
-const Module& build_word_gate(Elab& e);
 const Module& build_regs(Elab& e);
 const Module& build_decoder(Elab& e);
 const Module& build_wload(Elab& e, const Module& clock_gate);
 const Module& build_pe(Elab& e);
 const Module& build_scatter(Elab& e);
-const Module& build_psum(Elab& e);
+const Module& build_psum(Elab& e, const Module& clock_gate);
 const Module& build_lane(Elab& e, const Module& decoder, const Module& wload, const Module& scatter,
                          const Module& pe, const Module& psum);
 const Module& build_encoder(Elab& e);

@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "elab.h"
+#include "zasgen/rtl/templates.h"
 #include "zasgen/util.h"
 
 namespace zasgen::rtl::arch {
@@ -17,11 +18,8 @@ namespace zasgen::rtl::arch {
 namespace {
 
 // One word of a register-file bank: its register and the clock gate that clocks it only in
-// the cycles it is written. Simulators see the register on the free clock under the gate's
-// enable register (the same edges): a clock per word would make the design simulate about
-// twenty times slower.
-const Module& build_psum_word(Elab& e, int width) {
-  const Module& word_gate = build_word_gate(e);
+// the cycles it is written. Simulators do not see it: they compile the bank's simulation view.
+const Module& build_psum_word(Elab& e, const Module& clock_gate, int width) {
   Module& mod = e.module("psum_word", {"One partial-sum word on its own gated clock: an edge only "
                                        "in the cycles the word is written."});
   ModuleBuilder m(mod);
@@ -31,15 +29,12 @@ const Module& build_psum_word(Elab& e, int width) {
   E wdata = m.input("wdata", width);
   E q = m.output("q", width);  // the word register itself
   E gclk = m.wire("gclk", 1);
-  E en_q = m.wire("en_q", 1);
-  m.inst(word_gate, "u_cg")
+  m.inst(clock_gate, "u_cg")
       .conn("clk", clk)
       .conn("rst_n", rst_n)
       .conn("en", we)
-      .conn("gclk", gclk)
-      .conn("en_q", en_q);
-  m.unused(gclk);  // by the simulation view
-  Body b = m.seq_gated(gclk, clk, en_q, "written in every cycle it is clocked");
+      .conn("gclk", gclk);
+  Body b = m.seq(gclk, "written in every cycle it is clocked");
   b.set(q, wdata);
   return mod;
 }
@@ -51,8 +46,9 @@ const Module& build_psum_word(Elab& e, int width) {
 // word only after its read (drain), so the difference is never seen. A word is `fields` partial
 // sums, one per PE, each read and written by that PE's adder alone (the manifest says so, and
 // the power estimate places each field beside its PE).
-const Module& build_psum_regfile(Elab& e, int depth, int width, int fields) {
-  const Module& word = build_psum_word(e, width);
+const Module& build_psum_regfile(Elab& e, const Module& clock_gate, int depth, int width,
+                                 int fields) {
+  const Module& word = build_psum_word(e, clock_gate, width);
   const int ab = std::max(1, clog2(depth));
   Module& mod = e.module(
       "psum_regfile",
@@ -92,19 +88,34 @@ const Module& build_psum_regfile(Elab& e, int depth, int width, int fields) {
     items.push_back({{lit(ab, uint64_t(i))}, [&, i](Body& t) { t.set(rdata, words[size_t(i)]); }});
   Body c = m.comb("read multiplexer");
   c.switch_(raddr_q, items, [&](Body& t) { t.set(rdata, zeros(width)); });
+  // Simulators compile a view with the words in one array (templates/regfile_sim.v).
+  mod.sim_view =
+      fill_template(template_text("regfile_sim"),
+                    {{"MODULE", mod.name},
+                     {"DEPTH", std::to_string(depth)},
+                     {"WIDTH", std::to_string(width)},
+                     {"ADDR_MSB", std::to_string(ab - 1)},
+                     {"DATA_MSB", std::to_string(width - 1)},
+                     {"DEPTH_MSB", std::to_string(depth - 1)},
+                     {"ENABLES_ON", fmt::format("{{{}{{1'b1}}}}", depth)},
+                     {"ENABLES_OFF", fmt::format("{}'d0", depth)},
+                     {"ENABLE_ONE", fmt::format("{}'d1", depth)},
+                     {"ADDR_IN_RANGE", fmt::format("{{1'b0, raddr_q}} < {}'d{}", ab + 1, depth)},
+                     {"DATA_ZERO", fmt::format("{}'d0", width)}});
+  mod.sim_state = {{"q", "u_word{}.q"}, {"en_q", "u_word{}.u_cg.en_q"}};
   return mod;
 }
 
 }  // namespace
 
-const Module& build_psum(Elab& e) {
+const Module& build_psum(Elab& e, const Module& clock_gate) {
   const Dims& d = e.dims;
   const ArchParams& p = e.p;
   const int T = d.taps, P = d.pes, A = d.acc, PA = d.p_addr;
   const int pw = d.act + d.wgt;
   const int W = P * A;
   const bool regs = p.psum_storage == PsumStorage::Registers;
-  const Module& bank_module = regs ? build_psum_regfile(e, p.psum.depth, W, P)
+  const Module& bank_module = regs ? build_psum_regfile(e, clock_gate, p.psum.depth, W, P)
                                    : e.sram({SramKind::OneROneW, p.psum.depth, W});
   Module& mod = e.module(
       "psum", {"Partial sums of one lane: 2 sets x " + std::to_string(T) + " banks of " +

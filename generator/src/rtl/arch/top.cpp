@@ -22,7 +22,7 @@ struct Children {
         wload(build_wload(e, clock_gate)),
         scatter(build_scatter(e)),
         pe(build_pe(e)),
-        psum(build_psum(e)),
+        psum(build_psum(e, clock_gate)),
         lane(build_lane(e, decoder, wload, scatter, pe, psum)),
         encoder(build_encoder(e)),
         drain(build_drain(e, encoder, clock_gate)) {}

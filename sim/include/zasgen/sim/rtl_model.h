@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "zasgen/activity.h"
+#include "zasgen/rtl/macros.h"
 #include "zasgen/sim/bus_trace.h"
 
 namespace zasgen::sim {
@@ -59,9 +60,10 @@ class RtlModel {
   bool recording() const { return rec_ != nullptr; }
   // Register activity: counting on or off (counts accumulate over the on periods), and the
   // counts so far as per-bit nets ("u_lane0.u_pe3.prod_q_2[5]"; a 1-bit register by its name),
-  // over `cycles` counted cycles.
+  // over `cycles` counted cycles. The state of a register file's simulation view is named as
+  // the synthesized registers it stands for (`macros`' sim_state), so the netlist finds them.
   void activity(bool on);
-  void add_activity(SwitchingActivity& a) const;
+  void add_activity(SwitchingActivity& a, const rtl::MacroManifest* macros) const;
   // Coverage builds only (BuildRequest::coverage): zero the counts, or write them to a file.
   bool has_coverage() const { return cov_zero_ != nullptr; }
   void coverage_zero();
