@@ -1,6 +1,9 @@
 #include "zasgen/app/run.h"
 
+#include <algorithm>
+#include <cctype>
 #include <filesystem>
+#include <map>
 
 #include <fmt/format.h>
 
@@ -11,17 +14,48 @@ namespace zasgen::app {
 
 namespace fs = std::filesystem;
 
-namespace {
-
 // The clock gates' duty, which scales their blocks' clock power (docs/ESTIMATES.md).
-std::string gating_text(const PpaResult& ppa) {
+std::string clock_gating_summary(const PpaResult& ppa) {
   std::string md;
   for (const DesignPpa* d : {&ppa.sparse, ppa.dense ? &*ppa.dense : nullptr}) {
     if (!d || d->synth.power.clock_gates.empty()) continue;
+    struct Group {
+      std::string first;
+      int count = 0, known = 0;
+      int64_t flops = 0;
+      double sum = 0, low = 1, high = 0;
+    };
+    std::map<std::string, Group> groups;  // by the instance path with its numbers as N
+    for (const flow::ClockGatePower& g : d->synth.power.clock_gates) {
+      std::string key;
+      for (const char c : g.instance)
+        if (!std::isdigit(static_cast<unsigned char>(c)))
+          key += c;
+        else if (key.empty() || key.back() != 'N')
+          key += 'N';
+      Group& gr = groups[key];
+      if (gr.count++ == 0) gr.first = g.instance;
+      gr.flops += g.flops;
+      if (!g.duty_known) continue;
+      ++gr.known;
+      gr.sum += g.duty;
+      gr.low = std::min(gr.low, g.duty);
+      gr.high = std::max(gr.high, g.duty);
+    }
     std::string gates;
-    for (const flow::ClockGatePower& g : d->synth.power.clock_gates)
-      gates += fmt::format("{}{} ({} flops) {}", gates.empty() ? "" : ", ", g.instance, g.flops,
-                           g.duty_known ? fmt::format("{:.1f}%", 100 * g.duty) : "unknown");
+    for (const auto& [key, gr] : groups) {
+      const std::string duty =
+          gr.known == 0   ? "unknown"
+          : gr.count == 1 ? fmt::format("{:.1f}%", 100 * gr.sum)
+                          : fmt::format("{:.1f}% on average ({:.1f}-{:.1f}%{})",
+                                        100 * gr.sum / gr.known, 100 * gr.low, 100 * gr.high,
+                                        gr.known < gr.count ? ", some unknown" : "");
+      gates += gr.count == 1
+                   ? fmt::format("{}{} ({} flops) {}", gates.empty() ? "" : ", ", gr.first,
+                                 gr.flops, duty)
+                   : fmt::format("{}{} gates {} ({} flops in all) {}", gates.empty() ? "" : ", ",
+                                 gr.count, key, gr.flops, duty);
+    }
     md += fmt::format(
         "{} design: gated blocks are clocked in a share of the cycles, {}; {:.2f} mW of clock "
         "power is credited for that.\n",
@@ -29,8 +63,6 @@ std::string gating_text(const PpaResult& ppa) {
   }
   return md.empty() ? md : "\n" + md;
 }
-
-}  // namespace
 
 std::string run_report(const ArchParams& p, const CaseResult& s, const PpaResult* ppa) {
   const double speedup = double(s.dense->run.perf.cycles) / double(s.sparse.run.perf.cycles);
@@ -79,7 +111,7 @@ std::string run_report(const ArchParams& p, const CaseResult& s, const PpaResult
         "Power uses the switching activity of the whole simulated layer on each design "
         "(register toggles and SRAM accesses over the busy cycles).\n",
         p.target_mhz);
-    md += gating_text(*ppa);
+    md += clock_gating_summary(*ppa);
   }
   return md;
 }

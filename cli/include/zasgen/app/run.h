@@ -37,4 +37,9 @@ RunJobResult run_job(const ArchParams& p, const RunJobOptions& o);
 // The Markdown report of a run (ppa may be null: simulation only).
 std::string run_report(const ArchParams& p, const CaseResult& s, const PpaResult* ppa);
 
+// The report's paragraph on the clock gates' duties (empty without gates). Gates whose instance
+// paths differ only in numbers (a register file's words, the lanes' weight loaders) are one
+// entry: how many, their flops, their duty on average and its range.
+std::string clock_gating_summary(const PpaResult& ppa);
+
 }  // namespace zasgen::app
