@@ -207,9 +207,18 @@ const Module& build_psum(Elab& e, const Module& clock_gate) {
       // A register word's write enable is its clock gate's, sampled half a cycle early: it
       // cannot wait for the merge (which compares the scatter's new address), so a merged
       // pair writes its first sum too, and the second write supersedes it.
+      // That enable and its address come from a register of their own, the compute side's use
+      // of the set a cycle earlier (equal to use_w): use_w gates on a_set, whose thousands of
+      // loads (every bank's read select) sit on a long buffer tree, too slow for half a cycle.
+      E use_we = use_w;
+      if (regs) {
+        use_we = m.reg_reset(n + "_cwq", 1, 0);
+        Body b = m.seq_reset(clk, rst_n);
+        b.set(use_we, use_r);
+      }
       E we =
-          m.wire(n + "_we", mux(use_w, regs ? ones(1) : !merge, z_en.bit(bank) && z_mask.bit(s)));
-      E waddr = m.wire(n + "_wa", mux(use_w, aa, za));
+          m.wire(n + "_we", mux(use_we, regs ? ones(1) : !merge, z_en.bit(bank) && z_mask.bit(s)));
+      E waddr = m.wire(n + "_wa", mux(use_we, aa, za));
       E wdata = m.wire(n + "_wd", mux(use_w, next, zeros(W)));
       InstBuilder bank_inst = m.inst(bank_module, "u_" + n);
       bank_inst.conn("clk", clk);
