@@ -81,12 +81,21 @@ detail::JobFiles job_files(const SynthJob& job, const std::string& out_dir) {
 
 }  // namespace
 
-SynthResult synthesize(const SynthJob& job) {
-  check_job(job);
+namespace {
+
+// The job's output folder, created, as an absolute path.
+std::string job_dir(const SynthJob& job) {
   std::error_code ec;
   fs::create_directories(job.out_dir, ec);
   if (ec) throw FlowError(Code::Io, job.out_dir, "cannot create output directory: " + ec.message());
-  const std::string out_dir = fs::canonical(job.out_dir).string();
+  return fs::canonical(job.out_dir).string();
+}
+
+}  // namespace
+
+SynthResult synthesize_netlist(const SynthJob& job) {
+  check_job(job);
+  const std::string out_dir = job_dir(job);
   const detail::JobFiles files = job_files(job, out_dir);
 
   const detail::LibInfo std_lib = detail::scan_liberty(job.liberty);
@@ -104,7 +113,20 @@ SynthResult synthesize(const SynthJob& job) {
   SynthResult r;
   r.out_dir = out_dir;
   detail::run_yosys(job, files, libs, r);
-  if (job.run_sta) detail::run_sta(job, files, std_lib, r);
+  return r;
+}
+
+void analyze(const SynthJob& job, SynthResult& r) {
+  check_job(job);
+  const std::string out_dir = job_dir(job);
+  if (fs::path(out_dir) != fs::path(r.out_dir))
+    bad_job("out_dir", "the netlist was synthesized in " + r.out_dir + ", not in " + out_dir);
+  detail::run_sta(job, job_files(job, out_dir), detail::scan_liberty(job.liberty), r);
+}
+
+SynthResult synthesize(const SynthJob& job) {
+  SynthResult r = synthesize_netlist(job);
+  if (job.run_sta) analyze(job, r);
   return r;
 }
 

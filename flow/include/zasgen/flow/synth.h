@@ -156,9 +156,16 @@ struct SynthResult {
   bool netlist_cached = false;  // Yosys did not run: the netlist came from job.netlist_cache
 };
 
-// Runs the job. Throws FlowError (ToolMissing, ToolFailed, ToolTimeout, ResultParse,
-// BadArgument, Io).
+// Runs the job: synthesize_netlist, then (with run_sta) analyze. Throws FlowError
+// (ToolMissing, ToolFailed, ToolTimeout, ResultParse, BadArgument, Io).
 SynthResult synthesize(const SynthJob& job);
+
+// The two stages apart, so that Yosys can start as soon as the RTL exists and OpenSTA when the
+// activity does: the netlist with its area and cell counts (Yosys, or the netlist cache) ...
+SynthResult synthesize_netlist(const SynthJob& job);
+// ... then timing and power of that netlist (OpenSTA, with the job's activity file), into `r`.
+// `job` must be the one the netlist came from, its activity aside.
+void analyze(const SynthJob& job, SynthResult& r);
 
 // The result as JSON (deterministic key order; runtimes included).
 std::string to_json(const SynthResult& r);
