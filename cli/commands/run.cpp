@@ -18,6 +18,7 @@ struct RunOptions {
   double sparsity = 0.9;
   std::string out_dir;
   bool no_synth = false;
+  bool dense_synth = false;
   int jobs = 0;  // designs in parallel (0: the number of cores)
 };
 
@@ -32,6 +33,7 @@ int run_run(const RunOptions& o) {
   ro.layer = o.layer;
   ro.sparsity = o.sparsity;
   ro.synth = !o.no_synth;
+  ro.dense_synth = o.dense_synth;
   ro.jobs = o.jobs;
   std::printf("zasgen run %s\n", o.config.c_str());
   std::fflush(stdout);
@@ -65,6 +67,10 @@ Command add_run(CLI::App& app) {
   r->add_option("-o,--out", o->out_dir, "output directory (default out/<config stem>/)")
       ->check(nonempty_path());
   r->add_flag("--no-synth", o->no_synth, "skip synthesis");
+  r->add_flag("--dense-synth", o->dense_synth,
+              "synthesize, time and power the dense twin too (default: it is simulated for the "
+              "speedup)")
+      ->excludes("--no-synth");
   r->add_option("-j,--jobs", o->jobs,
                 "designs built, simulated and synthesized in parallel "
                 "(default: cores)")

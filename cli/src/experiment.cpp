@@ -54,7 +54,7 @@ CaseResult run_case(const sim::Design& sparse, const sim::Design* dense, const s
             : -1;
     sim::RunDesignOptions ro;
     if (i == 0) ro.trace = o.trace;
-    ro.activity = o.activity;
+    ro.activity = i == 0 ? o.activity : o.dense_activity;
     ro.through_port = o.through_port;
     if (o.progress_steps)
       ro.progress = [&, step](size_t run, size_t runs) {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <map>
 
 #include <fmt/format.h>
@@ -91,17 +92,6 @@ struct Unit {
   DesignPpa result;
 };
 
-void prepare(Unit& u, const PpaOptions& o) {
-  if (!o.power) {  // area only: the RTL is all synthesis needs
-    u.design.params = u.params;
-    u.design.rtl_dir = sim::generate_design(u.params, u.dir);
-    u.design.macros = rtl::read_manifest(u.design.rtl_dir);
-    return;
-  }
-  Step step(o.progress, "build the simulator of " + u.params.name + "_top");
-  u.design = sim::prepare_design(u.params, u.dir, o.cache_root);
-}
-
 void simulate(Unit& u, const sim::LayerCase& c, const model::Tensor3& golden, const PpaOptions& o) {
   Step step(o.progress, "simulate " + c.layer.to_string() + " on " + u.params.name + "_top", 1);
   sim::RunDesignOptions ro;
@@ -152,38 +142,52 @@ std::vector<EnergyInputs::RegisterBank> register_banks(const rtl::MacroManifest&
   return banks;
 }
 
+// The synthesis job of a generated design (its libraries written), without activity.
+flow::SynthJob synth_job(const sim::Design& d, const std::string& dir,
+                         const flow::LibertySpec& spec, const PpaOptions& o) {
+  const std::string syn_dir = (fs::path(dir) / "synth").string();
+  const auto libs = flow::write_libraries(spec, d.macros, syn_dir);
+  flow::SynthJob job;
+  job.verilog_files = design_files(d.rtl_dir, d.macros);
+  job.top = d.params.name + "_top";
+  job.macros = d.macros;
+  job.out_dir = syn_dir;
+  job.clock_period_ns = 1000.0 / d.params.target_mhz;
+  job.liberty = libs.first;
+  job.macro_liberty = libs.second;
+  job.run_sta = o.power;
+  // Netlists live beside the simulator builds: the same RTL on another layer skips Yosys.
+  if (!o.cache_root.empty()) job.netlist_cache = (fs::path(o.cache_root) / "netlists").string();
+  return job;
+}
+
+flow::SynthResult netlist(const flow::SynthJob& job, const PpaOptions& o) {
+  Step step(o.progress, "synthesize " + job.top);
+  flow::SynthResult r = flow::synthesize_netlist(job);
+  if (r.netlist_cached && o.progress)
+    o.progress->say("  " + job.top + ": the netlist of the same RTL came from the cache (" +
+                    job.netlist_cache + ")");
+  return r;
+}
+
+// `early`: the netlist start_netlists began, or none.
 void synthesize(Unit& u, const sim::LayerCase& c, const flow::LibertySpec& spec,
-                const PpaOptions& o) {
+                const PpaOptions& o, const std::shared_future<flow::SynthResult>* early) {
   DesignPpa& d = u.result;
   d.params = u.params;
   d.clock_mhz = u.params.target_mhz;
   const rtl::MacroManifest& macros = u.design.macros;
-  const std::string syn_dir = (fs::path(u.dir) / "synth").string();
-  const auto libs = flow::write_libraries(spec, macros, syn_dir);
-  flow::SynthJob job;
-  job.verilog_files = design_files(u.design.rtl_dir, macros);
-  job.top = u.params.name + "_top";
-  job.macros = macros;
-  job.out_dir = syn_dir;
-  job.clock_period_ns = 1000.0 / u.params.target_mhz;
-  job.liberty = libs.first;
-  job.macro_liberty = libs.second;
+  if (early) d.synth = early->get();
+  flow::SynthJob job = synth_job(u.design, u.dir, spec, o);
+  if (!early) d.synth = netlist(job, o);
   if (o.power) {
     d.activity_file = (fs::path(u.dir) / "activity" / "activity.json").string();
     write_file_atomically(d.activity_file, activity_json(d.run.run.activity));
     job.activity_file = d.activity_file;
     job.default_toggle_rate = 0.05;  // only nets the simulation did not see
+    Step step(o.progress, "time and power " + job.top);
+    flow::analyze(job, d.synth);
   }
-  job.run_sta = o.power;
-  // Netlists live beside the simulator builds: the same RTL on another layer skips Yosys.
-  if (!o.cache_root.empty()) job.netlist_cache = (fs::path(o.cache_root) / "netlists").string();
-  {
-    Step step(o.progress, (o.power ? "synthesize, time and power " : "synthesize ") + job.top);
-    d.synth = flow::synthesize(job);
-  }
-  if (d.synth.netlist_cached && o.progress)
-    o.progress->say("  " + job.top + ": the netlist of the same RTL came from the cache (" +
-                    job.netlist_cache + ")");
   for (const rtl::MacroEntry& m : macros.macros) {
     DesignPpa::MacroUse use;
     use.macro = flow::sram_macro(spec, m.geometry);
@@ -242,7 +246,7 @@ void synthesize(Unit& u, const sim::LayerCase& c, const flow::LibertySpec& spec,
   }
   if (o.gatesim) {
     Step step(o.progress, "gate-level simulation of " + job.top);
-    gate_level_sim(d, c, u.design.rtl_dir, libs.first, (fs::path(u.dir) / "gatesim").string(), o);
+    gate_level_sim(d, c, u.design.rtl_dir, job.liberty, (fs::path(u.dir) / "gatesim").string(), o);
   }
   if (o.osu018) {
     Step step(o.progress, "osu018 cross-check of " + job.top);
@@ -364,6 +368,29 @@ nlohmann::ordered_json design_json(const DesignPpa& d) {
 
 }  // namespace
 
+namespace {
+
+std::string unit_dir(const PpaOptions& o, size_t i) {
+  return i == 0 ? o.out_dir : (fs::path(o.out_dir) / "dense").string();
+}
+
+int jobs_of(const PpaOptions& o) {
+  return o.jobs > 0 ? o.jobs : default_jobs();
+}
+
+}  // namespace
+
+EarlyNetlists start_netlists(const std::vector<const sim::Design*>& designs, const PpaOptions& o) {
+  EarlyNetlists e;
+  if (jobs_of(o) < 2) return e;
+  const flow::LibertySpec spec = flow::load_process_spec(flow::default_process_spec_path());
+  for (size_t i = 0; i < designs.size(); ++i) {
+    const flow::SynthJob job = synth_job(*designs[i], unit_dir(o, i), spec, o);
+    e.runs.push_back(std::async(std::launch::async, [job, o] { return netlist(job, o); }).share());
+  }
+  return e;
+}
+
 PpaResult run_ppa(const ArchParams& p, const PpaOptions& o) {
   PpaResult r;
   if (o.simulated) {
@@ -377,12 +404,11 @@ PpaResult run_ppa(const ArchParams& p, const PpaOptions& o) {
   }
   std::vector<Unit> units(o.dense ? 2 : 1);
   units[0].params = p;
-  units[0].dir = o.out_dir;
-  if (o.dense) {
-    units[1].params = p.dense_twin();
-    units[1].dir = (fs::path(o.out_dir) / "dense").string();
-  }
-  const int jobs = o.jobs > 0 ? o.jobs : default_jobs();
+  if (o.dense) units[1].params = p.dense_twin();
+  for (size_t i = 0; i < units.size(); ++i) units[i].dir = unit_dir(o, i);
+  const int jobs = jobs_of(o);
+  EarlyNetlists own;
+  const EarlyNetlists* early = o.netlists;
   if (o.simulated && o.power) {
     // The layer ran on these designs already, with activity: take its results.
     for (size_t i = 0; i < units.size(); ++i) {
@@ -397,14 +423,31 @@ PpaResult run_ppa(const ArchParams& p, const PpaOptions& o) {
       u.result.run = *run;
     }
   } else {
+    for (Unit& u : units) u.design = sim::generated_design(u.params, u.dir);
+    if (!early && o.power) {
+      // Yosys needs only the RTL: it runs while the simulators build and simulate.
+      std::vector<const sim::Design*> designs;
+      for (const Unit& u : units) designs.push_back(&u.design);
+      own = start_netlists(designs, o);
+      early = &own;
+    }
     const model::Tensor3 golden = o.power ? sim::golden_output(r.layer, p) : model::Tensor3();
-    parallel_for(units.size(), jobs, [&](size_t i) {
-      prepare(units[i], o);
-      if (o.power) simulate(units[i], r.layer, golden, o);
-    });
+    if (o.power)
+      parallel_for(units.size(), jobs, [&](size_t i) {
+        {
+          Step step(o.progress, "build the simulator of " + units[i].params.name + "_top");
+          // Yosys is the longer path to power: the compilers yield it the cores.
+          sim::build_design(units[i].design, o.cache_root, false, false,
+                            early && !early->runs.empty() ? 10 : 0);
+        }
+        simulate(units[i], r.layer, golden, o);
+      });
   }
+  if (early && early->runs.size() != units.size()) early = nullptr;  // one at a time: none began
   const flow::LibertySpec spec = flow::load_process_spec(flow::default_process_spec_path());
-  parallel_for(units.size(), jobs, [&](size_t i) { synthesize(units[i], r.layer, spec, o); });
+  parallel_for(units.size(), jobs, [&](size_t i) {
+    synthesize(units[i], r.layer, spec, o, early ? &early->runs[i] : nullptr);
+  });
   r.sparse = std::move(units[0].result);
   if (o.dense) r.dense = std::move(units[1].result);
   return r;

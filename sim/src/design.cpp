@@ -54,17 +54,23 @@ std::string generate_design(const ArchParams& p, const std::string& dir) {
   return rtl::write_design(p, dir).rtl_dir;
 }
 
-Design prepare_design(const ArchParams& p, const std::string& dir, const std::string& cache_root,
-                      bool trace, bool trained) {
+Design generated_design(const ArchParams& p, const std::string& dir) {
   Design d;
   d.params = p;
   d.rtl_dir = generate_design(p, dir);
   d.macros = rtl::read_manifest(d.rtl_dir);
+  return d;
+}
+
+void build_design(Design& d, const std::string& cache_root, bool trace, bool trained,
+                  int niceness) {
+  const ArchParams& p = d.params;
   BuildRequest br;
   br.rtl_dir = d.rtl_dir;
   br.top = p.name + "_top";
   br.cache_root = cache_root;
   br.trace = trace;
+  br.niceness = niceness;
   if (profile_guided_builds()) {
     br.build_trained = trained;
     br.train_name = training_layer(p).to_string() + " at 50% zeros";
@@ -79,6 +85,12 @@ Design prepare_design(const ArchParams& p, const std::string& dir, const std::st
   d.library = b.library;
   d.build_seconds = b.seconds;
   d.build_cached = b.cached;
+}
+
+Design prepare_design(const ArchParams& p, const std::string& dir, const std::string& cache_root,
+                      bool trace, bool trained) {
+  Design d = generated_design(p, dir);
+  build_design(d, cache_root, trace, trained);
   return d;
 }
 

@@ -5,9 +5,10 @@
 namespace zasgen::sim {
 
 int run_logged(const std::vector<std::string>& argv, const std::string& log_path,
-               const std::string& cwd,
-               const std::vector<std::pair<std::string, std::string>>& env) {
+               const std::string& cwd, const std::vector<std::pair<std::string, std::string>>& env,
+               int niceness) {
   ProcessSpec spec;
+  spec.niceness = niceness;
   spec.argv = argv;
   spec.cwd = cwd;
   spec.log_path = log_path;

@@ -186,7 +186,8 @@ BuildResult build_simulator(const BuildRequest& r) {
   auto build = [&](const std::vector<std::string>& extra, const std::string& log_path) {
     std::vector<std::string> c = cmd;
     c.insert(c.begin() + 1, extra.begin(), extra.end());
-    if (run_logged(c, log_path, tmp.string(), env) != 0 || !fs::exists(tmp / "obj" / "libzsim.so"))
+    if (run_logged(c, log_path, tmp.string(), env, r.niceness) != 0 ||
+        !fs::exists(tmp / "obj" / "libzsim.so"))
       fail("Verilator build of " + r.top + " failed", log_path);
   };
   if (!pgo) {

@@ -7,8 +7,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
+#include <string>
 #include <thread>
 
 #include "cli_test_util.h"
@@ -77,6 +79,19 @@ TEST_CASE("run_process: status, log, folder, environment, and no shell", "[proce
   ProcessSpec killed;
   killed.argv = {"sh", "-c", "kill -9 $$"};
   CHECK(run_process(killed).exit_code == 128 + 9);
+}
+
+TEST_CASE("a program asked to yield runs niced, and so do its children", "[process]") {
+  const fs::path d = scratch("process-nice");
+  ProcessSpec s;
+  // coreutils `nice` without arguments prints its niceness; the shell's child inherits it.
+  s.argv = {"sh", "-c", "nice"};
+  s.log_path = (d / "nice.txt").string();
+  REQUIRE(run_process(s).exit_code == 0);
+  const int own = std::stoi(read_text(s.log_path));
+  s.niceness = 10;
+  REQUIRE(run_process(s).exit_code == 0);
+  CHECK(std::stoi(read_text(s.log_path)) == std::min(19, own + 10));
 }
 
 TEST_CASE("a timeout ends the program and its children", "[process]") {

@@ -29,6 +29,7 @@ struct ProcessSpec {
   std::string log_path;           // stdout and stderr go here (truncated); "" = /dev/null
   std::vector<std::pair<std::string, std::string>> env;  // set in the program's environment
   int timeout_s = 0;  // > 0: end the program's group after this many seconds
+  int niceness = 0;   // > 0: the program (and its children) yield the cores to other work
 };
 
 struct ProcessResult {

@@ -31,7 +31,8 @@ struct CaseResult {
 // The whole case: golden model, the sparse design, and the dense twin when given.
 struct RunOptions {
   sim::TraceOptions trace;             // for the sparse design
-  bool activity = false;               // count register toggles on both designs (for power)
+  bool activity = false;               // count register toggles on the design (for power) ...
+  bool dense_activity = false;         // ... and on its dense twin
   int jobs = 1;                        // the two designs in parallel when 2 or more
   bool through_port = false;           // sim::LayerSimOptions::through_port
   Progress* progress_steps = nullptr;  // a step per design, with its runs as progress

@@ -8,8 +8,10 @@
 #pragma once
 
 #include <functional>
+#include <future>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -22,6 +24,13 @@
 #include "zasgen/sim/layer_case.h"
 
 namespace zasgen::app {
+
+// Yosys needs only the RTL, so it can run while the simulators that power needs are built:
+// one netlist per design, in run_ppa's order (the design, then its dense twin), begun in the
+// background. None when o.jobs allows one tool at a time.
+struct EarlyNetlists {
+  std::vector<std::shared_future<flow::SynthResult>> runs;
+};
 
 struct PpaOptions {
   std::string out_dir;     // out/<config stem>/ (synth/ and dense/synth/ below it)
@@ -37,8 +46,15 @@ struct PpaOptions {
   // The layer already simulated on both designs with activity (`zasgen run`): used instead of
   // simulating again. Its designs' RTL must be under out_dir (and out_dir/dense).
   const CaseResult* simulated = nullptr;
+  // Netlists start_netlists began on these designs' RTL; none: run_ppa synthesizes (and, when
+  // it simulates too, begins Yosys itself before building the simulators).
+  const EarlyNetlists* netlists = nullptr;
   Progress* progress = nullptr;  // step progress and times (none: quiet)
 };
+
+// `designs`: generated (sim::generated_design) in o.out_dir and o.out_dir/dense; their RTL
+// must stay as it is until the netlists are done.
+EarlyNetlists start_netlists(const std::vector<const sim::Design*>& designs, const PpaOptions& o);
 
 struct DesignPpa {
   ArchParams params;

@@ -20,6 +20,9 @@ struct RunJobOptions {
   std::string layer;        // empty: sim::representative_layer()
   double sparsity = 0.9;
   bool synth = true;
+  // The dense twin is simulated for the speedup; with dense_synth it is synthesized, timed and
+  // powered too (its simulation then counts activity).
+  bool dense_synth = false;
   int jobs = 0;                  // designs in parallel (0: the number of cores)
   Progress* progress = nullptr;  // step progress and times
 };

@@ -33,6 +33,12 @@ Design prepare_design(const ArchParams& p, const std::string& dir, const std::st
                       bool trace = false, bool trained = false);
 // Only writes the RTL of `p` under `dir` (atomically); returns the rtl/ directory.
 std::string generate_design(const ArchParams& p, const std::string& dir);
+// A design whose RTL is written (params, rtl_dir and macros set; the RTL of `p`) ...
+Design generated_design(const ArchParams& p, const std::string& dir);
+// ... gets its simulator, the RTL left as it is (another tool may be reading it): prepare_design
+// is generated_design, then build_design.
+void build_design(Design& d, const std::string& cache_root, bool trace = false,
+                  bool trained = false, int niceness = 0);
 
 struct Mismatch {
   int64_t count = 0;

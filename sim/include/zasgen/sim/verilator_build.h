@@ -16,6 +16,7 @@ struct BuildRequest {
   bool coverage = false;   // toggle and branch counts for activity (a different build)
   bool netlist = false;    // a flat gate-level netlist: split the C++, compile it unoptimised
   int jobs = 2;
+  int niceness = 0;  // > 0: the compilers yield the cores (to a synthesis begun beside them)
   // Profile-guided optimisation (none of the above): the simulator is built instrumented,
   // `train` runs a short workload on that library, and the simulator is built again with the
   // profile: 6-18% faster simulation for a second compile (verilator_build.cpp). A trained
