@@ -186,6 +186,7 @@ TEST_CASE("synthesize an 8-bit MAC with an SRAM blackbox", "[flow][synth][tools]
     // A macro's dynamic power is the model's energy per access at the given rates (the idle
     // clock is charged when no port is enabled; OpenSTA assumes independent enables).
     REQUIRE(p.macros.size() == 2);
+    for (const std::string& note : p.notes) CHECK(note.find("SRAM macro") == std::string::npos);
     for (const MacroPower& mp : p.macros) {
       INFO(mp.instance);
       double per_cycle_pj = 0, leak_uw = 0;
