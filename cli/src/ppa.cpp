@@ -5,6 +5,7 @@
 #include <fstream>
 #include <future>
 #include <map>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -443,7 +444,9 @@ PpaResult run_ppa(const ArchParams& p, const PpaOptions& o) {
         simulate(units[i], r.layer, golden, o);
       });
   }
-  if (early && early->runs.size() != units.size()) early = nullptr;  // one at a time: none began
+  if (early && early->runs.empty()) early = nullptr;  // one tool at a time: none began
+  if (early && early->runs.size() != units.size())
+    throw std::logic_error("run_ppa: the netlists begun are not those of the designs asked for");
   const flow::LibertySpec spec = flow::load_process_spec(flow::default_process_spec_path());
   parallel_for(units.size(), jobs, [&](size_t i) {
     synthesize(units[i], r.layer, spec, o, early ? &early->runs[i] : nullptr);
