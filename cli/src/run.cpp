@@ -108,7 +108,7 @@ std::string run_report(const ArchParams& p, const CaseResult& s, const PpaResult
         "\nEffective TOPS/W = 2 x the layer's dense MACs / energy of the sparse run, real TOPS/W "
         "= 2 x the executed MACs / energy, at {} MHz; bands from docs/ESTIMATES.md; the paper "
         "reports 1.94 TOPS/W (UMC 55 nm, 100 MHz, 1.08 V). "
-        "Power uses the switching activity of the whole simulated layer on each design "
+        "Power uses the switching activity of the whole simulated layer on each synthesized design "
         "(register toggles and SRAM accesses over the busy cycles).\n",
         p.target_mhz);
     if (!ppa->dense)
