@@ -1,4 +1,5 @@
 // Config -> ArchParams: defaults, ranges, rules, derived geometry.
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 #include <fmt/format.h>
@@ -48,11 +49,17 @@ TEST_CASE("default.yaml: derived values computed by hand", "[validate]") {
   CHECK(p.weights.width == 128);
   CHECK(p.weights.depth == 2730);
   CHECK(p.weight_rows_per_channel(3, 3) == 3);
-  // Partial sums: 384 KiB / 2 sets = 1,572,864 bits over 9 banks of 16*28 = 448 bits: 390.09.
+  // Partial sums, in registers: 38 KiB / 2 sets = 155,648 bits over 9 banks of 16*28 = 448
+  // bits: 38.6 words.
+  CHECK(p.psum_storage == PsumStorage::Registers);
   CHECK(p.psum.banks == 9);
   CHECK(p.psum.width == 448);
-  CHECK(p.psum.depth == 390);
-  CHECK(p.psum.addr_bits() == 9);
+  CHECK(p.psum.depth == 38);
+  CHECK(p.psum.addr_bits() == 6);
+  // In SRAM (psum-sram.yaml): 384 KiB / 2 sets = 1,572,864 bits over the 9 banks: 390.09.
+  const ArchParams sram = *load_config(repo_path("configs/psum-sram.yaml")).params;
+  CHECK(sram.psum.depth == 390);
+  CHECK(sram.psum.addr_bits() == 9);
   // Bias: ceil(512/16) = 32 groups of 16 x 16-bit biases.
   CHECK(p.bias.banks == 1);
   CHECK(p.bias.depth == 32);
@@ -61,24 +68,44 @@ TEST_CASE("default.yaml: derived values computed by hand", "[validate]") {
 }
 
 TEST_CASE("every shipped config is valid", "[validate]") {
-  for (const char* name : {"default", "tiny", "wide", "dense", "rle"}) {
-    const std::string path = repo_path(std::string("configs/") + name + ".yaml");
+  for (const std::string file : {"default", "psum-sram", "tiny", "wide", "dense", "rle"}) {
+    const std::string path = repo_path("configs/" + file + ".yaml");
     const ValidateResult r = load_config(path);
     INFO(path << "\n" << render_text(r.diags));
     CHECK(r.ok());
+    std::string name = file;  // a design name is an identifier: '-' becomes '_'
+    std::replace(name.begin(), name.end(), '-', '_');
     if (r.ok()) CHECK(r.params->name == name);
   }
   CHECK(zasgen::test::run_zasgen("check '" + repo_path("configs") + "'/*.yaml") == 0);
 }
 
-TEST_CASE("named variants differ from default.yaml where they say", "[validate]") {
+TEST_CASE("named variants differ from their base config where they say", "[validate]") {
   const ArchParams d = *load_config(repo_path("configs/default.yaml")).params;
+  const ArchParams sram = *load_config(repo_path("configs/psum-sram.yaml")).params;
+  // psum-sram.yaml is default.yaml with the partial sums in SRAM: nothing else differs.
+  CHECK(d.psum_storage == PsumStorage::Registers);
+  CHECK(sram.psum_storage == PsumStorage::Sram);
+  CHECK(sram.pes == d.pes);
+  CHECK(sram.lanes == d.lanes);
+  CHECK(sram.format == d.format);
+  CHECK(sram.max_r == d.max_r);
+  CHECK(sram.strides == d.strides);
+  CHECK(sram.max_h == d.max_h);
+  CHECK(sram.max_c == d.max_c);
+  CHECK(sram.max_k == d.max_k);
+  CHECK(sram.act_in_kib == d.act_in_kib);
+  CHECK(sram.act_out_kib == d.act_out_kib);
+  CHECK(sram.weights_kib == d.weights_kib);
+  CHECK(sram.psum.banks == d.psum.banks);
+  CHECK(sram.psum.width == d.psum.width);
+  CHECK(sram.psum.depth > d.psum.depth);
   const ArchParams dense = *load_config(repo_path("configs/dense.yaml")).params;
   CHECK(dense.mode == Mode::Dense);
   CHECK(dense.format == Format::Dense);
-  CHECK(dense.pes == d.pes);
-  CHECK(dense.act_in_kib == d.act_in_kib);
-  CHECK(dense.psum_kib == d.psum_kib);
+  CHECK(dense.pes == sram.pes);
+  CHECK(dense.act_in_kib == sram.act_in_kib);
+  CHECK(dense.psum_kib == sram.psum_kib);
   CHECK(dense.table_bits == 0);
   CHECK(dense.act_in_table.depth == 0);
   CHECK(dense.act_in.depth == 8192);  // 8-bit values only
@@ -121,7 +148,9 @@ TEST_CASE("an almost empty config gets the documented defaults", "[validate]") {
   const ValidateResult r = check_text("arch: {mode: sparse}\n", "configs/My Edge.yaml");
   REQUIRE(r.ok());
   const ArchParams& p = *r.params;
-  const ArchParams d = *load_config(repo_path("configs/default.yaml")).params;
+  // The documented defaults are psum-sram.yaml's: default.yaml differs only in memory.psum,
+  // which it sets.
+  const ArchParams d = *load_config(repo_path("configs/psum-sram.yaml")).params;
   CHECK(p.name == "my_edge");
   CHECK(p.source == "configs/My Edge.yaml");
   CHECK(p.pes == d.pes);

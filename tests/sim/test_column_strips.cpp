@@ -86,7 +86,8 @@ TEST_CASE("column strips: the tiles cover every output once, with offsets the ha
 }
 
 TEST_CASE("column strips: a layer whose rows fit the banks keeps whole rows", "[sim][strips]") {
-  const ArchParams p = test::params_from_file(test::repo_path("configs/default.yaml"));
+  // 390-word SRAM banks hold 56-column rows; default.yaml's 38-word register banks do not.
+  const ArchParams p = test::params_from_file(test::repo_path("configs/psum-sram.yaml"));
   const model::LayerSpec l = model::parse_layer_spec("c=64,k=64,h=56,w=56,r=3,s=3,stride=1,pad=1");
   const sim::Plan plan = sim::plan_layer(l, p, input_for(l, p, 0.9));
   CHECK(plan.strips == 1);
