@@ -369,10 +369,14 @@ nlohmann::ordered_json design_json(const DesignPpa& d) {
 
 }  // namespace
 
+std::string design_dir(const std::string& out_dir, bool dense_twin) {
+  return dense_twin ? (fs::path(out_dir) / "dense").string() : out_dir;
+}
+
 namespace {
 
 std::string unit_dir(const PpaOptions& o, size_t i) {
-  return i == 0 ? o.out_dir : (fs::path(o.out_dir) / "dense").string();
+  return design_dir(o.out_dir, i == 1);
 }
 
 int jobs_of(const PpaOptions& o) {

@@ -132,7 +132,7 @@ RunJobResult run_job(const ArchParams& p, const RunJobOptions& o) {
   // synthesized in the background while the simulators are built (power needs the activity,
   // Yosys only the RTL); then both simulated in parallel, with activity where power needs it.
   const ArchParams params[2] = {p, p.dense_twin()};
-  const std::string dirs[2] = {o.out_dir, (fs::path(o.out_dir) / "dense").string()};
+  const std::string dirs[2] = {design_dir(o.out_dir, false), design_dir(o.out_dir, true)};
   sim::Design designs[2] = {sim::generated_design(params[0], dirs[0]),
                             sim::generated_design(params[1], dirs[1])};
   PpaOptions po;

@@ -44,7 +44,7 @@ struct PpaOptions {
   bool gatesim = false;  // simulate the mapped netlist on the layer (bit-exact check)
   int jobs = 0;          // designs in parallel; 0: the number of cores
   // The layer already simulated on both designs with activity (`zasgen run`): used instead of
-  // simulating again. Its designs' RTL must be under out_dir (and out_dir/dense).
+  // simulating again. Its designs' RTL must be in design_dir(out_dir, ...).
   const CaseResult* simulated = nullptr;
   // Netlists start_netlists began on these designs' RTL; none: run_ppa synthesizes (and, when
   // it simulates too, begins Yosys itself before building the simulators).
@@ -52,8 +52,12 @@ struct PpaOptions {
   Progress* progress = nullptr;  // step progress and times (none: quiet)
 };
 
-// `designs`: generated (sim::generated_design) in o.out_dir and o.out_dir/dense; their RTL
-// must stay as it is until the netlists are done.
+// The folder of a design under out_dir: out_dir itself, and out_dir/dense for its dense twin.
+// run_ppa synthesizes each design there, so callers that generate the RTL first put it there.
+std::string design_dir(const std::string& out_dir, bool dense_twin);
+
+// `designs`: generated (sim::generated_design) in design_dir(o.out_dir, ...); their RTL must
+// stay as it is until the netlists are done.
 EarlyNetlists start_netlists(const std::vector<const sim::Design*>& designs, const PpaOptions& o);
 
 struct DesignPpa {
