@@ -83,7 +83,8 @@ TEST_CASE("every shipped config is valid", "[validate]") {
 TEST_CASE("named variants differ from their base config where they say", "[validate]") {
   const ArchParams d = *load_config(repo_path("configs/default.yaml")).params;
   const ArchParams sram = *load_config(repo_path("configs/psum-sram.yaml")).params;
-  // psum-sram.yaml is default.yaml with the partial sums in SRAM: nothing else differs.
+  // psum-sram.yaml is default.yaml with the partial sums in SRAM: the array, kernels, limits
+  // and buffers are the same.
   CHECK(d.psum_storage == PsumStorage::Registers);
   CHECK(sram.psum_storage == PsumStorage::Sram);
   CHECK(sram.pes == d.pes);
